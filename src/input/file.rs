@@ -1,0 +1,317 @@
+//! The file formats, exactly as written: serde types that mirror the RON text. Nothing here is
+//! trusted; `input::validate` turns these into the resolved types the engine runs on.
+//! Every field is documented in docs/file-formats.md with its unit and default.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::domain::{CredentialKind, IdentityKind, Plane, Severity, SignalKind, Weekday};
+use crate::duration::{ClockTime, DistFile, Duration};
+
+fn one() -> u32 {
+    1
+}
+
+// ---------------------------------------------------------------- breach scenario
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Scenario", deny_unknown_fields)]
+pub struct ScenarioFile {
+    pub name: String,
+    pub summary: String,
+    #[serde(default)]
+    pub sources: Vec<String>,
+    pub identities: Vec<IdentityFile>,
+    pub credentials: Vec<CredentialFile>,
+    pub stages: Vec<StageFile>,
+    #[serde(default)]
+    pub benign_share: f64,
+    pub start: StartFile,
+    pub horizon: Duration,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Identity", deny_unknown_fields)]
+pub struct IdentityFile {
+    pub id: String,
+    pub kind: IdentityKind,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Credential", deny_unknown_fields)]
+pub struct CredentialFile {
+    pub id: String,
+    pub kind: CredentialKind,
+    pub plane: Plane,
+    pub identity: String,
+    #[serde(default)]
+    pub parent: Option<String>,
+    #[serde(default)]
+    pub held_at_start: bool,
+    #[serde(default)]
+    pub residual_validity: Option<Duration>,
+    #[serde(default)]
+    pub lifetime: Option<Duration>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Stage", deny_unknown_fields)]
+pub struct StageFile {
+    pub id: String,
+    #[serde(default)]
+    pub after: Vec<String>,
+    #[serde(default)]
+    pub needs: Vec<String>,
+    pub duration: DistFile,
+    #[serde(default)]
+    pub grants: Vec<String>,
+    #[serde(default)]
+    pub repeat: Option<DistFile>,
+    #[serde(default)]
+    pub damage: u64,
+    #[serde(default)]
+    pub signals: Vec<SignalFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Signal", deny_unknown_fields)]
+pub struct SignalFile {
+    pub kind: SignalKind,
+    pub plane: Plane,
+    pub probability: f64,
+    #[serde(default = "medium")]
+    pub severity: Severity,
+    #[serde(default)]
+    pub credential: Option<String>,
+}
+
+fn medium() -> Severity {
+    Severity::Medium
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Start", deny_unknown_fields)]
+pub enum StartFile {
+    /// A fixed weekday and UTC time of day.
+    At { day: Weekday, time: ClockTime },
+    /// Uniform over the week, to the second.
+    UniformWeek,
+}
+
+// ---------------------------------------------------------------- ownership model
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Model", deny_unknown_fields)]
+pub struct ModelFile {
+    pub name: String,
+    pub summary: String,
+    #[serde(default)]
+    pub sources: Vec<String>,
+    pub teams: Vec<TeamFile>,
+    pub raci: RaciFile,
+    #[serde(default)]
+    pub policy: PolicyFile,
+    #[serde(default)]
+    pub effort: EffortFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Team", deny_unknown_fields)]
+pub struct TeamFile {
+    pub id: String,
+    #[serde(default = "one")]
+    pub staff: u32,
+    #[serde(default)]
+    pub coverage: CoverageFile,
+    #[serde(default)]
+    pub utc_offset_hours: i32,
+    #[serde(default)]
+    pub background: Option<BackgroundFile>,
+    /// Plane -> inventory accuracy (probability a linked credential there is found).
+    #[serde(default)]
+    pub visibility: BTreeMap<Plane, f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename = "Coverage", deny_unknown_fields)]
+pub enum CoverageFile {
+    #[default]
+    AlwaysOn,
+    BusinessHours {
+        #[serde(default = "nine")]
+        start: ClockTime,
+        #[serde(default = "five")]
+        end: ClockTime,
+        #[serde(default = "weekdays")]
+        days: Vec<Weekday>,
+        #[serde(default)]
+        on_call: Option<OnCallFile>,
+    },
+}
+
+fn nine() -> ClockTime {
+    ClockTime(9 * 3600)
+}
+fn five() -> ClockTime {
+    ClockTime(17 * 3600)
+}
+fn weekdays() -> Vec<Weekday> {
+    vec![
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+    ]
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "OnCall", deny_unknown_fields)]
+pub struct OnCallFile {
+    pub page_latency: Duration,
+    #[serde(default = "high")]
+    pub min_severity: Severity,
+}
+
+fn high() -> Severity {
+    Severity::High
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Background", deny_unknown_fields)]
+pub struct BackgroundFile {
+    pub alerts_per_hour: f64,
+    pub effort: DistFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Raci", deny_unknown_fields)]
+pub struct RaciFile {
+    pub detect: Vec<DetectRowFile>,
+    pub triage: RowFile,
+    pub scope: RowFile,
+    pub validate_entitlement: RowFile,
+    pub confirm_business: RowFile,
+    pub approve_containment: RowFile,
+    /// One row per credential kind; a kind left out has no revoke owner.
+    pub revoke: BTreeMap<CredentialKind, RowFile>,
+    pub verify: RowFile,
+    pub capture_evidence: RowFile,
+    pub close: RowFile,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename = "Row", deny_unknown_fields)]
+pub struct RowFile {
+    #[serde(default)]
+    pub r: Vec<String>,
+    #[serde(default)]
+    pub a: Vec<String>,
+    #[serde(default)]
+    pub c: Vec<String>,
+    #[serde(default)]
+    pub i: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "DetectRow", deny_unknown_fields)]
+pub struct DetectRowFile {
+    /// Signal kinds this row covers; empty means all.
+    #[serde(default)]
+    pub signals: Vec<SignalKind>,
+    #[serde(default)]
+    pub r: Vec<String>,
+    #[serde(default)]
+    pub i: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Policy", deny_unknown_fields)]
+pub struct PolicyFile {
+    #[serde(default)]
+    pub escalation: Option<EscalationFile>,
+    #[serde(default)]
+    pub emergency_containment: Option<EmergencyFile>,
+    #[serde(default = "default_diffusion")]
+    pub diffusion: f64,
+    #[serde(default = "default_stall")]
+    pub stall_threshold: Duration,
+    #[serde(default = "default_accuracy")]
+    pub triage_accuracy: f64,
+    #[serde(default = "default_specificity")]
+    pub triage_specificity: f64,
+    #[serde(default = "default_recognition")]
+    pub business_recognition: f64,
+    #[serde(default = "default_verify")]
+    pub verify_accuracy: f64,
+}
+
+impl Default for PolicyFile {
+    fn default() -> Self {
+        PolicyFile {
+            escalation: None,
+            emergency_containment: None,
+            diffusion: default_diffusion(),
+            stall_threshold: default_stall(),
+            triage_accuracy: default_accuracy(),
+            triage_specificity: default_specificity(),
+            business_recognition: default_recognition(),
+            verify_accuracy: default_verify(),
+        }
+    }
+}
+
+// Policy defaults: all assumptions (docs/file-formats.md says so).
+fn default_diffusion() -> f64 {
+    0.5
+}
+fn default_stall() -> Duration {
+    Duration(3600)
+}
+fn default_accuracy() -> f64 {
+    0.9
+}
+fn default_specificity() -> f64 {
+    0.7
+}
+fn default_recognition() -> f64 {
+    0.9
+}
+fn default_verify() -> f64 {
+    0.8
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Escalation", deny_unknown_fields)]
+pub struct EscalationFile {
+    pub after: Duration,
+    pub to: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Emergency", deny_unknown_fields)]
+pub struct EmergencyFile {
+    pub team: String,
+    #[serde(default = "high")]
+    pub min_severity: Severity,
+}
+
+/// Effort (work time once started) per activity; a missing entry takes the default of
+/// docs/file-formats.md.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename = "Effort", deny_unknown_fields)]
+pub struct EffortFile {
+    pub detect: Option<DistFile>,
+    pub triage: Option<DistFile>,
+    pub scope: Option<DistFile>,
+    pub validate_entitlement: Option<DistFile>,
+    pub confirm_business: Option<DistFile>,
+    pub approve_containment: Option<DistFile>,
+    pub revoke: Option<DistFile>,
+    pub verify: Option<DistFile>,
+    pub capture_evidence: Option<DistFile>,
+    pub close: Option<DistFile>,
+    pub consult: Option<DistFile>,
+    pub sign_off: Option<DistFile>,
+}

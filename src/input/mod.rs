@@ -1,0 +1,434 @@
+//! The edge where files become trusted inputs. Loading is two-stage: `file` mirrors the RON text
+//! (serde, strict); `validate` resolves every id to an index, every duration to seconds, checks
+//! every number's range and the stage graph, and reports each problem at its file, line, column
+//! and field with a suggestion where one helps.
+//!
+//! **Invariant:** a `Scenario` or `Model` that exists is valid: the engine never re-checks.
+
+pub mod file;
+mod validate;
+
+use std::fmt;
+
+use ron::extensions::Extensions;
+
+use crate::domain::{
+    Activity, CredentialKind, IdentityKind, Plane, Severity, SignalKind, WaitCause,
+};
+use crate::duration::Dist;
+use crate::ronpath::{LineCol, RonMap};
+
+pub use validate::{validate_model, validate_scenario};
+
+/// One problem in one input file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    /// The field path, e.g. `stages[2].needs[0]`; empty for the whole file.
+    pub field: String,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: ", self.file, self.line, self.col)?;
+        if !self.field.is_empty() {
+            write!(f, "field `{}`: ", self.field)?;
+        }
+        f.write_str(&self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why an input could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read {file}: {source}")]
+    Read {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}", .0.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<Diagnostic>),
+    #[error("no shipped {kind} or file named `{name}`{}", suggestion(.help))]
+    NotFound {
+        kind: &'static str,
+        name: String,
+        help: Option<String>,
+    },
+}
+
+fn suggestion(help: &Option<String>) -> String {
+    help.as_ref()
+        .map(|h| format!("\n  help: {h}"))
+        .unwrap_or_default()
+}
+
+/// Largest input file accepted, so hostile input fails fast.
+pub const MAX_INPUT_BYTES: usize = 4 << 20;
+/// Deepest nesting accepted by the parser.
+pub const MAX_NESTING: usize = 64;
+
+/// Parses RON text into a file type, turning a parse error into a diagnostic at its field.
+pub fn parse_ron<T: serde::de::DeserializeOwned>(label: &str, text: &str) -> Result<T, LoadError> {
+    let at_start = |message: String| {
+        LoadError::Invalid(vec![Diagnostic {
+            file: label.to_string(),
+            line: 1,
+            col: 1,
+            field: String::new(),
+            message,
+            help: None,
+        }])
+    };
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(at_start(format!(
+            "file is {} bytes, larger than the {} byte limit for an input file",
+            text.len(),
+            MAX_INPUT_BYTES
+        )));
+    }
+    let options = ron::Options::default()
+        .with_default_extension(Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(MAX_NESTING);
+    options.from_str::<T>(text).map_err(|e| {
+        let map = RonMap::new(text);
+        let at = LineCol {
+            line: e.span.start.line,
+            col: e.span.start.col,
+        };
+        let field = map.path_at(at).unwrap_or("").to_string();
+        let (message, help) = describe_ron_error(&e.code);
+        LoadError::Invalid(vec![Diagnostic {
+            file: label.to_string(),
+            line: at.line.max(1),
+            col: at.col.max(1),
+            field,
+            message,
+            help,
+        }])
+    })
+}
+
+/// ron's messages, lowercased into this tool's style, with a suggestion for misspellings.
+fn describe_ron_error(code: &ron::Error) -> (String, Option<String>) {
+    use ron::Error as E;
+    match code {
+        E::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => (
+            format!(
+                "unknown field `{found}`{}",
+                outer
+                    .as_ref()
+                    .map(|o| format!(" in {o}"))
+                    .unwrap_or_default()
+            ),
+            Some(match closest(found, expected.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("expected one of {}", list(expected)),
+            }),
+        ),
+        E::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => (
+            format!(
+                "unknown variant `{found}`{}",
+                outer
+                    .as_ref()
+                    .map(|o| format!(" of {o}"))
+                    .unwrap_or_default()
+            ),
+            Some(match closest(found, expected.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("expected one of {}", list(expected)),
+            }),
+        ),
+        E::MissingStructField { field, outer } => (
+            format!(
+                "missing field `{field}`{}",
+                outer
+                    .as_ref()
+                    .map(|o| format!(" in {o}"))
+                    .unwrap_or_default()
+            ),
+            Some(format!(
+                "add `{field}: ...`; docs/file-formats.md lists every field"
+            )),
+        ),
+        E::DuplicateStructField { field, .. } => (format!("field `{field}` is given twice"), None),
+        E::Message(m) => (m.clone(), None),
+        E::ExceededRecursionLimit => (
+            format!("nesting deeper than {MAX_NESTING} levels"),
+            Some("input files are a few levels deep; this file is not a scenario or model".into()),
+        ),
+        other => {
+            let text = other.to_string();
+            let mut chars = text.chars();
+            let lower = match chars.next() {
+                Some(c) => c.to_lowercase().chain(chars).collect(),
+                None => text,
+            };
+            (format!("syntax error: {lower}"), None)
+        }
+    }
+}
+
+fn list(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The candidate closest to `word`, if it is close enough to be a plausible misspelling.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::levenshtein(word, c), c))
+        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+// ---------------------------------------------------------------- resolved scenario
+
+#[derive(Clone, Debug)]
+pub struct Identity {
+    pub id: String,
+    pub kind: IdentityKind,
+}
+
+#[derive(Clone, Debug)]
+pub struct Credential {
+    pub id: String,
+    pub kind: CredentialKind,
+    pub plane: Plane,
+    pub identity: usize,
+    pub parent: Option<usize>,
+    pub held_at_start: bool,
+    /// Seconds a revoked credential keeps working.
+    pub residual_validity: u64,
+    /// Seconds after it is obtained that it expires by itself, if it does.
+    pub lifetime: Option<u64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Signal {
+    pub kind: SignalKind,
+    pub plane: Plane,
+    pub probability: f64,
+    pub severity: Severity,
+    /// The credential the alert points at.
+    pub credential: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Stage {
+    pub id: String,
+    pub after: Vec<usize>,
+    pub needs: Vec<usize>,
+    pub duration: Dist,
+    pub grants: Vec<usize>,
+    /// Delay from one completion to the next start, for repeating stages.
+    pub repeat: Option<Dist>,
+    pub damage: u64,
+    pub signals: Vec<Signal>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// Seconds after Monday 00:00 UTC.
+    At(u64),
+    UniformWeek,
+}
+
+/// A validated breach scenario.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub name: String,
+    pub summary: String,
+    pub sources: Vec<String>,
+    pub identities: Vec<Identity>,
+    pub credentials: Vec<Credential>,
+    pub stages: Vec<Stage>,
+    pub benign_share: f64,
+    pub start: Start,
+    pub horizon: u64,
+    /// Credential link graph (same identity, parent and child), for scoping.
+    pub links: Vec<Vec<usize>>,
+    /// Stage -> stages that list it in `after`.
+    pub dependents: Vec<Vec<usize>>,
+    /// Credential -> stages that need it.
+    pub needed_by: Vec<Vec<usize>>,
+}
+
+// ---------------------------------------------------------------- resolved model
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OnCall {
+    pub page_latency: u64,
+    pub min_severity: Severity,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Coverage {
+    AlwaysOn,
+    BusinessHours {
+        /// Local seconds after midnight.
+        start: u64,
+        end: u64,
+        /// Bit d set: weekday d (Monday = 0) is a working day.
+        days: u8,
+        on_call: Option<OnCall>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Background {
+    /// Mean arrivals per second.
+    pub rate: f64,
+    pub effort: Dist,
+}
+
+#[derive(Clone, Debug)]
+pub struct Team {
+    pub id: String,
+    pub staff: u32,
+    pub coverage: Coverage,
+    /// Seconds added to UTC to get the team's local time.
+    pub utc_offset: i64,
+    pub background: Option<Background>,
+    /// Inventory accuracy per plane; `None` where the team cannot see the plane.
+    pub visibility: [Option<f64>; Plane::COUNT],
+}
+
+impl Team {
+    pub fn sees(&self, plane: Plane) -> bool {
+        self.visibility[plane.index()].is_some()
+    }
+}
+
+/// R, A, C and I of one activity, as team indices.
+#[derive(Clone, Debug, Default)]
+pub struct Row {
+    pub r: Vec<usize>,
+    pub a: Vec<usize>,
+    pub c: Vec<usize>,
+    pub i: Vec<usize>,
+}
+
+#[derive(Clone, Debug)]
+pub struct DetectRow {
+    /// Empty: every signal kind.
+    pub signals: Vec<SignalKind>,
+    pub r: Vec<usize>,
+    pub i: Vec<usize>,
+}
+
+impl DetectRow {
+    pub fn covers(&self, kind: SignalKind) -> bool {
+        self.signals.is_empty() || self.signals.contains(&kind)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Escalation {
+    pub after: u64,
+    pub to: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Emergency {
+    pub team: usize,
+    pub min_severity: Severity,
+}
+
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub escalation: Option<Escalation>,
+    pub emergency: Option<Emergency>,
+    pub diffusion: f64,
+    pub stall_threshold: u64,
+    pub triage_accuracy: f64,
+    pub triage_specificity: f64,
+    pub business_recognition: f64,
+    pub verify_accuracy: f64,
+}
+
+/// A validated ownership model.
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub name: String,
+    pub summary: String,
+    pub sources: Vec<String>,
+    pub teams: Vec<Team>,
+    pub detect: Vec<DetectRow>,
+    /// Rows of the single-row activities, indexed by `Activity::index()` (Detect and Revoke
+    /// rows are empty here; see `detect` and `revoke`).
+    pub rows: Vec<Row>,
+    pub revoke: Vec<Row>,
+    pub policy: Policy,
+    /// Effort per activity, indexed by `Activity::index()`.
+    pub effort: Vec<Dist>,
+}
+
+impl Model {
+    /// The RACI row of an activity; `kind` picks the revoke row.
+    pub fn row(&self, activity: Activity, kind: CredentialKind) -> &Row {
+        if activity == Activity::Revoke {
+            &self.revoke[kind.index()]
+        } else {
+            &self.rows[activity.index()]
+        }
+    }
+
+    pub fn team_index(&self, id: &str) -> Option<usize> {
+        self.teams.iter().position(|t| t.id == id)
+    }
+}
+
+/// Default effort per activity (all assumptions; docs/file-formats.md lists them).
+pub fn default_effort(activity: Activity) -> Dist {
+    use crate::duration::{DistFile, Duration};
+    let ln = |median: u64, p90: u64| {
+        DistFile::LogNormal {
+            median: Duration(median),
+            p90: Duration(p90),
+        }
+        .resolve()
+        .expect("default efforts are valid")
+    };
+    const M: u64 = 60;
+    match activity {
+        Activity::Detect => ln(10 * M, 60 * M),
+        Activity::Triage => ln(20 * M, 60 * M),
+        Activity::Scope => ln(30 * M, 120 * M),
+        Activity::ValidateEntitlement => ln(30 * M, 120 * M),
+        Activity::ConfirmBusiness => ln(60 * M, 240 * M),
+        Activity::ApproveContainment => ln(10 * M, 30 * M),
+        Activity::Revoke => ln(15 * M, 60 * M),
+        Activity::Verify => ln(30 * M, 120 * M),
+        Activity::CaptureEvidence => ln(15 * M, 45 * M),
+        Activity::Close => Dist::Fixed(10 * M),
+        Activity::Consult => ln(30 * M, 120 * M),
+        Activity::SignOff => ln(5 * M, 20 * M),
+    }
+}
+
+/// Names of wait causes in output order; handy for table headers.
+pub fn wait_cause_names() -> impl Iterator<Item = &'static str> {
+    WaitCause::ALL.iter().map(|c| c.name())
+}

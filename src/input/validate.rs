@@ -1,0 +1,646 @@
+//! From file types to resolved types: every id resolved, every number in range, the stage graph
+//! acyclic. All problems in a file are reported together, each at its line, column and field.
+
+use crate::domain::{Activity, Weekday, DAY, HOUR};
+use crate::duration::{Dist, DistFile};
+use crate::ronpath::RonMap;
+
+use super::file::*;
+use super::*;
+
+/// Collects diagnostics for one file.
+struct Checker<'a> {
+    label: &'a str,
+    map: RonMap<'a>,
+    found: Vec<Diagnostic>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(label: &'a str, text: &'a str) -> Self {
+        Checker {
+            label,
+            map: RonMap::new(text),
+            found: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, field: &str, message: impl Into<String>, help: Option<String>) {
+        let at = self.map.locate(field);
+        self.found.push(Diagnostic {
+            file: self.label.to_string(),
+            line: at.line,
+            col: at.col,
+            field: field.to_string(),
+            message: message.into(),
+            help,
+        });
+    }
+
+    /// Resolves `id` among `ids`, or reports it with the closest existing id.
+    fn resolve(&mut self, field: &str, what: &str, id: &str, ids: &[&str]) -> Option<usize> {
+        if let Some(i) = ids.iter().position(|x| *x == id) {
+            return Some(i);
+        }
+        let help = match closest(id, ids.iter().copied()) {
+            Some(best) => Some(format!("did you mean \"{best}\"?")),
+            None if ids.is_empty() => Some(format!("no {what} is defined in this file")),
+            None => Some(format!(
+                "known {what}s: {}",
+                ids.iter()
+                    .map(|s| format!("\"{s}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        };
+        self.error(field, format!("unknown {what} \"{id}\""), help);
+        None
+    }
+
+    fn probability(&mut self, field: &str, p: f64) -> f64 {
+        if !(0.0..=1.0).contains(&p) {
+            self.error(
+                field,
+                format!("probability {p} is outside 0..=1"),
+                Some("write a probability as a number from 0.0 to 1.0".into()),
+            );
+            return 0.0;
+        }
+        p
+    }
+
+    fn dist(&mut self, field: &str, d: &DistFile) -> Dist {
+        match d.resolve() {
+            Ok(d) => d,
+            Err(m) => {
+                self.error(field, m, None);
+                Dist::Fixed(0)
+            }
+        }
+    }
+
+    fn unique_ids<'b>(&mut self, list: &str, ids: impl Iterator<Item = &'b str>) {
+        let mut seen: Vec<&str> = Vec::new();
+        for (i, id) in ids.enumerate() {
+            if id.trim().is_empty() {
+                self.error(&format!("{list}[{i}].id"), "id is empty", None);
+            } else if seen.contains(&id) {
+                self.error(
+                    &format!("{list}[{i}].id"),
+                    format!("duplicate id \"{id}\""),
+                    Some("ids must be unique within their list".into()),
+                );
+            }
+            seen.push(id);
+        }
+    }
+
+    fn finish<T>(self, value: T) -> Result<T, LoadError> {
+        if self.found.is_empty() {
+            Ok(value)
+        } else {
+            Err(LoadError::Invalid(self.found))
+        }
+    }
+}
+
+/// Longest horizon a scenario may ask for.
+pub const MAX_HORIZON: u64 = 366 * DAY;
+/// Most elements of any one list (stages, credentials, teams).
+pub const MAX_ITEMS: usize = 2_000;
+
+fn too_many(c: &mut Checker, field: &str, n: usize) -> bool {
+    if n > MAX_ITEMS {
+        c.error(
+            field,
+            format!("{n} entries, more than the limit of {MAX_ITEMS}"),
+            None,
+        );
+        return true;
+    }
+    false
+}
+
+/// Validates a parsed scenario file. `text` is the file's text, for positions.
+pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Scenario, LoadError> {
+    let mut c = Checker::new(label, text);
+    if f.name.trim().is_empty() {
+        c.error("name", "name is empty", None);
+    }
+    if too_many(&mut c, "stages", f.stages.len())
+        | too_many(&mut c, "credentials", f.credentials.len())
+        | too_many(&mut c, "identities", f.identities.len())
+    {
+        return Err(LoadError::Invalid(c.found));
+    }
+    c.unique_ids("identities", f.identities.iter().map(|i| i.id.as_str()));
+    c.unique_ids("credentials", f.credentials.iter().map(|i| i.id.as_str()));
+    c.unique_ids("stages", f.stages.iter().map(|i| i.id.as_str()));
+
+    let identity_ids: Vec<&str> = f.identities.iter().map(|i| i.id.as_str()).collect();
+    let cred_ids: Vec<&str> = f.credentials.iter().map(|i| i.id.as_str()).collect();
+    let stage_ids: Vec<&str> = f.stages.iter().map(|i| i.id.as_str()).collect();
+
+    let identities = f
+        .identities
+        .iter()
+        .map(|i| Identity {
+            id: i.id.clone(),
+            kind: i.kind,
+        })
+        .collect();
+
+    let mut credentials = Vec::new();
+    for (i, cf) in f.credentials.iter().enumerate() {
+        let identity = c
+            .resolve(
+                &format!("credentials[{i}].identity"),
+                "identity",
+                &cf.identity,
+                &identity_ids,
+            )
+            .unwrap_or(0);
+        let parent = cf.parent.as_ref().and_then(|p| {
+            c.resolve(
+                &format!("credentials[{i}].parent"),
+                "credential",
+                p,
+                &cred_ids,
+            )
+        });
+        if parent == Some(i) {
+            c.error(
+                &format!("credentials[{i}].parent"),
+                "a credential cannot be its own parent",
+                None,
+            );
+        }
+        credentials.push(Credential {
+            id: cf.id.clone(),
+            kind: cf.kind,
+            plane: cf.plane,
+            identity,
+            parent,
+            held_at_start: cf.held_at_start,
+            residual_validity: cf.residual_validity.map_or(0, |d| d.0),
+            lifetime: cf.lifetime.map(|d| d.0),
+        });
+    }
+    if !credentials.is_empty() && !credentials.iter().any(|c| c.held_at_start) {
+        c.error(
+            "credentials",
+            "no credential is held by the attacker at the start",
+            Some("mark the stolen credential with `held_at_start: true`".into()),
+        );
+    }
+    if f.credentials.is_empty() {
+        c.error(
+            "credentials",
+            "a scenario needs at least one credential",
+            None,
+        );
+    }
+    // Parent chains must end.
+    for start in 0..credentials.len() {
+        let mut at = start;
+        for _ in 0..=credentials.len() {
+            match credentials[at].parent {
+                Some(p) => at = p,
+                None => break,
+            }
+            if at == start {
+                c.error(
+                    &format!("credentials[{start}].parent"),
+                    format!("parent links of \"{}\" form a cycle", credentials[start].id),
+                    None,
+                );
+                break;
+            }
+        }
+    }
+
+    let mut stages = Vec::new();
+    for (i, sf) in f.stages.iter().enumerate() {
+        let p = format!("stages[{i}]");
+        let ids = |c: &mut Checker, list: &[String], field: &str, what: &str, pool: &[&str]| {
+            list.iter()
+                .enumerate()
+                .filter_map(|(j, id)| c.resolve(&format!("{p}.{field}[{j}]"), what, id, pool))
+                .collect::<Vec<usize>>()
+        };
+        let after = ids(&mut c, &sf.after, "after", "stage", &stage_ids);
+        let needs = ids(&mut c, &sf.needs, "needs", "credential", &cred_ids);
+        let grants = ids(&mut c, &sf.grants, "grants", "credential", &cred_ids);
+        let duration = c.dist(&format!("{p}.duration"), &sf.duration);
+        let repeat = sf
+            .repeat
+            .as_ref()
+            .map(|r| c.dist(&format!("{p}.repeat"), r));
+        let mut signals = Vec::new();
+        for (j, s) in sf.signals.iter().enumerate() {
+            let sp = format!("{p}.signals[{j}]");
+            let probability = c.probability(&format!("{sp}.probability"), s.probability);
+            let credential = match &s.credential {
+                Some(id) => c
+                    .resolve(&format!("{sp}.credential"), "credential", id, &cred_ids)
+                    .unwrap_or(0),
+                None => match needs.first() {
+                    Some(&k) => k,
+                    None => {
+                        c.error(
+                            &format!("{sp}.credential"),
+                            "signal names no credential and its stage needs none",
+                            Some("add `credential: \"...\"` naming the credential the alert points at".into()),
+                        );
+                        0
+                    }
+                },
+            };
+            signals.push(Signal {
+                kind: s.kind,
+                plane: s.plane,
+                probability,
+                severity: s.severity,
+                credential,
+            });
+        }
+        stages.push(Stage {
+            id: sf.id.clone(),
+            after,
+            needs,
+            duration,
+            grants,
+            repeat,
+            damage: sf.damage,
+            signals,
+        });
+    }
+    if stages.is_empty() {
+        c.error("stages", "a scenario needs at least one stage", None);
+    }
+    // Cycle check (Kahn): any stage left unvisited sits on a cycle.
+    let n = stages.len();
+    let mut indegree: Vec<usize> = stages.iter().map(|s| s.after.len()).collect();
+    let mut dependents = vec![Vec::new(); n];
+    for (i, s) in stages.iter().enumerate() {
+        for &a in &s.after {
+            dependents[a].push(i);
+        }
+    }
+    let mut ready: Vec<usize> = (0..n).filter(|&i| indegree[i] == 0).collect();
+    let mut visited = 0;
+    while let Some(i) = ready.pop() {
+        visited += 1;
+        for &d in &dependents[i] {
+            indegree[d] -= 1;
+            if indegree[d] == 0 {
+                ready.push(d);
+            }
+        }
+    }
+    if visited < n {
+        let on_cycle: Vec<usize> = (0..n).filter(|&i| indegree[i] > 0).collect();
+        let names: Vec<String> = on_cycle
+            .iter()
+            .map(|&i| format!("\"{}\"", stages[i].id))
+            .collect();
+        c.error(
+            &format!("stages[{}].after", on_cycle[0]),
+            format!("stages form a cycle through {}", names.join(", ")),
+            Some("`after` must describe a DAG: remove one of these links".into()),
+        );
+    }
+
+    let benign_share = c.probability("benign_share", f.benign_share);
+    let start = match f.start {
+        StartFile::At { day, time } => {
+            if time.0 >= DAY {
+                c.error("start.time", "start time must be before 24:00", None);
+            }
+            Start::At(day.index() as u64 * DAY + time.0)
+        }
+        StartFile::UniformWeek => Start::UniformWeek,
+    };
+    let horizon = f.horizon.0;
+    if horizon == 0 || horizon > MAX_HORIZON {
+        c.error(
+            "horizon",
+            format!("horizon must be between 1s and 366d, got {horizon}s"),
+            None,
+        );
+    }
+
+    let mut links = vec![Vec::new(); credentials.len()];
+    for (i, a) in credentials.iter().enumerate() {
+        for (j, b) in credentials.iter().enumerate() {
+            if i != j && (a.identity == b.identity || a.parent == Some(j) || b.parent == Some(i)) {
+                links[i].push(j);
+            }
+        }
+    }
+    let mut needed_by = vec![Vec::new(); credentials.len()];
+    for (i, s) in stages.iter().enumerate() {
+        for &k in &s.needs {
+            if !needed_by[k].contains(&i) {
+                needed_by[k].push(i);
+            }
+        }
+    }
+    let scenario = Scenario {
+        name: f.name,
+        summary: f.summary,
+        sources: f.sources,
+        identities,
+        credentials,
+        stages,
+        benign_share,
+        start,
+        horizon,
+        links,
+        dependents,
+        needed_by,
+    };
+    c.finish(scenario)
+}
+
+/// Validates a parsed model file.
+pub fn validate_model(label: &str, text: &str, f: ModelFile) -> Result<Model, LoadError> {
+    let mut c = Checker::new(label, text);
+    if f.name.trim().is_empty() {
+        c.error("name", "name is empty", None);
+    }
+    if too_many(&mut c, "teams", f.teams.len()) {
+        return Err(LoadError::Invalid(c.found));
+    }
+    c.unique_ids("teams", f.teams.iter().map(|t| t.id.as_str()));
+    if f.teams.is_empty() {
+        c.error("teams", "a model needs at least one team", None);
+    }
+    let team_ids: Vec<&str> = f.teams.iter().map(|t| t.id.as_str()).collect();
+
+    let mut teams = Vec::new();
+    for (i, tf) in f.teams.iter().enumerate() {
+        let p = format!("teams[{i}]");
+        if tf.staff == 0 || tf.staff > 10_000 {
+            c.error(
+                &format!("{p}.staff"),
+                format!("staff must be between 1 and 10000, got {}", tf.staff),
+                Some("staff is how many tasks the team works at once".into()),
+            );
+        }
+        if !(-12..=14).contains(&tf.utc_offset_hours) {
+            c.error(
+                &format!("{p}.utc_offset_hours"),
+                format!(
+                    "utc offset must be between -12 and 14 hours, got {}",
+                    tf.utc_offset_hours
+                ),
+                None,
+            );
+        }
+        let coverage = match &tf.coverage {
+            CoverageFile::AlwaysOn => Coverage::AlwaysOn,
+            CoverageFile::BusinessHours {
+                start,
+                end,
+                days,
+                on_call,
+            } => {
+                if start.0 >= end.0 {
+                    c.error(
+                        &format!("{p}.coverage.end"),
+                        "business hours must end after they start",
+                        None,
+                    );
+                }
+                if days.is_empty() {
+                    c.error(
+                        &format!("{p}.coverage.days"),
+                        "business hours need at least one day",
+                        Some(format!(
+                            "e.g. days: [{}]",
+                            Weekday::ALL[..5]
+                                .iter()
+                                .map(|d| format!("{d:?}"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
+                    );
+                }
+                Coverage::BusinessHours {
+                    start: start.0,
+                    end: end.0,
+                    days: days.iter().fold(0u8, |m, d| m | 1 << d.index()),
+                    on_call: on_call.as_ref().map(|o| OnCall {
+                        page_latency: o.page_latency.0,
+                        min_severity: o.min_severity,
+                    }),
+                }
+            }
+        };
+        let mut visibility = [None; crate::domain::Plane::COUNT];
+        for (plane, &acc) in &tf.visibility {
+            let field = format!("{p}.visibility.{plane:?}");
+            visibility[plane.index()] = Some(c.probability(&field, acc));
+        }
+        let background = tf.background.as_ref().map(|b| {
+            let rate_ok =
+                b.alerts_per_hour.is_finite() && (0.0..=10_000.0).contains(&b.alerts_per_hour);
+            if !rate_ok {
+                c.error(
+                    &format!("{p}.background.alerts_per_hour"),
+                    format!(
+                        "alerts per hour must be between 0 and 10000, got {}",
+                        b.alerts_per_hour
+                    ),
+                    None,
+                );
+            }
+            let effort = c.dist(&format!("{p}.background.effort"), &b.effort);
+            Background {
+                rate: if rate_ok {
+                    b.alerts_per_hour / HOUR as f64
+                } else {
+                    0.0
+                },
+                effort,
+            }
+        });
+        if let Some(b) = background {
+            // A queue that grows without bound has no steady state: refuse it.
+            let share = match coverage {
+                Coverage::AlwaysOn => 1.0,
+                Coverage::BusinessHours {
+                    start, end, days, ..
+                } => (end - start) as f64 * days.count_ones() as f64 / (7 * DAY) as f64,
+            };
+            let load = b.rate * b.effort.mean();
+            let capacity = tf.staff as f64 * share;
+            if load >= capacity * 0.98 && load > 0.0 {
+                c.error(
+                    &format!("{p}.background"),
+                    format!(
+                        "team \"{}\" is overloaded: background work needs {load:.2} staff on average but only {capacity:.2} are on shift",
+                        tf.id
+                    ),
+                    Some("lower alerts_per_hour or effort, or raise staff or coverage".into()),
+                );
+            }
+        }
+        teams.push(Team {
+            id: tf.id.clone(),
+            staff: tf.staff,
+            coverage,
+            utc_offset: tf.utc_offset_hours as i64 * HOUR as i64,
+            background,
+            visibility,
+        });
+    }
+
+    let team_list = |c: &mut Checker, field: &str, list: &[String]| -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for (j, id) in list.iter().enumerate() {
+            if let Some(t) = c.resolve(&format!("{field}[{j}]"), "team", id, &team_ids) {
+                if out.contains(&t) {
+                    c.error(
+                        &format!("{field}[{j}]"),
+                        format!("team \"{id}\" is listed twice"),
+                        None,
+                    );
+                } else {
+                    out.push(t);
+                }
+            }
+        }
+        out
+    };
+    let row = |c: &mut Checker, field: &str, r: &RowFile| Row {
+        r: team_list(c, &format!("{field}.r"), &r.r),
+        a: team_list(c, &format!("{field}.a"), &r.a),
+        c: team_list(c, &format!("{field}.c"), &r.c),
+        i: team_list(c, &format!("{field}.i"), &r.i),
+    };
+    let raci = &f.raci;
+    let mut rows = vec![Row::default(); Activity::COUNT];
+    for (activity, name, rf) in [
+        (Activity::Triage, "triage", &raci.triage),
+        (Activity::Scope, "scope", &raci.scope),
+        (
+            Activity::ValidateEntitlement,
+            "validate_entitlement",
+            &raci.validate_entitlement,
+        ),
+        (
+            Activity::ConfirmBusiness,
+            "confirm_business",
+            &raci.confirm_business,
+        ),
+        (
+            Activity::ApproveContainment,
+            "approve_containment",
+            &raci.approve_containment,
+        ),
+        (Activity::Verify, "verify", &raci.verify),
+        (
+            Activity::CaptureEvidence,
+            "capture_evidence",
+            &raci.capture_evidence,
+        ),
+        (Activity::Close, "close", &raci.close),
+    ] {
+        rows[activity.index()] = row(&mut c, &format!("raci.{name}"), rf);
+    }
+    let mut revoke = vec![Row::default(); crate::domain::CredentialKind::COUNT];
+    for (kind, rf) in &raci.revoke {
+        revoke[kind.index()] = row(&mut c, &format!("raci.revoke.{kind:?}"), rf);
+    }
+    let mut detect = Vec::new();
+    for (j, d) in raci.detect.iter().enumerate() {
+        let field = format!("raci.detect[{j}]");
+        detect.push(DetectRow {
+            signals: d.signals.clone(),
+            r: team_list(&mut c, &format!("{field}.r"), &d.r),
+            i: team_list(&mut c, &format!("{field}.i"), &d.i),
+        });
+    }
+
+    let pf = &f.policy;
+    let escalation = pf.escalation.as_ref().and_then(|e| {
+        c.resolve("policy.escalation.to", "team", &e.to, &team_ids)
+            .map(|to| Escalation {
+                after: e.after.0,
+                to,
+            })
+    });
+    let emergency = pf.emergency_containment.as_ref().and_then(|e| {
+        c.resolve(
+            "policy.emergency_containment.team",
+            "team",
+            &e.team,
+            &team_ids,
+        )
+        .map(|team| Emergency {
+            team,
+            min_severity: e.min_severity,
+        })
+    });
+    let policy = Policy {
+        escalation,
+        emergency,
+        diffusion: c.probability("policy.diffusion", pf.diffusion),
+        stall_threshold: pf.stall_threshold.0,
+        triage_accuracy: c.probability("policy.triage_accuracy", pf.triage_accuracy),
+        triage_specificity: c.probability("policy.triage_specificity", pf.triage_specificity),
+        business_recognition: c.probability("policy.business_recognition", pf.business_recognition),
+        verify_accuracy: c.probability("policy.verify_accuracy", pf.verify_accuracy),
+    };
+
+    let ef = &f.effort;
+    let mut effort: Vec<Dist> = Activity::ALL.iter().map(|&a| default_effort(a)).collect();
+    for (activity, name, d) in [
+        (Activity::Detect, "detect", &ef.detect),
+        (Activity::Triage, "triage", &ef.triage),
+        (Activity::Scope, "scope", &ef.scope),
+        (
+            Activity::ValidateEntitlement,
+            "validate_entitlement",
+            &ef.validate_entitlement,
+        ),
+        (
+            Activity::ConfirmBusiness,
+            "confirm_business",
+            &ef.confirm_business,
+        ),
+        (
+            Activity::ApproveContainment,
+            "approve_containment",
+            &ef.approve_containment,
+        ),
+        (Activity::Revoke, "revoke", &ef.revoke),
+        (Activity::Verify, "verify", &ef.verify),
+        (
+            Activity::CaptureEvidence,
+            "capture_evidence",
+            &ef.capture_evidence,
+        ),
+        (Activity::Close, "close", &ef.close),
+        (Activity::Consult, "consult", &ef.consult),
+        (Activity::SignOff, "sign_off", &ef.sign_off),
+    ] {
+        if let Some(d) = d {
+            effort[activity.index()] = c.dist(&format!("effort.{name}"), d);
+        }
+    }
+
+    let model = Model {
+        name: f.name,
+        summary: f.summary,
+        sources: f.sources,
+        teams,
+        detect,
+        rows,
+        revoke,
+        policy,
+        effort,
+    };
+    c.finish(model)
+}

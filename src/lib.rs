@@ -1,0 +1,14 @@
+//! raci-sim: an offline tabletop simulator and ownership-model tester for identity threat
+//! response. Data flows one way: files -> validated inputs (`input`) -> engine (`engine`) ->
+//! per-run metrics (`metrics`) -> aggregates (`summary`) -> exporters (`report`).
+
+pub mod batch;
+pub mod domain;
+pub mod duration;
+pub mod engine;
+pub mod input;
+pub mod library;
+pub mod metrics;
+pub mod report;
+pub mod ronpath;
+pub mod summary;

@@ -1,0 +1,102 @@
+//! The scenarios and models shipped with the tool, embedded in the binary so they work by name
+//! from any directory. Any other file is read by path.
+
+use std::path::Path;
+
+use crate::input::{
+    closest, file::ModelFile, file::ScenarioFile, parse_ron, validate_model, validate_scenario,
+    LoadError, Model, Scenario,
+};
+
+/// A shipped file: its name (file stem), its path in the repository, and its text.
+pub struct Shipped {
+    pub name: &'static str,
+    pub path: &'static str,
+    pub text: &'static str,
+}
+
+macro_rules! shipped {
+    ($dir:literal: $($name:literal),+ $(,)?) => {
+        &[$(Shipped {
+            name: $name,
+            path: concat!($dir, $name, ".ron"),
+            text: include_str!(concat!("../", $dir, $name, ".ron")),
+        }),+]
+    };
+}
+
+/// Shipped breach scenarios.
+pub const SCENARIOS: &[Shipped] = shipped![
+    "scenarios/":
+    "compromised-service-account",
+    "replayed-token",
+];
+
+/// Shipped ownership models.
+pub const MODELS: &[Shipped] = shipped![
+    "scenarios/models/":
+    "split-iam-security",
+    "single-incident-lead",
+];
+
+/// Reads `name_or_path`: a shipped name (`replayed-token`), or a file path.
+fn read(
+    kind: &'static str,
+    shipped: &'static [Shipped],
+    name_or_path: &str,
+) -> Result<(String, std::borrow::Cow<'static, str>), LoadError> {
+    if let Some(s) = shipped.iter().find(|s| s.name == name_or_path) {
+        return Ok((s.path.to_string(), s.text.into()));
+    }
+    let path = Path::new(name_or_path);
+    if path.exists() {
+        let text = std::fs::read(path).map_err(|source| LoadError::Read {
+            file: name_or_path.to_string(),
+            source,
+        })?;
+        let text = String::from_utf8(text).map_err(|e| LoadError::Read {
+            file: name_or_path.to_string(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+            ),
+        })?;
+        return Ok((name_or_path.to_string(), text.into()));
+    }
+    Err(LoadError::NotFound {
+        kind,
+        name: name_or_path.to_string(),
+        help: Some(
+            match closest(name_or_path, shipped.iter().map(|s| s.name)) {
+                Some(best) => {
+                    format!("did you mean `{best}`? `raci-sim list` shows every shipped file")
+                }
+                None => "`raci-sim list` shows every shipped file; give a path for your own".into(),
+            },
+        ),
+    })
+}
+
+/// Loads and validates a scenario by shipped name or path.
+pub fn load_scenario(name_or_path: &str) -> Result<Scenario, LoadError> {
+    let (label, text) = read("scenario", SCENARIOS, name_or_path)?;
+    parse_scenario(&label, &text)
+}
+
+/// Loads and validates a model by shipped name or path.
+pub fn load_model(name_or_path: &str) -> Result<Model, LoadError> {
+    let (label, text) = read("model", MODELS, name_or_path)?;
+    parse_model(&label, &text)
+}
+
+/// Parses and validates scenario text; `label` names it in errors.
+pub fn parse_scenario(label: &str, text: &str) -> Result<Scenario, LoadError> {
+    let file: ScenarioFile = parse_ron(label, text)?;
+    validate_scenario(label, text, file)
+}
+
+/// Parses and validates model text; `label` names it in errors.
+pub fn parse_model(label: &str, text: &str) -> Result<Model, LoadError> {
+    let file: ModelFile = parse_ron(label, text)?;
+    validate_model(label, text, file)
+}

@@ -1,0 +1,435 @@
+//! Turning results into what people read: the run summary, the comparison table, the JSON
+//! document with its `schema_version`, the trace as text and as JSON Lines, and writing files
+//! whole or not at all.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::batch::Batch;
+use crate::domain::{Activity, CredentialKind, WaitCause};
+use crate::duration::{format_human, format_offset};
+use crate::engine::TraceEvent;
+use crate::input::{Model, Scenario};
+use crate::metrics::{Breakdown, RunMetrics};
+use crate::summary::Summary;
+
+/// Version of the JSON documents this tool writes; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+/// The summary `raci-sim run` prints.
+pub fn summary_text(s: &Summary, bd: &Breakdown, model: &Model) -> String {
+    let h = s.horizon_seconds;
+    let mut o = String::new();
+    let _ = writeln!(o, "scenario  {}", s.scenario);
+    let _ = writeln!(o, "model     {}", s.model);
+    let _ = writeln!(
+        o,
+        "runs      {} ({} attack, {} benign look-alike), seed {}, horizon {}",
+        s.runs,
+        s.attack_runs,
+        s.benign_runs,
+        s.seed,
+        format_human(h as f64)
+    );
+    let _ = writeln!(o);
+    let _ = writeln!(o, "detected                      {}", pct(s.share_detected));
+    let _ = writeln!(
+        o,
+        "contained by the horizon      {}",
+        pct(s.share_contained)
+    );
+    let _ = writeln!(
+        o,
+        "time to containment p50/p90   {} / {}",
+        s.time_to_containment_p50.display(h),
+        s.time_to_containment_p90.display(h)
+    );
+    let _ = writeln!(
+        o,
+        "time to detect p50            {}",
+        s.time_to_detect_p50.display(h)
+    );
+    let _ = writeln!(
+        o,
+        "missed revocations            {:.2} per attack run; {} of runs miss at least one",
+        s.missed_revocations_mean,
+        pct(s.share_with_missed)
+    );
+    if !s.missed_by_kind.is_empty() {
+        let kinds: Vec<String> = s
+            .missed_by_kind
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        let _ = writeln!(o, "  missed by credential kind   {}", kinds.join(", "));
+    }
+    let _ = writeln!(
+        o,
+        "false closures, reopened      {}, {}",
+        s.false_closures, s.reopened
+    );
+    let _ = writeln!(
+        o,
+        "wrongful revocations          {} ({:.2} per benign run)",
+        s.wrongful_revocations_total, s.wrongful_per_benign_run
+    );
+    let _ = writeln!(
+        o,
+        "evidence complete at close    {}",
+        pct(s.evidence_completeness)
+    );
+    let _ = writeln!(
+        o,
+        "stalls                        {:.2} per run ({} in all)",
+        s.stalls_mean, s.stalls_total
+    );
+    let _ = writeln!(o);
+    let _ = writeln!(o, "wait by cause (mean per run)   stalls");
+    for ((cause, wait), (_, stalls)) in s.wait_mean_by_cause.iter().zip(&s.stalls_by_cause) {
+        if *wait > 0.0 || *stalls > 0 {
+            let _ = writeln!(o, "  {cause:<22} {:>8}   {stalls}", format_human(*wait));
+        }
+    }
+    let top = top_stalls(bd, model, 5);
+    if !top.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(
+            o,
+            "where work stalls (from -> to, activity: stalls, mean wait)"
+        );
+        for st in top {
+            let _ = writeln!(
+                o,
+                "  {} -> {}, {}: {}, {}",
+                st.from,
+                st.to,
+                st.activity,
+                st.stalls,
+                format_human(st.mean_wait_seconds)
+            );
+        }
+    }
+    o
+}
+
+/// One (from team, to team, activity) cell of the stall breakdown.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct StallCell {
+    pub from: String,
+    pub to: String,
+    pub activity: &'static str,
+    pub stalls: u64,
+    pub mean_wait_seconds: f64,
+}
+
+/// The cells with the most stalls, most first (ties by position, so the order is stable).
+pub fn top_stalls(bd: &Breakdown, model: &Model, n: usize) -> Vec<StallCell> {
+    let name = |t: usize, nobody: &str| {
+        model
+            .teams
+            .get(t)
+            .map_or(nobody.to_string(), |x| x.id.clone())
+    };
+    let mut cells = Vec::new();
+    for from in 0..=bd.teams {
+        for to in 0..=bd.teams {
+            for &a in Activity::ALL {
+                let i = bd.stall_index(from, to, a);
+                if bd.stalls[i] > 0 {
+                    cells.push(StallCell {
+                        from: name(from, "(signal)"),
+                        to: name(to, "(nobody)"),
+                        activity: a.name(),
+                        stalls: bd.stalls[i],
+                        mean_wait_seconds: bd.stall_wait[i] as f64 / bd.stalls[i] as f64,
+                    });
+                }
+            }
+        }
+    }
+    cells.sort_by(|a, b| b.stalls.cmp(&a.stalls));
+    cells.truncate(n);
+    cells
+}
+
+/// The comparison table: one row per scenario x model.
+pub fn comparison_table(rows: &[Summary]) -> String {
+    let header = [
+        "scenario",
+        "model",
+        "detected",
+        "contained",
+        "TTC p50",
+        "TTC p90",
+        "missed/run",
+        "runs w/ missed",
+        "wrongful/benign",
+        "stalls/run",
+        "top stall cause",
+    ];
+    let body: Vec<Vec<String>> = rows
+        .iter()
+        .map(|s| {
+            let h = s.horizon_seconds;
+            vec![
+                s.scenario.clone(),
+                s.model.clone(),
+                pct(s.share_detected),
+                pct(s.share_contained),
+                s.time_to_containment_p50.display(h),
+                s.time_to_containment_p90.display(h),
+                format!("{:.2}", s.missed_revocations_mean),
+                pct(s.share_with_missed),
+                format!("{:.2}", s.wrongful_per_benign_run),
+                format!("{:.2}", s.stalls_mean),
+                s.top_stall_cause()
+                    .map_or("-".to_string(), |(c, _)| c.to_string()),
+            ]
+        })
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for r in &body {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let mut o = String::new();
+    let line = |o: &mut String, cells: &[String]| {
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                if i < 2 {
+                    format!("{c:<w$}")
+                } else {
+                    format!("{c:>w$}")
+                }
+            })
+            .collect();
+        let _ = writeln!(o, "{}", parts.join("  ").trim_end());
+    };
+    line(&mut o, &header.map(String::from));
+    line(
+        &mut o,
+        &widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(),
+    );
+    for r in &body {
+        line(&mut o, r);
+    }
+    o
+}
+
+/// One run, as written to JSON.
+#[derive(Serialize)]
+pub struct RunRecord {
+    pub run: u64,
+    pub attack: bool,
+    pub start_in_week_seconds: u64,
+    pub detected: bool,
+    pub time_to_detect_seconds: Option<u64>,
+    pub time_to_declare_seconds: Option<u64>,
+    pub time_to_first_revocation_seconds: Option<u64>,
+    pub contained: bool,
+    /// `null` when not contained by the horizon (censored).
+    pub time_to_containment_seconds: Option<u64>,
+    pub time_to_first_close_seconds: Option<u64>,
+    pub missed_revocations: u32,
+    pub missed_by_kind: BTreeMap<&'static str, u16>,
+    pub false_closure: bool,
+    pub reopened: u32,
+    pub revocations: u32,
+    pub wrongful_revocations: u32,
+    pub evidence_by_close: u32,
+    pub handoffs: u32,
+    pub stalls: u32,
+    pub stalls_by_cause: BTreeMap<&'static str, u32>,
+    pub wait_seconds_by_cause: BTreeMap<&'static str, u64>,
+    pub notifications: u32,
+    pub damage: u64,
+    pub stages_reached: u32,
+    pub signals_emitted: u32,
+    pub signals_lost: u32,
+}
+
+impl From<&RunMetrics> for RunRecord {
+    fn from(m: &RunMetrics) -> Self {
+        RunRecord {
+            run: m.run,
+            attack: m.attack,
+            start_in_week_seconds: m.start_in_week,
+            detected: m.detected(),
+            time_to_detect_seconds: m.time_to_detect,
+            time_to_declare_seconds: m.time_to_declare,
+            time_to_first_revocation_seconds: m.time_to_first_revocation,
+            contained: m.contained(),
+            time_to_containment_seconds: m.time_to_containment,
+            time_to_first_close_seconds: m.time_to_first_close,
+            missed_revocations: m.missed_revocations,
+            missed_by_kind: CredentialKind::ALL
+                .iter()
+                .filter(|k| m.missed_by_kind[k.index()] > 0)
+                .map(|k| (k.name(), m.missed_by_kind[k.index()]))
+                .collect(),
+            false_closure: m.false_closure,
+            reopened: m.reopened,
+            revocations: m.revocations,
+            wrongful_revocations: m.wrongful_revocations,
+            evidence_by_close: m.evidence_by_close,
+            handoffs: m.handoffs,
+            stalls: m.stalls,
+            stalls_by_cause: WaitCause::ALL
+                .iter()
+                .map(|c| (c.name(), m.stalls_by_cause[c.index()]))
+                .collect(),
+            wait_seconds_by_cause: WaitCause::ALL
+                .iter()
+                .map(|c| (c.name(), m.wait_by_cause[c.index()]))
+                .collect(),
+            notifications: m.notifications,
+            damage: m.damage,
+            stages_reached: m.stages_reached,
+            signals_emitted: m.signals_emitted,
+            signals_lost: m.signals_lost,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct RunDocument<'a> {
+    schema_version: u32,
+    tool_version: &'static str,
+    summary: &'a Summary,
+    handoff_stalls: Vec<StallCell>,
+    runs: Vec<RunRecord>,
+}
+
+/// The `--json` document of `raci-sim run`.
+pub fn run_json(batch: &Batch, model: &Model) -> String {
+    let doc = RunDocument {
+        schema_version: SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION"),
+        summary: &batch.summary,
+        handoff_stalls: top_stalls(&batch.breakdown, model, usize::MAX),
+        runs: batch.runs.iter().map(RunRecord::from).collect(),
+    };
+    let mut s = serde_json::to_string_pretty(&doc).expect("serialising plain data cannot fail");
+    s.push('\n');
+    s
+}
+
+fn team_name(model: &Model, t: Option<usize>) -> &str {
+    t.map_or("attacker", |t| model.teams[t].id.as_str())
+}
+
+/// The readable trace: one line per event.
+pub fn trace_text(events: &[TraceEvent], scenario: &Scenario, model: &Model) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{} vs {} (T+ is hours:minutes since the attack started)",
+        scenario.name, model.name
+    );
+    for e in events {
+        let who = if e.team.is_none() && e.activity.is_some() {
+            "-"
+        } else {
+            team_name(model, e.team)
+        };
+        let activity = e.activity.map_or("", |a| a.name());
+        let _ = write!(
+            o,
+            "{}  {who:<18} {activity:<21} {}",
+            format_offset(e.time),
+            e.what
+        );
+        if let Some(cause) = e.cause {
+            let _ = write!(
+                o,
+                "  (waited {}, mostly {cause})",
+                format_human(e.wait as f64)
+            );
+        }
+        o.push('\n');
+    }
+    o
+}
+
+#[derive(Serialize)]
+struct TraceLine<'a> {
+    schema_version: u32,
+    time_seconds: u64,
+    offset: String,
+    team: &'a str,
+    activity: Option<&'static str>,
+    what: &'a str,
+    wait_seconds: u64,
+    cause: Option<&'static str>,
+    waits: BTreeMap<&'static str, u64>,
+}
+
+/// The trace as JSON Lines.
+pub fn trace_jsonl(events: &[TraceEvent], model: &Model) -> String {
+    let mut o = String::new();
+    for e in events {
+        let line = TraceLine {
+            schema_version: SCHEMA_VERSION,
+            time_seconds: e.time,
+            offset: format_offset(e.time),
+            team: team_name(model, e.team),
+            activity: e.activity.map(|a| a.name()),
+            what: &e.what,
+            wait_seconds: e.wait,
+            cause: e.cause.map(|c| c.name()),
+            waits: WaitCause::ALL
+                .iter()
+                .filter(|c| e.waits[c.index()] > 0)
+                .map(|c| (c.name(), e.waits[c.index()]))
+                .collect(),
+        };
+        o.push_str(&serde_json::to_string(&line).expect("plain data"));
+        o.push('\n');
+    }
+    o
+}
+
+/// Writes `bytes` to `path` whole or not at all (a temporary file renamed into place);
+/// `-` writes to stdout.
+pub fn write_output(path: &str, bytes: &[u8]) -> std::io::Result<()> {
+    if path == "-" {
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes)?;
+        return out.flush();
+    }
+    let target = Path::new(path);
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = target
+        .file_name()
+        .ok_or_else(|| std::io::Error::other(format!("{path} is not a file path")))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        file_name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

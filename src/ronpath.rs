@@ -1,0 +1,393 @@
+//! Where things are in a RON file. serde forgets positions, so after a file has been read this
+//! module walks its text once and records the span of every value under its field path
+//! (`stages[2].needs[0]`, `raci.revoke.ApiKey.r[0]`). Validation names a path and gets a line and
+//! column back; a parse error's position is turned into the path of the field it falls in.
+//!
+//! The walk is lenient: on text it does not understand it stops and keeps what it found.
+
+/// 1-based line and column (in characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineCol {
+    pub line: usize,
+    pub col: usize,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    path: String,
+    start: usize,
+    end: usize,
+}
+
+/// The spans of every value in one RON text.
+#[derive(Debug)]
+pub struct RonMap<'a> {
+    text: &'a str,
+    entries: Vec<Entry>,
+}
+
+impl<'a> RonMap<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut w = Walker {
+            s: text.as_bytes(),
+            i: 0,
+            entries: Vec::new(),
+            depth: 0,
+        };
+        let _ = w.value(String::new());
+        RonMap {
+            text,
+            entries: w.entries,
+        }
+    }
+
+    /// Line and column of the value at `path`; the nearest recorded ancestor if the path itself
+    /// is absent (a defaulted field), or the start of the file.
+    pub fn locate(&self, path: &str) -> LineCol {
+        let mut p = path;
+        loop {
+            if let Some(e) = self.entries.iter().find(|e| e.path == p) {
+                return self.line_col(e.start);
+            }
+            match p.rfind(['.', '[']) {
+                Some(cut) => p = &p[..cut],
+                None => return self.line_col(0),
+            }
+        }
+    }
+
+    /// The path of the innermost value containing `at` (a 1-based line and column).
+    pub fn path_at(&self, at: LineCol) -> Option<&str> {
+        let offset = self.offset(at)?;
+        self.entries
+            .iter()
+            .filter(|e| e.start <= offset && offset <= e.end && !e.path.is_empty())
+            .min_by_key(|e| e.end - e.start)
+            .map(|e| e.path.as_str())
+    }
+
+    fn line_col(&self, offset: usize) -> LineCol {
+        let before = &self.text[..offset.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        LineCol {
+            line,
+            col: before[line_start..].chars().count() + 1,
+        }
+    }
+
+    fn offset(&self, at: LineCol) -> Option<usize> {
+        let line_start = if at.line <= 1 {
+            0
+        } else {
+            self.text
+                .match_indices('\n')
+                .nth(at.line - 2)
+                .map(|(i, _)| i + 1)?
+        };
+        let line = &self.text[line_start..];
+        let within = line
+            .char_indices()
+            .nth(at.col.saturating_sub(1))
+            .map_or(line.len(), |(i, _)| i);
+        Some(line_start + within)
+    }
+}
+
+/// Nesting deeper than this is not walked (the parser has its own limit).
+const MAX_DEPTH: usize = 200;
+
+struct Walker<'s> {
+    s: &'s [u8],
+    i: usize,
+    entries: Vec<Entry>,
+    depth: usize,
+}
+
+impl Walker<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        loop {
+            match self.peek() {
+                Some(c) if c.is_ascii_whitespace() => self.i += 1,
+                Some(b'/') if self.s.get(self.i + 1) == Some(&b'/') => {
+                    while let Some(c) = self.peek() {
+                        if c == b'\n' {
+                            break;
+                        }
+                        self.i += 1;
+                    }
+                }
+                Some(b'/') if self.s.get(self.i + 1) == Some(&b'*') => {
+                    self.i += 2;
+                    let mut nest = 1;
+                    while nest > 0 && self.i < self.s.len() {
+                        if self.s[self.i..].starts_with(b"/*") {
+                            nest += 1;
+                            self.i += 2;
+                        } else if self.s[self.i..].starts_with(b"*/") {
+                            nest -= 1;
+                            self.i += 2;
+                        } else {
+                            self.i += 1;
+                        }
+                    }
+                }
+                _ => return,
+            }
+        }
+    }
+
+    fn ident(&mut self) -> Option<&str> {
+        let start = self.i;
+        while let Some(c) = self.peek() {
+            if c.is_ascii_alphanumeric() || c == b'_' || c == b'#' {
+                self.i += 1;
+            } else {
+                break;
+            }
+        }
+        (self.i > start).then(|| std::str::from_utf8(&self.s[start..self.i]).unwrap_or(""))
+    }
+
+    fn string(&mut self) -> Option<()> {
+        let quote = self.peek()?;
+        self.i += 1;
+        while let Some(c) = self.peek() {
+            self.i += 1;
+            if c == b'\\' {
+                self.i += 1;
+            } else if c == quote {
+                return Some(());
+            }
+        }
+        None
+    }
+
+    fn value(&mut self, path: String) -> Option<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        self.skip_ws();
+        let start = self.i;
+        let c = self.peek()?;
+        match c {
+            b'"' | b'\'' => self.string()?,
+            b'[' => {
+                self.i += 1;
+                self.seq(&path, b']')?;
+            }
+            b'{' => {
+                self.i += 1;
+                self.map(&path)?;
+            }
+            b'(' => {
+                self.i += 1;
+                self.group(&path)?;
+            }
+            b'r' if matches!(self.s.get(self.i + 1), Some(b'"' | b'#')) => {
+                // raw string r#"..."#
+                self.i += 1;
+                let mut hashes = 0;
+                while self.peek() == Some(b'#') {
+                    hashes += 1;
+                    self.i += 1;
+                }
+                self.i += 1;
+                let close: Vec<u8> = std::iter::once(b'"')
+                    .chain(std::iter::repeat_n(b'#', hashes))
+                    .collect();
+                let rest = &self.s[self.i..];
+                let end = rest
+                    .windows(close.len())
+                    .position(|w| w == close.as_slice())?;
+                self.i += end + close.len();
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                self.ident()?;
+                self.skip_ws();
+                if self.peek() == Some(b'(') {
+                    self.i += 1;
+                    self.group(&path)?;
+                }
+            }
+            _ => {
+                // number, sign, or anything scalar up to a delimiter
+                while let Some(c) = self.peek() {
+                    if matches!(c, b',' | b')' | b']' | b'}' | b':') || c.is_ascii_whitespace() {
+                        break;
+                    }
+                    self.i += 1;
+                }
+                if self.i == start {
+                    return None;
+                }
+            }
+        }
+        self.entries.push(Entry {
+            path,
+            start,
+            end: self.i,
+        });
+        self.depth -= 1;
+        Some(())
+    }
+
+    /// Elements up to `close`; returns how many.
+    fn seq(&mut self, path: &str, close: u8) -> Option<usize> {
+        let mut n = 0;
+        loop {
+            self.skip_ws();
+            if self.peek()? == close {
+                self.i += 1;
+                return Some(n);
+            }
+            self.value(format!("{path}[{n}]"))?;
+            n += 1;
+            self.skip_ws();
+            if self.peek()? == b',' {
+                self.i += 1;
+            }
+        }
+    }
+
+    fn map(&mut self, path: &str) -> Option<()> {
+        loop {
+            self.skip_ws();
+            if self.peek()? == b'}' {
+                self.i += 1;
+                return Some(());
+            }
+            let key_start = self.i;
+            self.value(String::new())?;
+            self.entries.pop();
+            let key = String::from_utf8_lossy(&self.s[key_start..self.i])
+                .trim_matches('"')
+                .to_string();
+            let child = join(path, &key);
+            self.skip_ws();
+            if self.peek()? != b':' {
+                return None;
+            }
+            self.i += 1;
+            self.value_from(child, key_start)?;
+            self.skip_ws();
+            if self.peek()? == b',' {
+                self.i += 1;
+            }
+        }
+    }
+
+    /// Contents of `( ... )`: named fields (`a: 1, b: 2`) or unnamed elements. A single unnamed
+    /// element (`Some(x)`, `Fixed("5m")`) keeps the parent's path.
+    fn group(&mut self, path: &str) -> Option<()> {
+        self.skip_ws();
+        let save = self.i;
+        let named = {
+            let is_ident = self.ident().is_some();
+            self.skip_ws();
+            let colon = self.peek() == Some(b':') && self.s.get(self.i + 1) != Some(&b':');
+            self.i = save;
+            is_ident && colon
+        };
+        if named {
+            loop {
+                self.skip_ws();
+                if self.peek()? == b')' {
+                    self.i += 1;
+                    return Some(());
+                }
+                let key_start = self.i;
+                let name = self.ident()?.to_string();
+                self.skip_ws();
+                if self.peek()? != b':' {
+                    return None;
+                }
+                self.i += 1;
+                self.value_from(join(path, &name), key_start)?;
+                self.skip_ws();
+                if self.peek()? == b',' {
+                    self.i += 1;
+                }
+            }
+        }
+        // Unnamed elements are `[i]`; a lone one (`Some(x)`, `Fixed("5m")`) takes the
+        // parent's path, since it is the parent's value.
+        let mark = self.entries.len();
+        let count = self.seq(path, b')')?;
+        if count == 1 {
+            let lone = format!("{path}[0]");
+            for e in &mut self.entries[mark..] {
+                if let Some(rest) = e.path.strip_prefix(&lone) {
+                    e.path = format!("{path}{rest}");
+                }
+            }
+        }
+        Some(())
+    }
+
+    /// A value whose entry should span from `from` (the field name) to the value's end.
+    fn value_from(&mut self, path: String, from: usize) -> Option<()> {
+        self.value(path)?;
+        if let Some(e) = self.entries.last_mut() {
+            e.start = e.start.min(from);
+        }
+        Some(())
+    }
+}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = r#"Scenario(
+    name: "x", // comment
+    stages: [
+        (id: "a", needs: ["k1", "k2"], duration: Fixed("5m")),
+        (id: "b", duration: LogNormal(median: "1m", p90: "2m")),
+    ],
+    raci: (revoke: {ApiKey: (r: ["iam"])}),
+)"#;
+
+    #[test]
+    fn locates_nested_paths() {
+        let m = RonMap::new(TEXT);
+        assert_eq!(m.locate("name"), LineCol { line: 2, col: 5 });
+        assert_eq!(m.locate("stages[0].needs[1]"), LineCol { line: 4, col: 34 });
+        assert_eq!(
+            m.locate("stages[1].duration.p90"),
+            LineCol { line: 5, col: 55 }
+        );
+        assert_eq!(
+            m.locate("raci.revoke.ApiKey.r[0]"),
+            LineCol { line: 7, col: 33 }
+        );
+        // a defaulted field falls back to its parent
+        assert_eq!(m.locate("stages[1].grants"), LineCol { line: 5, col: 9 });
+    }
+
+    #[test]
+    fn finds_the_field_at_a_position() {
+        let m = RonMap::new(TEXT);
+        assert_eq!(
+            m.path_at(LineCol { line: 4, col: 36 }),
+            Some("stages[0].needs[1]")
+        );
+        assert_eq!(
+            m.path_at(LineCol { line: 5, col: 60 }),
+            Some("stages[1].duration.p90")
+        );
+    }
+}
