@@ -180,7 +180,10 @@ fn describe_ron_error(code: &ron::Error) -> (String, Option<String>) {
                 Some(c) => c.to_lowercase().chain(chars).collect(),
                 None => text,
             };
-            (format!("syntax error: {lower}"), None)
+            (
+                format!("syntax error: {lower}"),
+                Some("look for a missing comma, bracket, parenthesis or quote at or just before this point".into()),
+            )
         }
     }
 }

@@ -245,6 +245,8 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
                     .unwrap_or(0),
                 None => match needs.first() {
                     Some(&k) => k,
+                    // A need that did not resolve is reported already.
+                    None if !sf.needs.is_empty() => 0,
                     None => {
                         c.error(
                             &format!("{sp}.credential"),
