@@ -610,13 +610,12 @@ impl<'c, 'w> Sim<'c, 'w> {
             let gap = rep.sample(&mut self.ws.stage_rngs[s]);
             self.schedule(self.now + gap, Ev::StageStart(s as u16));
         }
-        for i in 0..self.sc.dependents[s].len() {
-            let d = self.sc.dependents[s][i];
+        let sc = self.sc;
+        for &d in &sc.dependents[s] {
             self.try_start_stage(d);
         }
         for &g in &stage.grants {
-            for i in 0..self.sc.needed_by[g].len() {
-                let d = self.sc.needed_by[g][i];
+            for &d in &sc.needed_by[g] {
                 self.try_start_stage(d);
             }
         }
@@ -650,7 +649,8 @@ impl<'c, 'w> Sim<'c, 'w> {
     fn signal(&mut self, s: usize, j: usize) {
         let sig = &self.sc.stages[s].signals[j];
         self.met.signals_emitted += 1;
-        let watchers = self.ctx.watchers(s, j);
+        let ctx = self.ctx;
+        let watchers = ctx.watchers(s, j);
         if watchers.is_empty() {
             self.met.signals_lost += 1;
             self.note(None, None, || {
@@ -679,8 +679,8 @@ impl<'c, 'w> Sim<'c, 'w> {
         }
         let job = self.new_job(Activity::Detect, sig.credential as u16, NOBODY);
         self.ws.jobs[job as usize].late = late;
-        for i in 0..watchers.len() {
-            self.enqueue(job, watchers[i] as usize);
+        for &t in watchers {
+            self.enqueue(job, t as usize);
         }
     }
 
@@ -726,7 +726,8 @@ impl<'c, 'w> Sim<'c, 'w> {
     fn begin(&mut self, activity: Activity, cred: u16, from_team: u16) -> u32 {
         let job = self.new_job(activity, cred, from_team);
         let kind = self.cred_kind(&self.ws.jobs[job as usize]);
-        let row = self.m.row(activity, kind);
+        let m = self.m;
+        let row = m.row(activity, kind);
         let r = &row.r;
         self.note(None, Some(activity), || "ready".to_string());
         match r.len() {
@@ -734,8 +735,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             1 => self.enqueue(job, r[0]),
             _ => {
                 let mut picked = 0;
-                for i in 0..r.len() {
-                    let t = r[i];
+                for &t in r {
                     if self.ws.team_rngs[t].random::<f64>() < self.m.policy.diffusion {
                         picked += 1;
                         self.enqueue(job, t);
@@ -748,10 +748,10 @@ impl<'c, 'w> Sim<'c, 'w> {
         }
         let c = &row.c;
         self.ws.jobs[job as usize].consults_pending = c.len() as u16;
-        for i in 0..c.len() {
+        for &t in c {
             let consult = self.new_job(Activity::Consult, cred, from_team);
             self.ws.jobs[consult as usize].parent = job;
-            self.enqueue(consult, c[i]);
+            self.enqueue(consult, t);
         }
         job
     }
@@ -910,10 +910,7 @@ impl<'c, 'w> Sim<'c, 'w> {
     }
 
     fn dispatch(&mut self, team: usize) {
-        loop {
-            let Some(&front) = self.ws.queues[team].front() else {
-                break;
-            };
+        while let Some(&front) = self.ws.queues[team].front() {
             if front.job != NONE && self.ws.jobs[front.job as usize].started {
                 self.ws.queues[team].pop_front();
                 continue;
@@ -1156,8 +1153,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             jm.first_signed = true;
             jm.first_signoff_at = self.now;
         }
-        for i in 0..a.len() {
-            let t = a[i];
+        for &t in a {
             if t == j.team as usize {
                 continue;
             }

@@ -155,7 +155,7 @@ pub fn top_stalls(bd: &Breakdown, model: &Model, n: usize) -> Vec<StallCell> {
             }
         }
     }
-    cells.sort_by(|a, b| b.stalls.cmp(&a.stalls));
+    cells.sort_by_key(|c| std::cmp::Reverse(c.stalls));
     cells.truncate(n);
     cells
 }

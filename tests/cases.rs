@@ -5,7 +5,8 @@ use raci_sim::domain::{Activity, WaitCause};
 
 use crate::common::*;
 
-const ALL_KINDS_OPS: &str = r#"ApiKey: (r: ["ops"]), AccessToken: (r: ["ops"]), Secret: (r: ["ops"])"#;
+const ALL_KINDS_OPS: &str =
+    r#"ApiKey: (r: ["ops"]), AccessToken: (r: ["ops"]), Secret: (r: ["ops"])"#;
 const OPS_DECIDES: &str = r#"(r: ["ops"], a: ["ops"])"#;
 const MON_9: &str = r#"At(day: Mon, time: "09:00")"#;
 
@@ -39,7 +40,10 @@ fn unowned_revocation_without_escalation_is_missed_in_every_run() {
     for run in 0..200 {
         let (met, _) = run_one(&sc, &m, 7, run);
         assert_eq!(met.missed_revocations, 1, "run {run}");
-        assert_eq!(met.missed_by_kind[raci_sim::domain::CredentialKind::ApiKey.index()], 1);
+        assert_eq!(
+            met.missed_by_kind[raci_sim::domain::CredentialKind::ApiKey.index()],
+            1
+        );
         assert!(met.false_closure, "run {run}");
         assert_eq!(met.time_to_containment, None, "run {run}");
         assert_eq!(met.revocations, 0);
@@ -91,8 +95,15 @@ fn committee_decision_waits_for_the_last_sign_off() {
     assert_eq!(met.time_to_first_revocation, Some(15_060));
     assert_eq!(met.time_to_containment, Some(15_060));
     assert_eq!(wait(&met, WaitCause::SplitAccountability), 9900);
-    assert_eq!(wait(&met, WaitCause::OffHours), 0, "the committee wait is not counted twice");
-    assert_eq!(met.stalls_by_cause[WaitCause::SplitAccountability.index()], 1);
+    assert_eq!(
+        wait(&met, WaitCause::OffHours),
+        0,
+        "the committee wait is not counted twice"
+    );
+    assert_eq!(
+        met.stalls_by_cause[WaitCause::SplitAccountability.index()],
+        1
+    );
 }
 
 fn day_team_triages(on_call: &str) -> raci_sim::input::Model {
@@ -102,7 +113,10 @@ fn day_team_triages(on_call: &str) -> raci_sim::input::Model {
         SURE,
         &format!(r#"(id: "day", coverage: BusinessHours(start: "09:00", end: "17:00"{on_call})),"#),
     )
-    .replace(r#"triage: (r: ["ops"], a: ["ops"])"#, r#"triage: (r: ["day"], a: ["day"])"#);
+    .replace(
+        r#"triage: (r: ["ops"], a: ["ops"])"#,
+        r#"triage: (r: ["day"], a: ["day"])"#,
+    );
     model(&text)
 }
 
@@ -110,7 +124,11 @@ fn day_team_triages(on_call: &str) -> raci_sim::input::Model {
 /// for a business-hours team with no on-call at 900 and starts Monday 09:00, 63 h later.
 #[test]
 fn friday_evening_task_waits_off_hours_until_monday_morning() {
-    let sc = scenario(&chain_scenario("ApiKey", "0s", r#"At(day: Fri, time: "17:45")"#));
+    let sc = scenario(&chain_scenario(
+        "ApiKey",
+        "0s",
+        r#"At(day: Fri, time: "17:45")"#,
+    ));
     let m = day_team_triages("");
     let (met, trace) = run_one(&sc, &m, 1, 0);
     let start = trace
@@ -128,7 +146,11 @@ fn friday_evening_task_waits_off_hours_until_monday_morning() {
 /// at 18:30, the wait attributed to paging.
 #[test]
 fn on_call_page_starts_the_task_after_the_page_latency() {
-    let sc = scenario(&chain_scenario("ApiKey", "0s", r#"At(day: Fri, time: "17:45")"#));
+    let sc = scenario(&chain_scenario(
+        "ApiKey",
+        "0s",
+        r#"At(day: Fri, time: "17:45")"#,
+    ));
     let m = day_team_triages(r#", on_call: (page_latency: "30m", min_severity: Medium)"#);
     let (met, trace) = run_one(&sc, &m, 1, 0);
     let start = trace
@@ -151,7 +173,10 @@ fn revoked_access_token_keeps_the_attacker_in_for_its_residual_validity() {
     assert_eq!(met.time_to_first_revocation, Some(5100));
     assert_eq!(met.time_to_containment, Some(9600));
     assert_eq!(wait(&met, WaitCause::ResidualValidity), 4500);
-    assert_eq!(met.missed_revocations, 0, "revoked in time counts as revoked");
+    assert_eq!(
+        met.missed_revocations, 0,
+        "revoked in time counts as revoked"
+    );
 }
 
 /// (g) triage dismisses every alert: the stage keeps repeating (10 min, then every 2 h), each

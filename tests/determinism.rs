@@ -28,7 +28,11 @@ fn run_json(threads: &str, seed: &str, name: &str) -> Vec<u8> {
         .env("RAYON_NUM_THREADS", threads)
         .output()
         .expect("binary runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let bytes = std::fs::read(&path).expect("json written");
     std::fs::remove_file(&path).ok();
     bytes
@@ -59,7 +63,10 @@ fn attacker_timeline_is_identical_across_models_until_the_first_revocation() {
         let (ma, ta) = run_one(&sc, &a, 5, run);
         let (mb, tb) = run_one(&sc, &b, 5, run);
         assert_eq!(ma.attack, mb.attack, "run {run}: benign draw differs");
-        assert_eq!(ma.start_in_week, mb.start_in_week, "run {run}: start differs");
+        assert_eq!(
+            ma.start_in_week, mb.start_in_week,
+            "run {run}: start differs"
+        );
         let cut = ma
             .time_to_first_revocation
             .unwrap_or(u64::MAX)
@@ -74,5 +81,8 @@ fn attacker_timeline_is_identical_across_models_until_the_first_revocation() {
         assert_eq!(xa, xb, "run {run}");
         compared += xa.len();
     }
-    assert!(compared > 100, "too few attacker events compared: {compared}");
+    assert!(
+        compared > 100,
+        "too few attacker events compared: {compared}"
+    );
 }

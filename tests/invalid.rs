@@ -19,7 +19,14 @@ fn every_invalid_fixture_gets_its_exact_message_and_exit_code_2() {
         let args: Vec<&str> = if name.starts_with("scenario-") {
             vec!["run", name, "--model", "split-iam-security", "--runs", "1"]
         } else {
-            vec!["run", "compromised-service-account", "--model", name, "--runs", "1"]
+            vec![
+                "run",
+                "compromised-service-account",
+                "--model",
+                name,
+                "--runs",
+                "1",
+            ]
         };
         let out = Command::new(env!("CARGO_BIN_EXE_raci-sim"))
             .args(&args)

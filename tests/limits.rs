@@ -21,7 +21,12 @@ fn repeating(every: &str, duration: &str) -> String {
 #[test]
 fn a_stage_that_repeats_forever_ends_at_the_horizon() {
     let sc = scenario(&repeating("50m", "10m"));
-    let m = model(&ops_model(r#"ApiKey: (r: ["ops"])"#, r#"(r: ["ops"], a: ["ops"])"#, SURE, ""));
+    let m = model(&ops_model(
+        r#"ApiKey: (r: ["ops"])"#,
+        r#"(r: ["ops"], a: ["ops"])"#,
+        SURE,
+        "",
+    ));
     let (met, _) = run_one(&sc, &m, 1, 0);
     // one completion every hour, the first at 10 min: 168 in 7 days (10m, 1h10m, ..., 167h10m)
     assert_eq!(met.damage, 168);
@@ -31,7 +36,12 @@ fn a_stage_that_repeats_forever_ends_at_the_horizon() {
 #[test]
 fn an_instant_loop_hits_the_event_cap_with_a_clear_error() {
     let sc = scenario(&repeating("0s", "0s"));
-    let m = model(&ops_model(r#"ApiKey: (r: ["ops"])"#, r#"(r: ["ops"], a: ["ops"])"#, SURE, ""));
+    let m = model(&ops_model(
+        r#"ApiKey: (r: ["ops"])"#,
+        r#"(r: ["ops"], a: ["ops"])"#,
+        SURE,
+        "",
+    ));
     let mut ctx = Context::new(&sc, &m, 1);
     ctx.max_events = 100_000;
     let mut ws = Workspace::new(&ctx);
@@ -45,7 +55,9 @@ fn an_instant_loop_hits_the_event_cap_with_a_clear_error() {
             at: 0
         }
     );
-    assert!(err.to_string().contains("exceeded the cap of 100000 events"));
+    assert!(err
+        .to_string()
+        .contains("exceeded the cap of 100000 events"));
 }
 
 #[test]
@@ -55,11 +67,21 @@ fn the_binary_reports_the_event_cap_and_exits_1() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_raci-sim"))
         .args(["run"])
         .arg(&path)
-        .args(["--model", "split-iam-security", "--runs", "4", "--max-events", "50000"])
+        .args([
+            "--model",
+            "split-iam-security",
+            "--runs",
+            "4",
+            "--max-events",
+            "50000",
+        ])
         .output()
         .unwrap();
     std::fs::remove_file(&path).ok();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.starts_with("error: run 0 exceeded the cap of 50000 events"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: run 0 exceeded the cap of 50000 events"),
+        "{stderr}"
+    );
 }

@@ -62,7 +62,10 @@ fn background_queue_matches_erlang_c_within_three_percent() {
     // lambda = 6/h = 1/600 per s, service 21 min = 1260 s, c = 3: rho = 0.7.
     let expected = erlang_c_wait(1.0 / 600.0, 1260.0, 3);
     let err = (measured - expected).abs() / expected;
-    eprintln!("M/M/3: measured {measured:.1}s, Erlang C {expected:.1}s, {} jobs", bd.background_jobs[0]);
+    eprintln!(
+        "M/M/3: measured {measured:.1}s, Erlang C {expected:.1}s, {} jobs",
+        bd.background_jobs[0]
+    );
     assert!(
         err < 0.03,
         "M/M/3 mean wait {measured:.1}s vs Erlang C {expected:.1}s ({:.1}% off, {} jobs)",
