@@ -365,14 +365,14 @@ mod tests {
     fn locates_nested_paths() {
         let m = RonMap::new(TEXT);
         assert_eq!(m.locate("name"), LineCol { line: 2, col: 5 });
-        assert_eq!(m.locate("stages[0].needs[1]"), LineCol { line: 4, col: 34 });
+        assert_eq!(m.locate("stages[0].needs[1]"), LineCol { line: 4, col: 33 });
         assert_eq!(
             m.locate("stages[1].duration.p90"),
-            LineCol { line: 5, col: 55 }
+            LineCol { line: 5, col: 53 }
         );
         assert_eq!(
             m.locate("raci.revoke.ApiKey.r[0]"),
-            LineCol { line: 7, col: 33 }
+            LineCol { line: 7, col: 34 }
         );
         // a defaulted field falls back to its parent
         assert_eq!(m.locate("stages[1].grants"), LineCol { line: 5, col: 9 });
