@@ -83,3 +83,38 @@ pub fn run_batch(
         runs,
     })
 }
+
+/// The seed every command uses unless told otherwise.
+pub const DEFAULT_SEED: u64 = 20_261_123;
+
+/// Why the shipped library could not be run.
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    #[error(transparent)]
+    Load(#[from] crate::input::LoadError),
+    #[error(transparent)]
+    Sim(#[from] SimError),
+}
+
+/// Every shipped scenario against every shipped model, scenario-major, in shipped order.
+pub fn run_library(runs: u64, seed: u64) -> Result<Vec<Summary>, LibraryError> {
+    use crate::library::{load_model, load_scenario, MODELS, SCENARIOS};
+    let models = MODELS
+        .iter()
+        .map(|m| load_model(m.name))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut rows = Vec::new();
+    for s in SCENARIOS {
+        let sc = load_scenario(s.name)?;
+        for m in &models {
+            let opts = BatchOptions {
+                runs,
+                seed,
+                keep_runs: false,
+                max_events: crate::engine::DEFAULT_MAX_EVENTS,
+            };
+            rows.push(run_batch(&sc, m, opts, |_| {})?.summary);
+        }
+    }
+    Ok(rows)
+}

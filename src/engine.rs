@@ -158,6 +158,8 @@ struct CredState {
     revoke: RevokeState,
     revoked_at: u64,
     found: bool,
+    /// A later detection pointing here is being detected or scoped: fold new signals into it.
+    late_pending: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -376,6 +378,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             revoke: RevokeState::NotTasked,
             revoked_at: 0,
             found: false,
+            late_pending: false,
         }));
         ws.abandoned = [(0, 0); WaitCause::COUNT];
         Sim {
@@ -673,7 +676,13 @@ impl<'c, 'w> Sim<'c, 'w> {
             Phase::Alerting | Phase::ClosedBenign => return,
             _ => true,
         };
-        if !late {
+        if late {
+            let c = &mut self.ws.creds[sig.credential];
+            if c.late_pending {
+                return;
+            }
+            c.late_pending = true;
+        } else {
             inc.phase = Phase::Alerting;
             inc.detected_cred = sig.credential as u16;
         }
@@ -789,6 +798,7 @@ impl<'c, 'w> Sim<'c, 'w> {
         a.1 += j.created;
         self.met.stalls += 1;
         self.met.stalls_by_cause[cause.index()] += 1;
+        self.met.stall_wait += self.sc.horizon.saturating_sub(j.created);
         let from = if j.from_team == NOBODY {
             self.m.teams.len()
         } else {
@@ -811,6 +821,9 @@ impl<'c, 'w> Sim<'c, 'w> {
             Activity::Scope => j.counted,
             _ => false,
         };
+        if j.late {
+            self.ws.creds[j.cred as usize].late_pending = false;
+        }
         if counted {
             self.incident.outstanding -= 1;
             self.settle();
@@ -1044,6 +1057,7 @@ impl<'c, 'w> Sim<'c, 'w> {
 
     fn stall(&mut self, from: u16, to: usize, activity: Activity, cause: WaitCause, wait: u64) {
         self.met.stalls += 1;
+        self.met.stall_wait += wait;
         self.met.stalls_by_cause[cause.index()] += 1;
         let from = if from == NOBODY {
             self.m.teams.len()
@@ -1224,6 +1238,7 @@ impl<'c, 'w> Sim<'c, 'w> {
                         phase,
                         Phase::Scoping | Phase::Approving | Phase::Containing | Phase::Closing
                     ) {
+                        self.ws.creds[j.cred as usize].late_pending = false;
                         return;
                     }
                     let counted = phase == Phase::Containing;
@@ -1259,6 +1274,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             Activity::Scope => {
                 self.scope(j.cred as usize, team as usize);
                 if j.late {
+                    self.ws.creds[j.cred as usize].late_pending = false;
                     if j.counted {
                         self.incident.outstanding -= 1;
                     }
@@ -1392,7 +1408,12 @@ impl<'c, 'w> Sim<'c, 'w> {
             if !c.held || !c.working || c.found || c.revoke != RevokeState::NotTasked {
                 continue;
             }
-            let acc = self.ctx.scope_accuracy[self.sc.credentials[k].plane.index()];
+            // The alert names its own credential; linked ones need the plane's inventory.
+            let acc = if k == from {
+                1.0
+            } else {
+                self.ctx.scope_accuracy[self.sc.credentials[k].plane.index()]
+            };
             // Always draw, so one credential's luck never shifts the next one's.
             let u = self.ws.team_rngs[team].random::<f64>();
             if u < acc {

@@ -30,13 +30,32 @@ pub const SCENARIOS: &[Shipped] = shipped![
     "scenarios/":
     "compromised-service-account",
     "replayed-token",
+    "agent-privilege-chaining",
+    "alert-storm-cover",
+    "benign-lookalike-automation",
+    "break-glass-misuse",
+    "contractor-end-of-engagement",
+    "dormant-account-activation",
+    "insider-bulk-export",
+    "orphaned-nhi-key",
+    "outsourced-provider-credential",
+    "privileged-api-key-outside-window",
+    "shared-service-account-stale-owner",
+    "user-to-workload-compromise",
 ];
 
 /// Shipped ownership models.
 pub const MODELS: &[Shipped] = shipped![
     "scenarios/models/":
     "split-iam-security",
+    "three-way-decision-rights",
     "single-incident-lead",
+    "cross-channel-identity-assurance",
+    "hub-and-spoke",
+    "anti-approval-committee",
+    "anti-iam-without-authority",
+    "anti-siloed-human-nhi",
+    "anti-soc-owns-hygiene",
 ];
 
 /// Reads `name_or_path`: a shipped name (`replayed-token`), or a file path.

@@ -8,15 +8,12 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
 
-use raci_sim::batch::{run_batch, BatchOptions};
+use raci_sim::batch::{run_batch, run_library, BatchOptions, DEFAULT_SEED};
 use raci_sim::engine::{simulate, Context, Workspace, DEFAULT_MAX_EVENTS};
 use raci_sim::input::LoadError;
 use raci_sim::library::{load_model, load_scenario, MODELS, SCENARIOS};
 use raci_sim::metrics::Breakdown;
 use raci_sim::report;
-
-/// The seed every command uses unless told otherwise.
-const DEFAULT_SEED: u64 = 20_261_123;
 
 #[derive(Parser)]
 #[command(
@@ -74,7 +71,16 @@ enum Command {
         runs: u64,
         #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
+        /// `text` for reading, `markdown` for docs/findings.md.
+        #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+        format: TableFormat,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum TableFormat {
+    Text,
+    Markdown,
 }
 
 fn main() -> ExitCode {
@@ -82,6 +88,7 @@ fn main() -> ExitCode {
     match dispatch(cli.command.unwrap_or(Command::Table {
         runs: 2000,
         seed: DEFAULT_SEED,
+        format: TableFormat::Text,
     })) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -183,33 +190,20 @@ fn dispatch(command: Command) -> Result<()> {
                 }
             }
         }
-        Command::Table { runs, seed } => {
-            let mut rows = Vec::new();
-            for s in SCENARIOS {
-                let sc = load_scenario(s.name)?;
-                for mf in MODELS {
-                    let m = load_model(mf.name)?;
-                    let batch = run_batch(
-                        &sc,
-                        &m,
-                        BatchOptions {
-                            runs,
-                            seed,
-                            keep_runs: false,
-                            max_events: DEFAULT_MAX_EVENTS,
-                        },
-                        |_| {},
-                    )?;
-                    rows.push(batch.summary);
+        Command::Table { runs, seed, format } => {
+            let rows = run_library(runs, seed)?;
+            match format {
+                TableFormat::Markdown => print!("{}", report::findings_markdown(&rows)),
+                TableFormat::Text => {
+                    println!(
+                        "{} shipped scenarios x {} shipped models, {runs} runs each, seed {seed}\n",
+                        SCENARIOS.len(),
+                        MODELS.len()
+                    );
+                    print!("{}", report::comparison_table(&rows));
+                    println!("\nTTC = time to containment (attacker holds no working credential); \"> 30.0d\" = not reached by the horizon in that share of runs.\nDrill down: raci-sim run <scenario> --model <model>; raci-sim trace <scenario> --model <model>.");
                 }
             }
-            println!(
-                "{} shipped scenarios x {} shipped models, {runs} runs each, seed {seed}\n",
-                SCENARIOS.len(),
-                MODELS.len()
-            );
-            print!("{}", report::comparison_table(&rows));
-            println!("\nTTC = time to containment (attacker holds no working credential); \"> 30.0d\" = not reached by the horizon in that share of runs.\nDrill down: raci-sim run <scenario> --model <model>; raci-sim trace <scenario> --model <model>.");
         }
     }
     Ok(())

@@ -34,6 +34,8 @@ pub struct RunMetrics {
     pub handoffs: u32,
     pub stalls: u32,
     pub stalls_by_cause: [u32; WaitCause::COUNT],
+    /// Seconds of waiting in stalls (an abandoned task's stall runs to the horizon).
+    pub stall_wait: u64,
     pub wait_by_cause: [u64; WaitCause::COUNT],
     pub notifications: u32,
     pub damage: u64,

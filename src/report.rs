@@ -88,8 +88,10 @@ pub fn summary_text(s: &Summary, bd: &Breakdown, model: &Model) -> String {
     );
     let _ = writeln!(
         o,
-        "stalls                        {:.2} per run ({} in all)",
-        s.stalls_mean, s.stalls_total
+        "stalls                        {:.2} per run ({} in all), {} stalled per run",
+        s.stalls_mean,
+        s.stalls_total,
+        format_human(s.stall_wait_mean)
     );
     let _ = writeln!(o);
     let _ = writeln!(o, "wait by cause (mean per run)   stalls");
@@ -251,6 +253,7 @@ pub struct RunRecord {
     pub evidence_by_close: u32,
     pub handoffs: u32,
     pub stalls: u32,
+    pub stall_wait_seconds: u64,
     pub stalls_by_cause: BTreeMap<&'static str, u32>,
     pub wait_seconds_by_cause: BTreeMap<&'static str, u64>,
     pub notifications: u32,
@@ -286,6 +289,7 @@ impl From<&RunMetrics> for RunRecord {
             evidence_by_close: m.evidence_by_close,
             handoffs: m.handoffs,
             stalls: m.stalls,
+            stall_wait_seconds: m.stall_wait,
             stalls_by_cause: WaitCause::ALL
                 .iter()
                 .map(|c| (c.name(), m.stalls_by_cause[c.index()]))
@@ -432,4 +436,28 @@ pub fn write_output(path: &str, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// The findings table as Markdown: one row per scenario x model.
+pub fn findings_markdown(rows: &[Summary]) -> String {
+    let mut o = String::new();
+    o.push_str("| scenario | model | TTC p50 | TTC p90 | contained | missed revocations / run | runs with a missed revocation | mean stall time / run | wrongful revocations / benign run |\n");
+    o.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for s in rows {
+        let h = s.horizon_seconds;
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} | {:.2} | {} | {} | {:.2} |",
+            s.scenario,
+            s.model,
+            s.time_to_containment_p50.display(h),
+            s.time_to_containment_p90.display(h),
+            pct(s.share_contained),
+            s.missed_revocations_mean,
+            pct(s.share_with_missed),
+            format_human(s.stall_wait_mean),
+            s.wrongful_per_benign_run
+        );
+    }
+    o
 }

@@ -82,6 +82,8 @@ pub struct Summary {
     pub handoffs_mean: f64,
     pub stalls_total: u64,
     pub stalls_mean: f64,
+    /// Mean seconds of stalled waiting per run (all runs).
+    pub stall_wait_mean: f64,
     pub stalls_by_cause: Vec<(String, u64)>,
     /// Mean seconds of waiting per run, by cause (all runs).
     pub wait_mean_by_cause: Vec<(String, f64)>,
@@ -105,6 +107,7 @@ struct Sums {
     stalls_by_cause: [u64; WaitCause::COUNT],
     wait_by_cause: [u64; WaitCause::COUNT],
     handoffs: u64,
+    stall_wait: u64,
     damage: u64,
     signals_lost: u64,
     evidence: u64,
@@ -142,6 +145,7 @@ impl Summary {
             handoffs_mean: 0.0,
             stalls_total: 0,
             stalls_mean: 0.0,
+            stall_wait_mean: 0.0,
             stalls_by_cause: Vec::new(),
             wait_mean_by_cause: Vec::new(),
             damage_mean: 0.0,
@@ -160,6 +164,7 @@ impl Summary {
         self.events_total += m.events;
         self.stalls_total += m.stalls as u64;
         self.sums.handoffs += m.handoffs as u64;
+        self.sums.stall_wait += m.stall_wait;
         for (s, &x) in self.sums.stalls_by_cause.iter_mut().zip(&m.stalls_by_cause) {
             *s += x as u64;
         }
@@ -219,6 +224,7 @@ impl Summary {
         };
         self.handoffs_mean = per(self.sums.handoffs, self.runs);
         self.stalls_mean = per(self.stalls_total, self.runs);
+        self.stall_wait_mean = per(self.sums.stall_wait, self.runs);
         self.stalls_by_cause = WaitCause::ALL
             .iter()
             .map(|c| (c.name().to_string(), self.sums.stalls_by_cause[c.index()]))

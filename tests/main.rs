@@ -2,9 +2,12 @@
 
 mod alloc;
 mod cases;
+mod claims;
 mod common;
 mod determinism;
+mod findings;
 mod invalid;
+mod library;
 mod limits;
 mod queueing;
 
