@@ -3,12 +3,15 @@
 //! per-run metrics (`metrics`) -> aggregates (`summary`) -> exporters (`report`).
 
 pub mod batch;
+pub mod compare;
 pub mod domain;
 pub mod duration;
 pub mod engine;
+pub mod export;
 pub mod input;
 pub mod library;
 pub mod metrics;
 pub mod report;
 pub mod ronpath;
+pub mod stats;
 pub mod summary;

@@ -58,14 +58,34 @@ pub const MODELS: &[Shipped] = shipped![
     "anti-soc-owns-hygiene",
 ];
 
+/// The text of an input and where it came from.
+pub struct Source {
+    /// How errors name it: the repository path of a shipped file, or the path given.
+    pub label: String,
+    pub text: std::borrow::Cow<'static, str>,
+}
+
+/// Reads a scenario by shipped name or path, without parsing it.
+pub fn scenario_source(name_or_path: &str) -> Result<Source, LoadError> {
+    read("scenario", SCENARIOS, name_or_path)
+}
+
+/// Reads a model by shipped name or path, without parsing it.
+pub fn model_source(name_or_path: &str) -> Result<Source, LoadError> {
+    read("model", MODELS, name_or_path)
+}
+
 /// Reads `name_or_path`: a shipped name (`replayed-token`), or a file path.
 fn read(
     kind: &'static str,
     shipped: &'static [Shipped],
     name_or_path: &str,
-) -> Result<(String, std::borrow::Cow<'static, str>), LoadError> {
+) -> Result<Source, LoadError> {
     if let Some(s) = shipped.iter().find(|s| s.name == name_or_path) {
-        return Ok((s.path.to_string(), s.text.into()));
+        return Ok(Source {
+            label: s.path.to_string(),
+            text: s.text.into(),
+        });
     }
     let path = Path::new(name_or_path);
     if path.exists() {
@@ -80,7 +100,10 @@ fn read(
                 format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
             ),
         })?;
-        return Ok((name_or_path.to_string(), text.into()));
+        return Ok(Source {
+            label: name_or_path.to_string(),
+            text: text.into(),
+        });
     }
     Err(LoadError::NotFound {
         kind,
@@ -98,14 +121,14 @@ fn read(
 
 /// Loads and validates a scenario by shipped name or path.
 pub fn load_scenario(name_or_path: &str) -> Result<Scenario, LoadError> {
-    let (label, text) = read("scenario", SCENARIOS, name_or_path)?;
-    parse_scenario(&label, &text)
+    let s = scenario_source(name_or_path)?;
+    parse_scenario(&s.label, &s.text)
 }
 
 /// Loads and validates a model by shipped name or path.
 pub fn load_model(name_or_path: &str) -> Result<Model, LoadError> {
-    let (label, text) = read("model", MODELS, name_or_path)?;
-    parse_model(&label, &text)
+    let s = model_source(name_or_path)?;
+    parse_model(&s.label, &s.text)
 }
 
 /// Parses and validates scenario text; `label` names it in errors.

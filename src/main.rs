@@ -3,15 +3,22 @@
 //! Exit codes: 0 success; 1 the simulation or writing an output failed; 2 bad input (an
 //! unreadable or invalid file, an unknown name, or bad options).
 
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
 
 use raci_sim::batch::{run_batch, run_library, BatchOptions, DEFAULT_SEED};
+use raci_sim::compare::compare;
 use raci_sim::engine::{simulate, Context, Workspace, DEFAULT_MAX_EVENTS};
+use raci_sim::export::{default_dir, sha256_hex, write_report, InputFile, Report};
 use raci_sim::input::LoadError;
-use raci_sim::library::{load_model, load_scenario, MODELS, SCENARIOS};
+use raci_sim::library::{
+    load_model, load_scenario, model_source, parse_model, parse_scenario, scenario_source, MODELS,
+    SCENARIOS,
+};
 use raci_sim::metrics::Breakdown;
 use raci_sim::report;
 
@@ -20,7 +27,7 @@ use raci_sim::report;
     name = "raci-sim",
     version,
     about = "Replay identity breach scenarios against RACI ownership models: time to containment, missed revocations, handoff stalls and why.",
-    after_help = "With no command, runs every shipped scenario against every shipped model and prints the comparison table.\nExit codes: 0 success, 1 simulation or output failure, 2 bad input."
+    after_help = "With no command, compares every shipped model on every shipped scenario, writes the report under reports/ and prints the comparison table.\nExit codes: 0 success, 1 simulation or output failure, 2 bad input."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -63,6 +70,30 @@ enum Command {
         #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
         max_events: u64,
     },
+    /// Compare models on the same attacks and write a report folder.
+    Compare {
+        /// Models to compare (shipped names or paths); all shipped models if none.
+        #[arg(long, num_args = 1..)]
+        models: Vec<String>,
+        /// Scenarios to run (shipped names or paths); all shipped scenarios if none.
+        #[arg(long, num_args = 1..)]
+        scenarios: Vec<String>,
+        /// The model the others are compared with; the first model if not given.
+        #[arg(long)]
+        baseline: Option<String>,
+        #[arg(long, default_value_t = 2000)]
+        runs: u64,
+        #[arg(long, default_value_t = DEFAULT_SEED)]
+        seed: u64,
+        /// Report folder; reports/<name from the inputs> if not given.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+        #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
+        max_events: u64,
+    },
     /// List the shipped scenarios and models.
     List,
     /// Every shipped scenario against every shipped model (the default command).
@@ -85,10 +116,15 @@ enum TableFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match dispatch(cli.command.unwrap_or(Command::Table {
+    match dispatch(cli.command.unwrap_or(Command::Compare {
+        models: Vec::new(),
+        scenarios: Vec::new(),
+        baseline: None,
         runs: 2000,
         seed: DEFAULT_SEED,
-        format: TableFormat::Text,
+        out: None,
+        quiet: false,
+        max_events: DEFAULT_MAX_EVENTS,
     })) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -178,6 +214,25 @@ fn dispatch(command: Command) -> Result<()> {
                 );
             }
         }
+        Command::Compare {
+            models,
+            scenarios,
+            baseline,
+            runs,
+            seed,
+            out,
+            quiet,
+            max_events,
+        } => run_compare(CompareArgs {
+            models,
+            scenarios,
+            baseline,
+            runs,
+            seed,
+            out,
+            quiet,
+            max_events,
+        })?,
         Command::List => {
             for (kind, list) in [("scenario", SCENARIOS), ("model", MODELS)] {
                 for s in list {
@@ -206,5 +261,138 @@ fn dispatch(command: Command) -> Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+struct CompareArgs {
+    models: Vec<String>,
+    scenarios: Vec<String>,
+    baseline: Option<String>,
+    runs: u64,
+    seed: u64,
+    out: Option<PathBuf>,
+    quiet: bool,
+    max_events: u64,
+}
+
+fn run_compare(a: CompareArgs) -> Result<()> {
+    let all_shipped = a.models.is_empty() && a.scenarios.is_empty();
+    let model_names: Vec<String> = if a.models.is_empty() {
+        MODELS.iter().map(|m| m.name.to_string()).collect()
+    } else {
+        a.models
+    };
+    let scenario_names: Vec<String> = if a.scenarios.is_empty() {
+        SCENARIOS.iter().map(|s| s.name.to_string()).collect()
+    } else {
+        a.scenarios
+    };
+    let mut inputs = Vec::new();
+    let mut models = Vec::new();
+    for name in &model_names {
+        let src = model_source(name)?;
+        let m = parse_model(&src.label, &src.text)?;
+        if models
+            .iter()
+            .any(|x: &raci_sim::input::Model| x.name == m.name)
+        {
+            return Err(LoadError::Invalid(vec![raci_sim::input::Diagnostic {
+                file: src.label.clone(),
+                line: 1,
+                col: 1,
+                field: "name".into(),
+                message: format!(
+                    "model name \"{}\" is given twice; each compared model needs its own name",
+                    m.name
+                ),
+                help: Some("rename one of the models in its file".into()),
+            }])
+            .into());
+        }
+        inputs.push(InputFile {
+            kind: "model",
+            name: m.name.clone(),
+            source: src.label.clone(),
+            sha256: sha256_hex(src.text.as_bytes()),
+        });
+        models.push(m);
+    }
+    let mut scenarios = Vec::new();
+    for name in &scenario_names {
+        let src = scenario_source(name)?;
+        let s = parse_scenario(&src.label, &src.text)?;
+        inputs.push(InputFile {
+            kind: "scenario",
+            name: s.name.clone(),
+            source: src.label.clone(),
+            sha256: sha256_hex(src.text.as_bytes()),
+        });
+        scenarios.push(s);
+    }
+    let baseline = match &a.baseline {
+        None => 0,
+        Some(b) => {
+            let by_name = models.iter().position(|m| &m.name == b);
+            let by_arg = model_names.iter().position(|m| m == b);
+            by_name.or(by_arg).ok_or_else(|| LoadError::NotFound {
+                kind: "baseline model among --models",
+                name: b.clone(),
+                help: Some(format!(
+                    "the baseline must be one of the compared models: {}",
+                    models
+                        .iter()
+                        .map(|m| m.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            })?
+        }
+    };
+    let total = a.runs * models.len() as u64 * scenarios.len() as u64;
+    let bar = if a.quiet || !std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(total)
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {eta} left")
+            .expect("valid template"),
+    );
+    let comparison = compare(
+        scenarios,
+        models,
+        baseline,
+        a.runs,
+        a.seed,
+        a.max_events,
+        |n| bar.inc(n),
+    )?;
+    bar.finish_and_clear();
+    let dir = a
+        .out
+        .unwrap_or_else(|| default_dir(&comparison, all_shipped));
+    let command_line: Vec<String> = std::env::args().collect();
+    let report = Report {
+        comparison: &comparison,
+        inputs: &inputs,
+        command_line: &command_line,
+    };
+    write_report(&dir, &report)
+        .with_context(|| format!("cannot write the report to {}", dir.display()))?;
+    let rows: Vec<raci_sim::summary::Summary> = comparison
+        .scenarios
+        .iter()
+        .flat_map(|s| s.models.iter().map(|m| m.summary.clone()))
+        .collect();
+    println!(
+        "{} models x {} scenarios, {} runs each, seed {}; baseline {}\n",
+        comparison.models.len(),
+        comparison.scenarios.len(),
+        comparison.runs,
+        comparison.seed,
+        comparison.models[comparison.baseline].name
+    );
+    print!("{}", report::comparison_table(&rows));
+    println!("\nreport: {}", dir.join("index.html").display());
     Ok(())
 }

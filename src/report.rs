@@ -325,7 +325,9 @@ pub fn run_json(batch: &Batch, model: &Model) -> String {
         handoff_stalls: top_stalls(&batch.breakdown, model, usize::MAX),
         runs: batch.runs.iter().map(RunRecord::from).collect(),
     };
-    let mut s = serde_json::to_string_pretty(&doc).expect("serialising plain data cannot fail");
+    let mut s = crate::export::escape::json_for_html(
+        serde_json::to_string_pretty(&doc).expect("serialising plain data cannot fail"),
+    );
     s.push('\n');
     s
 }
@@ -399,7 +401,9 @@ pub fn trace_jsonl(events: &[TraceEvent], model: &Model) -> String {
                 .map(|c| (c.name(), e.waits[c.index()]))
                 .collect(),
         };
-        o.push_str(&serde_json::to_string(&line).expect("plain data"));
+        o.push_str(&crate::export::escape::json_for_html(
+            serde_json::to_string(&line).expect("plain data"),
+        ));
         o.push('\n');
     }
     o

@@ -10,6 +10,7 @@ mod invalid;
 mod library;
 mod limits;
 mod queueing;
+mod report;
 
 #[global_allocator]
 static ALLOCATOR: alloc::Counting = alloc::Counting;

@@ -1,0 +1,576 @@
+//! One exporter per report file. All read the same `Report`; every string that came from an
+//! input file is escaped for its format.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::escape::{csv_text, html, json_for_html, markdown};
+use super::{plot_files, Exporter, InputFile, Report};
+use crate::compare::{Comparison, MetricDiff, RankEntry, ScenarioResult, Verdict, METRICS};
+use crate::domain::WaitCause;
+use crate::duration::format_human;
+use crate::stats::SurvivalStep;
+use crate::summary::{Censored, Summary};
+
+/// Version of results.json.
+pub const RESULTS_SCHEMA_VERSION: u32 = 1;
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+fn value(key: &str, v: f64) -> String {
+    match key {
+        "contained_share" => pct(v),
+        k if k.ends_with("_hours") => format_human(v * 3600.0),
+        "damage" => format!("{v:.0}"),
+        _ => format!("{v:.2}"),
+    }
+}
+
+fn signed(key: &str, v: f64) -> String {
+    let sign = if v > 0.0 {
+        "+"
+    } else if v < 0.0 {
+        "-"
+    } else {
+        "±"
+    };
+    let a = v.abs();
+    let body = match key {
+        "contained_share" => format!("{:.1} pts", 100.0 * a),
+        k if k.ends_with("_hours") => format_human(a * 3600.0),
+        "damage" => format!("{a:.0}"),
+        _ => format!("{a:.2}"),
+    };
+    format!("{sign}{body}")
+}
+
+/// "+2.1h [+1.5h, +2.7h]", or "baseline".
+fn diff_text(d: &MetricDiff, is_baseline: bool) -> String {
+    if is_baseline {
+        return "baseline".into();
+    }
+    if d.verdict == Verdict::NoData {
+        return "no data".into();
+    }
+    format!(
+        "{} [{}, {}]",
+        signed(d.metric, d.difference.mean),
+        signed(d.metric, d.difference.low),
+        signed(d.metric, d.difference.high)
+    )
+}
+
+fn rank_of<'a>(ranking: &'a [RankEntry], model: &str) -> &'a RankEntry {
+    ranking
+        .iter()
+        .find(|r| r.model == model)
+        .expect("every model is ranked")
+}
+
+/// "1. a; 2. b and c cannot be told apart at 2000 runs"
+fn ranking_sentence(s: &ScenarioResult, runs: u64, esc: fn(&str) -> String) -> String {
+    let mut groups: Vec<(usize, Vec<String>)> = Vec::new();
+    for r in &s.ranking {
+        match groups.last_mut() {
+            Some((rank, names)) if *rank == r.rank => names.push(esc(&r.model)),
+            _ => groups.push((r.rank, vec![esc(&r.model)])),
+        }
+    }
+    groups
+        .iter()
+        .map(|(rank, names)| {
+            if names.len() == 1 {
+                format!("{rank}. {}", names[0])
+            } else {
+                format!(
+                    "{rank}. {} (cannot be told apart at {runs} runs)",
+                    names.join(" = ")
+                )
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn ttc(s: &Summary, c: Censored) -> String {
+    c.display(s.horizon_seconds)
+}
+
+// ---------------------------------------------------------------- summary.md
+
+pub struct SummaryMarkdown;
+
+impl Exporter for SummaryMarkdown {
+    fn file_name(&self) -> &'static str {
+        "summary.md"
+    }
+
+    fn render(&self, r: &Report) -> Vec<u8> {
+        let c = r.comparison;
+        let baseline = &c.models[c.baseline].name;
+        let mut o = String::new();
+        let _ = writeln!(o, "# Ownership model comparison\n");
+        let _ = writeln!(
+            o,
+            "{} runs per model and scenario, seed {}, baseline **{}**. Every model sees the same attacks; differences are model minus baseline with 95% paired intervals. *Cannot be told apart* means the interval contains zero at this many runs. Time to containment is censored at the horizon: `> 30.0d` means not reached.\n",
+            c.runs,
+            c.seed,
+            markdown(baseline)
+        );
+        for s in &c.scenarios {
+            let _ = writeln!(o, "## {}\n", markdown(&s.scenario.name));
+            let _ = writeln!(
+                o,
+                "Ranking by restricted mean time to containment: {}.\n",
+                ranking_sentence(s, c.runs, markdown)
+            );
+            let _ = writeln!(o, "| rank | model | contained | TTC p50 | TTC p90 | restricted mean TTC vs baseline | missed revocations / run vs baseline | wrongful revocations / benign run vs baseline | containment time |");
+            let _ = writeln!(o, "|---:|---|---:|---:|---:|---|---|---|---|");
+            for (i, m) in s.models.iter().enumerate() {
+                let sm = &m.summary;
+                let is_base = i == c.baseline;
+                let name = &c.models[i].name;
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {} | {} | {} | {} ({}) | {} ({}) | {} ({}) | {} |",
+                    rank_of(&s.ranking, name).rank,
+                    markdown(name),
+                    pct(sm.share_contained),
+                    ttc(sm, sm.time_to_containment_p50),
+                    ttc(sm, sm.time_to_containment_p90),
+                    value(m.diffs[0].metric, m.diffs[0].model_mean),
+                    diff_text(&m.diffs[0], is_base),
+                    value(m.diffs[2].metric, m.diffs[2].model_mean),
+                    diff_text(&m.diffs[2], is_base),
+                    value(m.diffs[4].metric, m.diffs[4].model_mean),
+                    diff_text(&m.diffs[4], is_base),
+                    if is_base {
+                        "baseline"
+                    } else {
+                        m.diffs[0].verdict.text()
+                    }
+                );
+            }
+            o.push('\n');
+        }
+        o.into_bytes()
+    }
+}
+
+// ---------------------------------------------------------------- summary.csv
+
+pub struct SummaryCsv;
+
+impl Exporter for SummaryCsv {
+    fn file_name(&self) -> &'static str {
+        "summary.csv"
+    }
+
+    fn render(&self, r: &Report) -> Vec<u8> {
+        let c = r.comparison;
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut header: Vec<String> = [
+            "scenario",
+            "model",
+            "baseline",
+            "rank",
+            "runs",
+            "attack_runs",
+            "benign_runs",
+            "share_detected",
+            "share_contained",
+            "ttc_p50_seconds",
+            "ttc_p50_beyond_horizon",
+            "ttc_p90_seconds",
+            "ttc_p90_beyond_horizon",
+        ]
+        .map(String::from)
+        .to_vec();
+        for m in METRICS {
+            for part in ["mean", "diff", "diff_low", "diff_high", "verdict"] {
+                header.push(format!("{}_{part}", m.key));
+            }
+        }
+        w.write_record(&header).expect("in-memory CSV");
+        for s in &c.scenarios {
+            for (i, m) in s.models.iter().enumerate() {
+                let sm = &m.summary;
+                let name = &c.models[i].name;
+                let pct_cell = |p: Censored| match p {
+                    Censored::Seconds(v) => (v.to_string(), "false".to_string()),
+                    Censored::BeyondHorizon => (String::new(), "true".to_string()),
+                    Censored::NoData => (String::new(), String::new()),
+                };
+                let (p50, p50b) = pct_cell(sm.time_to_containment_p50);
+                let (p90, p90b) = pct_cell(sm.time_to_containment_p90);
+                let mut row = vec![
+                    csv_text(&s.scenario.name),
+                    csv_text(name),
+                    (i == c.baseline).to_string(),
+                    rank_of(&s.ranking, name).rank.to_string(),
+                    sm.runs.to_string(),
+                    sm.attack_runs.to_string(),
+                    sm.benign_runs.to_string(),
+                    format!("{:.6}", sm.share_detected),
+                    format!("{:.6}", sm.share_contained),
+                    p50,
+                    p50b,
+                    p90,
+                    p90b,
+                ];
+                for d in &m.diffs {
+                    row.push(format!("{:.6}", d.model_mean));
+                    row.push(format!("{:.6}", d.difference.mean));
+                    row.push(format!("{:.6}", d.difference.low));
+                    row.push(format!("{:.6}", d.difference.high));
+                    row.push(
+                        if i == c.baseline {
+                            "baseline"
+                        } else {
+                            d.verdict.text()
+                        }
+                        .to_string(),
+                    );
+                }
+                w.write_record(&row).expect("in-memory CSV");
+            }
+        }
+        w.into_inner().expect("in-memory CSV")
+    }
+}
+
+// ---------------------------------------------------------------- runs.csv
+
+pub struct RunsCsv;
+
+impl Exporter for RunsCsv {
+    fn file_name(&self) -> &'static str {
+        "runs.csv"
+    }
+
+    fn render(&self, r: &Report) -> Vec<u8> {
+        let c = r.comparison;
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut header: Vec<String> = [
+            "scenario",
+            "model",
+            "run",
+            "attack",
+            "start_in_week_seconds",
+            "detected",
+            "time_to_detect_seconds",
+            "time_to_declare_seconds",
+            "time_to_first_revocation_seconds",
+            "contained",
+            "time_to_containment_seconds",
+            "time_to_first_close_seconds",
+            "missed_revocations",
+            "false_closure",
+            "reopened",
+            "revocations",
+            "wrongful_revocations",
+            "evidence_by_close",
+            "handoffs",
+            "stalls",
+            "stall_wait_seconds",
+        ]
+        .map(String::from)
+        .to_vec();
+        for cause in WaitCause::ALL {
+            header.push(format!("wait_{}_seconds", cause.name()));
+        }
+        for h in [
+            "notifications",
+            "damage",
+            "stages_reached",
+            "signals_emitted",
+            "signals_lost",
+        ] {
+            header.push(h.to_string());
+        }
+        w.write_record(&header).expect("in-memory CSV");
+        let opt = |v: Option<u64>| v.map_or(String::new(), |x| x.to_string());
+        for s in &c.scenarios {
+            let scenario = csv_text(&s.scenario.name);
+            for (i, m) in s.models.iter().enumerate() {
+                let model = csv_text(&c.models[i].name);
+                for run in &m.runs {
+                    let mut row = vec![
+                        scenario.clone(),
+                        model.clone(),
+                        run.run.to_string(),
+                        run.attack.to_string(),
+                        run.start_in_week.to_string(),
+                        run.detected().to_string(),
+                        opt(run.time_to_detect),
+                        opt(run.time_to_declare),
+                        opt(run.time_to_first_revocation),
+                        run.contained().to_string(),
+                        opt(run.time_to_containment),
+                        opt(run.time_to_first_close),
+                        run.missed_revocations.to_string(),
+                        run.false_closure.to_string(),
+                        run.reopened.to_string(),
+                        run.revocations.to_string(),
+                        run.wrongful_revocations.to_string(),
+                        run.evidence_by_close.to_string(),
+                        run.handoffs.to_string(),
+                        run.stalls.to_string(),
+                        run.stall_wait.to_string(),
+                    ];
+                    row.extend(run.wait_by_cause.iter().map(|x| x.to_string()));
+                    row.extend([
+                        run.notifications.to_string(),
+                        run.damage.to_string(),
+                        run.stages_reached.to_string(),
+                        run.signals_emitted.to_string(),
+                        run.signals_lost.to_string(),
+                    ]);
+                    w.write_record(&row).expect("in-memory CSV");
+                }
+            }
+        }
+        w.into_inner().expect("in-memory CSV")
+    }
+}
+
+// ---------------------------------------------------------------- results.json
+
+#[derive(Serialize)]
+struct ResultsDoc<'a> {
+    schema_version: u32,
+    tool_version: &'static str,
+    seed: u64,
+    runs: u64,
+    baseline: &'a str,
+    command_line: &'a [String],
+    inputs: &'a [InputFile],
+    method: Method,
+    scenarios: Vec<ScenarioDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct Method {
+    pairing: &'static str,
+    interval: &'static str,
+    ranking: &'static str,
+    censoring: &'static str,
+}
+
+#[derive(Serialize)]
+struct ScenarioDoc<'a> {
+    name: &'a str,
+    horizon_seconds: u64,
+    ranking: &'a [RankEntry],
+    models: Vec<ModelDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct ModelDoc<'a> {
+    model: &'a str,
+    summary: &'a Summary,
+    differences_from_baseline: &'a [MetricDiff],
+    survival: &'a [SurvivalStep],
+}
+
+pub struct ResultsJson;
+
+impl Exporter for ResultsJson {
+    fn file_name(&self) -> &'static str {
+        "results.json"
+    }
+
+    fn render(&self, r: &Report) -> Vec<u8> {
+        let c = r.comparison;
+        let doc = ResultsDoc {
+            schema_version: RESULTS_SCHEMA_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION"),
+            seed: c.seed,
+            runs: c.runs,
+            baseline: &c.models[c.baseline].name,
+            command_line: r.command_line,
+            inputs: r.inputs,
+            method: Method {
+                pairing: "common random numbers: every model sees the same attacks (seed, run index)",
+                interval: "95% paired t interval of the mean per-run difference, model minus baseline",
+                ranking: "restricted mean time to containment; neighbours whose paired interval contains zero share a rank",
+                censoring: "runs not contained by the horizon count as the horizon in restricted means; percentiles beyond the horizon are reported as beyond it; survival is Kaplan-Meier",
+            },
+            scenarios: c
+                .scenarios
+                .iter()
+                .map(|s| ScenarioDoc {
+                    name: &s.scenario.name,
+                    horizon_seconds: s.scenario.horizon,
+                    ranking: &s.ranking,
+                    models: s
+                        .models
+                        .iter()
+                        .enumerate()
+                        .map(|(i, m)| ModelDoc {
+                            model: &c.models[i].name,
+                            summary: &m.summary,
+                            differences_from_baseline: &m.diffs,
+                            survival: &m.survival,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        };
+        let mut s = json_for_html(serde_json::to_string_pretty(&doc).expect("plain data"));
+        s.push('\n');
+        s.into_bytes()
+    }
+}
+
+// ---------------------------------------------------------------- index.html
+
+pub struct IndexHtml;
+
+const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1a1a1a;line-height:1.45}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+h3{font-size:1.05rem;margin-top:1.4rem}p.lead{color:#444}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem;width:100%}
+th,td{border:1px solid #d6d6d6;padding:.3rem .5rem;text-align:right;vertical-align:top}
+th{background:#f3f4f6}td.name,th.name{text-align:left}
+td.better{background:#e6f4ea}td.worse{background:#fde8e8}td.same{background:#f6f6f6}
+.plot{margin:.8rem 0;overflow-x:auto}.plot svg{max-width:100%;height:auto}
+code{background:#f3f4f6;padding:0 .2rem}small{color:#555}";
+
+fn verdict_class(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Better => "better",
+        Verdict::Worse => "worse",
+        _ => "same",
+    }
+}
+
+fn headline_table(o: &mut String, c: &Comparison, s: &ScenarioResult) {
+    o.push_str("<table><thead><tr><th>rank</th><th class=\"name\">model</th><th>contained</th><th>TTC p50</th><th>TTC p90</th><th>restricted mean TTC<br><small>vs baseline [95% CI]</small></th><th>missed revocations / run<br><small>vs baseline</small></th><th>wrongful / benign run<br><small>vs baseline</small></th><th>stalled / run<br><small>vs baseline</small></th></tr></thead><tbody>\n");
+    for (i, m) in s.models.iter().enumerate() {
+        let sm = &m.summary;
+        let name = &c.models[i].name;
+        let base = i == c.baseline;
+        let cell = |d: &MetricDiff| {
+            let class = if base {
+                "same"
+            } else {
+                verdict_class(d.verdict)
+            };
+            format!(
+                "<td class=\"{class}\">{}<br><small>{}</small></td>",
+                html(&value(d.metric, d.model_mean)),
+                html(&diff_text(d, base))
+            )
+        };
+        let _ = writeln!(
+            o,
+            "<tr><td>{}</td><td class=\"name\">{}{}</td><td>{}</td><td>{}</td><td>{}</td>{}{}{}{}</tr>",
+            rank_of(&s.ranking, name).rank,
+            html(name),
+            if base { " <small>(baseline)</small>" } else { "" },
+            pct(sm.share_contained),
+            html(&ttc(sm, sm.time_to_containment_p50)),
+            html(&ttc(sm, sm.time_to_containment_p90)),
+            cell(&m.diffs[0]),
+            cell(&m.diffs[2]),
+            cell(&m.diffs[4]),
+            cell(&m.diffs[3]),
+        );
+    }
+    o.push_str("</tbody></table>\n");
+}
+
+impl Exporter for IndexHtml {
+    fn file_name(&self) -> &'static str {
+        "index.html"
+    }
+
+    fn render(&self, r: &Report) -> Vec<u8> {
+        let c = r.comparison;
+        let plots = plot_files(c);
+        let plot = |name: &str| -> &str {
+            plots
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or("", |(_, svg)| svg.as_str())
+        };
+        let baseline = &c.models[c.baseline].name;
+        let mut o = String::new();
+        let _ = write!(
+            o,
+            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>Ownership model comparison</title><style>{CSS}</style></head><body>\n"
+        );
+        let _ = writeln!(o, "<h1>Ownership model comparison</h1>");
+        let _ = writeln!(
+            o,
+            "<p class=\"lead\">{} ownership models on {} breach scenarios, {} simulated runs each (seed {}), compared with the baseline <b>{}</b> on the same attacks. Time to containment (TTC) is until the attacker holds no working credential; <i>&gt; horizon</i> means that share of attacks was not contained. Green: better than the baseline; red: worse; grey: cannot be told apart at this many runs.</p>",
+            c.models.len(),
+            c.scenarios.len(),
+            c.runs,
+            c.seed,
+            html(baseline)
+        );
+        let _ = writeln!(o, "<h2>Headlines</h2>");
+        for (k, s) in c.scenarios.iter().enumerate() {
+            let _ = writeln!(o, "<h3>{}</h3>", html(&s.scenario.name));
+            let _ = writeln!(o, "<p><small>{}</small></p>", html(&s.scenario.summary));
+            let _ = writeln!(o, "<p>Ranking: {}.</p>", ranking_sentence(s, c.runs, html));
+            headline_table(&mut o, c, s);
+            let _ = writeln!(
+                o,
+                "<div class=\"plot\">{}</div>",
+                plot(&format!("survival-{:02}.svg", k + 1))
+            );
+        }
+        let _ = writeln!(o, "<h2>What is missed, and where time goes</h2>");
+        let _ = writeln!(
+            o,
+            "<div class=\"plot\">{}</div>",
+            plot("missed-by-kind.svg")
+        );
+        let _ = writeln!(o, "<div class=\"plot\">{}</div>", plot("wait-by-cause.svg"));
+        let _ = writeln!(o, "<h2>Handoffs and team load, per model</h2>");
+        for (m, model) in c.models.iter().enumerate() {
+            let _ = writeln!(o, "<h3>{}</h3>", html(&model.name));
+            let _ = writeln!(o, "<p><small>{}</small></p>", html(&model.summary));
+            let _ = writeln!(
+                o,
+                "<div class=\"plot\">{}</div><div class=\"plot\">{}</div>",
+                plot(&format!("handoffs-{:02}.svg", m + 1)),
+                plot(&format!("utilisation-{:02}.svg", m + 1))
+            );
+        }
+        let _ = writeln!(o, "<h2>Method</h2><ul>");
+        for line in [
+            "Each run replays the scenario's attack with its own random streams for the attacker, each team and each stage, keyed by the seed and run index, so every model faces the same attacks (common random numbers) and differences come from the models.",
+            "Differences are model minus baseline, averaged over runs, with a 95% paired t interval. At these run counts the mean of independent per-run differences is normal to a very good approximation; the interval is exact when every difference is zero.",
+            "Restricted mean time to containment counts an attack not contained by the horizon as the horizon, so no run is dropped. Survival curves are Kaplan-Meier estimates of the share of attacks not yet contained.",
+            "Models are ranked by restricted mean time to containment; a model whose paired interval with the model ranked just above contains zero shares its rank.",
+            "Every parameter of the shipped scenarios and models cites a source article or public figure, or is labelled an assumption in its file. Read differences as consequences of the ownership choices under those assumptions.",
+        ] {
+            let _ = writeln!(o, "<li>{}</li>", html(line));
+        }
+        o.push_str("</ul>\n<h2>Inputs</h2>\n<table><thead><tr><th class=\"name\">kind</th><th class=\"name\">name</th><th class=\"name\">source</th><th class=\"name\">SHA-256</th></tr></thead><tbody>\n");
+        for i in r.inputs {
+            let _ = writeln!(
+                o,
+                "<tr><td class=\"name\">{}</td><td class=\"name\">{}</td><td class=\"name\">{}</td><td class=\"name\"><code>{}</code></td></tr>",
+                i.kind,
+                html(&i.name),
+                html(&i.source),
+                i.sha256
+            );
+        }
+        let _ = writeln!(
+            o,
+            "</tbody></table>\n<p><small>Command: <code>{}</code>; raci-sim {}.</small></p>\n</body></html>",
+            html(&r.command_line.join(" ")),
+            env!("CARGO_PKG_VERSION")
+        );
+        o.into_bytes()
+    }
+}

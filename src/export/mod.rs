@@ -1,0 +1,183 @@
+//! The comparison report: one value (`Report`) rendered by one exporter per file, written into
+//! a fresh folder that replaces the old one only when whole.
+
+pub mod escape;
+pub mod files;
+pub mod plots;
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::compare::Comparison;
+
+pub use files::{
+    IndexHtml, ResultsJson, RunsCsv, SummaryCsv, SummaryMarkdown, RESULTS_SCHEMA_VERSION,
+};
+
+/// An input file of the comparison, for the record.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct InputFile {
+    pub kind: &'static str,
+    pub name: String,
+    /// The path (for files given by path) or the repository path (for shipped files).
+    pub source: String,
+    pub sha256: String,
+}
+
+/// Everything a report file is made from.
+pub struct Report<'a> {
+    pub comparison: &'a Comparison,
+    pub inputs: &'a [InputFile],
+    pub command_line: &'a [String],
+}
+
+/// One output file of the report.
+pub trait Exporter {
+    fn file_name(&self) -> &'static str;
+    fn render(&self, report: &Report) -> Vec<u8>;
+}
+
+/// Every file of the report folder, besides the plots.
+pub fn exporters() -> Vec<Box<dyn Exporter>> {
+    vec![
+        Box::new(IndexHtml),
+        Box::new(SummaryMarkdown),
+        Box::new(SummaryCsv),
+        Box::new(RunsCsv),
+        Box::new(ResultsJson),
+    ]
+}
+
+/// The SVG plots, by file name (in `plots/`).
+pub fn plot_files(c: &Comparison) -> Vec<(String, String)> {
+    let names: Vec<String> = c.models.iter().map(|m| m.name.clone()).collect();
+    let mut out = Vec::new();
+    for (i, s) in c.scenarios.iter().enumerate() {
+        out.push((
+            format!("survival-{:02}.svg", i + 1),
+            plots::survival(s, &names),
+        ));
+    }
+    out.push(("missed-by-kind.svg".into(), plots::missed_by_kind(c)));
+    out.push(("wait-by-cause.svg".into(), plots::wait_by_cause(c)));
+    for m in 0..c.models.len() {
+        out.push((
+            format!("handoffs-{:02}.svg", m + 1),
+            plots::handoff_heatmap(c, m),
+        ));
+        out.push((
+            format!("utilisation-{:02}.svg", m + 1),
+            plots::utilisation(c, m),
+        ));
+    }
+    out
+}
+
+/// Writes the report into `dir`: built in a sibling temporary folder, then moved into place.
+/// An existing `dir` is replaced only once the new one is complete; on any error nothing at
+/// `dir` changes.
+pub fn write_report(dir: &Path, report: &Report) -> io::Result<()> {
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let name = dir
+        .file_name()
+        .ok_or_else(|| io::Error::other(format!("{} is not a folder path", dir.display())))?
+        .to_string_lossy()
+        .to_string();
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let built = (|| -> io::Result<()> {
+        std::fs::create_dir(&tmp)?;
+        std::fs::create_dir(tmp.join("plots"))?;
+        for e in exporters() {
+            std::fs::write(tmp.join(e.file_name()), e.render(report))?;
+        }
+        for (file, svg) in plot_files(report.comparison) {
+            std::fs::write(tmp.join("plots").join(file), svg)?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = built {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    let had_old = dir.exists();
+    if had_old {
+        std::fs::rename(dir, &old)?;
+    }
+    if let Err(e) = std::fs::rename(&tmp, dir) {
+        if had_old {
+            let _ = std::fs::rename(&old, dir);
+        }
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    if had_old {
+        std::fs::remove_dir_all(&old)?;
+    }
+    Ok(())
+}
+
+/// The default report folder for a comparison: timestamp-free, named by its inputs.
+pub fn default_dir(c: &Comparison, all_shipped: bool) -> PathBuf {
+    use sha2::{Digest, Sha256};
+    let base = if all_shipped {
+        "shipped-library".to_string()
+    } else {
+        let mut h = Sha256::new();
+        for m in &c.models {
+            h.update(m.name.as_bytes());
+            h.update([0]);
+        }
+        for s in &c.scenarios {
+            h.update(s.scenario.name.as_bytes());
+            h.update([1]);
+        }
+        let hex: String = h
+            .finalize()
+            .iter()
+            .take(4)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!(
+            "{}-vs-{}-models-on-{}-scenarios-{hex}",
+            slug(&c.models[c.baseline].name),
+            c.models.len(),
+            c.scenarios.len()
+        )
+    };
+    PathBuf::from("reports").join(format!("{base}-seed-{}-runs-{}", c.seed, c.runs))
+}
+
+/// A file-name-safe form of a name.
+pub fn slug(s: &str) -> String {
+    let out: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let out = out.trim_matches('-').to_string();
+    if out.is_empty() {
+        "model".into()
+    } else {
+        out.chars().take(40).collect()
+    }
+}
+
+/// SHA-256 of some bytes, as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
