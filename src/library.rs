@@ -89,6 +89,27 @@ fn read(
     }
     let path = Path::new(name_or_path);
     if path.exists() {
+        let size = std::fs::metadata(path)
+            .map_err(|source| LoadError::Read {
+                file: name_or_path.to_string(),
+                source,
+            })?
+            .len();
+        if size > crate::input::MAX_INPUT_BYTES as u64 {
+            return Err(LoadError::Invalid(vec![crate::input::Diagnostic {
+                file: name_or_path.to_string(),
+                line: 1,
+                col: 1,
+                field: String::new(),
+                message: format!(
+                    "file is {size} bytes, larger than the {} byte limit for an input file",
+                    crate::input::MAX_INPUT_BYTES
+                ),
+                help: Some(
+                    "scenario and model files are a few kilobytes; is this the right file?".into(),
+                ),
+            }]));
+        }
         let text = std::fs::read(path).map_err(|source| LoadError::Read {
             file: name_or_path.to_string(),
             source,

@@ -94,6 +94,19 @@ enum Command {
         #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
         max_events: u64,
     },
+    /// Check a model for ownership gaps, alone and against scenarios.
+    Lint {
+        /// Shipped model name or path.
+        model: String,
+        /// Scenarios to check it against (shipped names or paths).
+        #[arg(long = "scenario", num_args = 1..)]
+        scenarios: Vec<String>,
+        /// Check against every shipped scenario.
+        #[arg(long, conflicts_with = "scenarios")]
+        all_scenarios: bool,
+        #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+        format: LintFormat,
+    },
     /// List the shipped scenarios and models.
     List,
     /// Every shipped scenario against every shipped model (the default command).
@@ -109,6 +122,12 @@ enum Command {
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
+enum LintFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
 enum TableFormat {
     Text,
     Markdown,
@@ -116,6 +135,21 @@ enum TableFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::Lint {
+        model,
+        scenarios,
+        all_scenarios,
+        format,
+    }) = cli.command
+    {
+        return match run_lint(&model, &scenarios, all_scenarios, format) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     match dispatch(cli.command.unwrap_or(Command::Compare {
         models: Vec::new(),
         scenarios: Vec::new(),
@@ -233,6 +267,7 @@ fn dispatch(command: Command) -> Result<()> {
             quiet,
             max_events,
         })?,
+        Command::Lint { .. } => unreachable!("handled in main"),
         Command::List => {
             for (kind, list) in [("scenario", SCENARIOS), ("model", MODELS)] {
                 for s in list {
@@ -395,4 +430,50 @@ fn run_compare(a: CompareArgs) -> Result<()> {
     print!("{}", report::comparison_table(&rows));
     println!("\nreport: {}", dir.join("index.html").display());
     Ok(())
+}
+
+/// Lint exit codes: 0 no error-level finding, 1 at least one, 2 unreadable input.
+fn run_lint(model: &str, scenarios: &[String], all: bool, format: LintFormat) -> Result<ExitCode> {
+    let src = model_source(model)?;
+    let m = parse_model(&src.label, &src.text)?;
+    let names: Vec<String> = if all {
+        SCENARIOS.iter().map(|s| s.name.to_string()).collect()
+    } else {
+        scenarios.to_vec()
+    };
+    let scenarios = names
+        .iter()
+        .map(|s| load_scenario(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let findings = raci_sim::lint::lint(&m, &src.label, &src.text, &scenarios);
+    match format {
+        LintFormat::Text => print!("{}", raci_sim::lint::render_text(&findings)),
+        LintFormat::Json => {
+            #[derive(serde::Serialize)]
+            struct Doc<'a> {
+                schema_version: u32,
+                model: &'a str,
+                findings: &'a [raci_sim::lint::Finding],
+            }
+            let doc = Doc {
+                schema_version: 1,
+                model: &m.name,
+                findings: &findings,
+            };
+            println!(
+                "{}",
+                raci_sim::export::escape::json_for_html(
+                    serde_json::to_string_pretty(&doc).expect("plain data")
+                )
+            );
+        }
+    }
+    let errors = findings
+        .iter()
+        .any(|f| f.level == raci_sim::lint::Level::Error);
+    Ok(if errors {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -9,8 +9,10 @@ mod findings;
 mod invalid;
 mod library;
 mod limits;
+mod lint;
 mod queueing;
 mod report;
+mod robustness;
 
 #[global_allocator]
 static ALLOCATOR: alloc::Counting = alloc::Counting;

@@ -168,6 +168,13 @@ fn describe_ron_error(code: &ron::Error) -> (String, Option<String>) {
             )),
         ),
         E::DuplicateStructField { field, .. } => (format!("field `{field}` is given twice"), None),
+        E::ExpectedDifferentStructName { expected, found } => (
+            format!("this is a `{found}` file, but a `{expected}` is needed here"),
+            Some(format!(
+                "give a {} file here; `raci-sim list` shows the shipped ones",
+                expected.to_lowercase()
+            )),
+        ),
         E::Message(m) => (m.clone(), None),
         E::ExceededRecursionLimit => (
             format!("nesting deeper than {MAX_NESTING} levels"),

@@ -94,14 +94,24 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn finish<T>(self, value: T) -> Result<T, LoadError> {
+    fn finish<T>(mut self, value: T) -> Result<T, LoadError> {
         if self.found.is_empty() {
-            Ok(value)
-        } else {
-            Err(LoadError::Invalid(self.found))
+            return Ok(value);
         }
+        // A file with hundreds of problems is usually the wrong file: show the first few.
+        if self.found.len() > MAX_DIAGNOSTICS {
+            let more = self.found.len() - MAX_DIAGNOSTICS;
+            self.found.truncate(MAX_DIAGNOSTICS);
+            if let Some(last) = self.found.last_mut() {
+                last.help = Some(format!("{more} more problems not shown; fix these first"));
+            }
+        }
+        Err(LoadError::Invalid(self.found))
     }
 }
+
+/// Most problems reported for one file.
+const MAX_DIAGNOSTICS: usize = 20;
 
 /// Longest horizon a scenario may ask for.
 pub const MAX_HORIZON: u64 = 366 * DAY;
