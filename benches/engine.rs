@@ -75,6 +75,7 @@ fn whole_runs(c: &mut Criterion) {
                                 &sc,
                                 &m,
                                 BatchOptions {
+                                    first: 0,
                                     runs: RUNS,
                                     seed: 1,
                                     keep_runs: false,

@@ -25,6 +25,8 @@ pub struct Batch {
 /// Options for a batch.
 #[derive(Clone, Copy, Debug)]
 pub struct BatchOptions {
+    /// Runs `first .. first + runs` of the seeded sequence.
+    pub first: u64,
     pub runs: u64,
     pub seed: u64,
     /// Keep every run's metrics (for `--json`); otherwise only the summary's needs are kept.
@@ -44,9 +46,10 @@ pub fn run_batch(
     let mut summary = Summary::new(scenario, model, opts.seed);
     let mut breakdown = Breakdown::new(model.teams.len());
     let mut runs = Vec::new();
-    let mut next = 0;
-    while next < opts.runs {
-        let end = (next + CHUNK).min(opts.runs);
+    let last = opts.first + opts.runs;
+    let mut next = opts.first;
+    while next < last {
+        let end = (next + CHUNK).min(last);
         let units: Vec<(u64, u64)> = (next..end)
             .step_by(UNIT as usize)
             .map(|a| (a, (a + UNIT).min(end)))
@@ -108,6 +111,7 @@ pub fn run_library(runs: u64, seed: u64) -> Result<Vec<Summary>, LibraryError> {
         let sc = load_scenario(s.name)?;
         for m in &models {
             let opts = BatchOptions {
+                first: 0,
                 runs,
                 seed,
                 keep_runs: false,

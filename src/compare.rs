@@ -238,41 +238,84 @@ pub fn rank(models: &[Model], results: &[ModelResult], horizon: u64) -> Vec<Rank
     out
 }
 
-/// Runs every model on every scenario with the same seed and run indices.
-pub fn compare(
+/// The raw results of one model on one scenario: per-run metrics in run order and the
+/// per-handoff sums. Everything a comparison reports is derived from these, so shards that
+/// simulate slices of the runs can be merged into exactly what one machine would produce.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RawResult {
+    pub runs: Vec<RunMetrics>,
+    pub breakdown: Breakdown,
+}
+
+/// Simulates runs `first .. first + count` of every model on every scenario;
+/// `raw[scenario][model]`.
+#[allow(clippy::too_many_arguments)]
+pub fn simulate_all(
+    scenarios: &[Scenario],
+    models: &[Model],
+    first: u64,
+    count: u64,
+    seed: u64,
+    max_events: u64,
+    mut progress: impl FnMut(u64),
+) -> Result<Vec<Vec<RawResult>>, SimError> {
+    let mut out = Vec::new();
+    for scenario in scenarios {
+        let mut row = Vec::new();
+        for model in models {
+            let opts = BatchOptions {
+                first,
+                runs: count,
+                seed,
+                keep_runs: true,
+                max_events,
+            };
+            let batch = run_batch(scenario, model, opts, &mut progress)?;
+            row.push(RawResult {
+                runs: batch.runs,
+                breakdown: batch.breakdown,
+            });
+        }
+        out.push(row);
+    }
+    Ok(out)
+}
+
+/// Builds the comparison from raw results (`raw[scenario][model]`, runs in run order).
+pub fn assemble(
     scenarios: Vec<Scenario>,
     models: Vec<Model>,
     baseline: usize,
     runs: u64,
     seed: u64,
-    max_events: u64,
-    mut progress: impl FnMut(u64),
-) -> Result<Comparison, SimError> {
+    raw: Vec<Vec<RawResult>>,
+) -> Comparison {
     let mut out = Vec::new();
-    for scenario in scenarios {
-        let mut results = Vec::new();
-        for model in &models {
-            let opts = BatchOptions {
-                runs,
-                seed,
-                keep_runs: true,
-                max_events,
-            };
-            let batch = run_batch(&scenario, model, opts, &mut progress)?;
-            let times: Vec<Option<u64>> = batch
-                .runs
-                .iter()
-                .filter(|m| m.attack)
-                .map(|m| m.time_to_containment)
-                .collect();
-            results.push(ModelResult {
-                survival: kaplan_meier(&times, scenario.horizon),
-                summary: batch.summary,
-                breakdown: batch.breakdown,
-                runs: batch.runs,
-                diffs: Vec::new(),
-            });
-        }
+    for (scenario, row) in scenarios.into_iter().zip(raw) {
+        let mut results: Vec<ModelResult> = row
+            .into_iter()
+            .zip(&models)
+            .map(|(r, model)| {
+                let mut summary = Summary::new(&scenario, model, seed);
+                for m in &r.runs {
+                    summary.add(m);
+                }
+                summary.finish();
+                let times: Vec<Option<u64>> = r
+                    .runs
+                    .iter()
+                    .filter(|m| m.attack)
+                    .map(|m| m.time_to_containment)
+                    .collect();
+                ModelResult {
+                    survival: kaplan_meier(&times, scenario.horizon),
+                    summary,
+                    breakdown: r.breakdown,
+                    runs: r.runs,
+                    diffs: Vec::new(),
+                }
+            })
+            .collect();
         for i in 0..results.len() {
             let d = diffs(&results[baseline].runs, &results[i].runs, scenario.horizon);
             results[i].diffs = d;
@@ -284,11 +327,25 @@ pub fn compare(
             ranking,
         });
     }
-    Ok(Comparison {
+    Comparison {
         seed,
         runs,
         baseline,
         models,
         scenarios: out,
-    })
+    }
+}
+
+/// Runs every model on every scenario with the same seed and run indices.
+pub fn compare(
+    scenarios: Vec<Scenario>,
+    models: Vec<Model>,
+    baseline: usize,
+    runs: u64,
+    seed: u64,
+    max_events: u64,
+    progress: impl FnMut(u64),
+) -> Result<Comparison, SimError> {
+    let raw = simulate_all(&scenarios, &models, 0, runs, seed, max_events, progress)?;
+    Ok(assemble(scenarios, models, baseline, runs, seed, raw))
 }

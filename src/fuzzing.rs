@@ -32,6 +32,7 @@ pub fn check(bytes: &[u8]) -> Outcome {
     let shipped_model = load_model("split-iam-security").expect("shipped model loads");
     let shipped_scenario = load_scenario("replayed-token").expect("shipped scenario loads");
     let opts = BatchOptions {
+        first: 0,
         runs: 2,
         seed: 1,
         keep_runs: true,

@@ -94,6 +94,40 @@ enum Command {
         #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
         max_events: u64,
     },
+    /// Run a study file: its models on its scenarios (and its sweep), writing the report.
+    Study {
+        study: String,
+        /// Run only slice K of N of the runs (1 <= K <= N); `merge` joins the slices.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// Report folder (or shard folder); the study's `out` if not given.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        quiet: bool,
+        #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
+        max_events: u64,
+    },
+    /// Run a study and evaluate its gates: exit 0 all pass, 1 a gate failed, 2 bad input.
+    Check {
+        study: String,
+        /// An earlier results.json to hold models to, instead of the study's baseline model.
+        #[arg(long, value_name = "RESULTS_JSON")]
+        baseline: Option<String>,
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        quiet: bool,
+        #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
+        max_events: u64,
+    },
+    /// Merge shard folders into exactly the report one machine would have written.
+    Merge {
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Check a model for ownership gaps, alone and against scenarios.
     Lint {
         /// Shipped model name or path.
@@ -135,6 +169,29 @@ enum TableFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::Check {
+        study,
+        baseline,
+        out,
+        quiet,
+        max_events,
+    }) = cli.command
+    {
+        return match run_check(&study, baseline.as_deref(), out, quiet, max_events) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("error: {e}");
+                for cause in e.chain().skip(1) {
+                    eprintln!("  caused by: {cause}");
+                }
+                if e.chain().any(|c| c.downcast_ref::<LoadError>().is_some()) {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::from(1)
+                }
+            }
+        };
+    }
     if let Some(Command::Lint {
         model,
         scenarios,
@@ -191,6 +248,7 @@ fn dispatch(command: Command) -> Result<()> {
                 &sc,
                 &m,
                 BatchOptions {
+                    first: 0,
                     runs,
                     seed,
                     keep_runs: json.is_some(),
@@ -267,7 +325,15 @@ fn dispatch(command: Command) -> Result<()> {
             quiet,
             max_events,
         })?,
-        Command::Lint { .. } => unreachable!("handled in main"),
+        Command::Lint { .. } | Command::Check { .. } => unreachable!("handled in main"),
+        Command::Study {
+            study,
+            shard,
+            out,
+            quiet,
+            max_events,
+        } => run_study(&study, shard.as_deref(), out, quiet, max_events)?,
+        Command::Merge { dirs, out } => run_merge(&dirs, out)?,
         Command::List => {
             for (kind, list) in [("scenario", SCENARIOS), ("model", MODELS)] {
                 for s in list {
@@ -411,6 +477,7 @@ fn run_compare(a: CompareArgs) -> Result<()> {
         comparison: &comparison,
         inputs: &inputs,
         command_line: &command_line,
+        extra: &[],
     };
     write_report(&dir, &report)
         .with_context(|| format!("cannot write the report to {}", dir.display()))?;
@@ -475,5 +542,298 @@ fn run_lint(model: &str, scenarios: &[String], all: bool, format: LintFormat) ->
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
+    let bar = if quiet || !std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(total)
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {eta} left")
+            .expect("valid template"),
+    );
+    bar
+}
+
+fn study_dir(study: &raci_sim::study::Study, out: Option<PathBuf>) -> PathBuf {
+    out.or_else(|| study.out.clone())
+        .unwrap_or_else(|| PathBuf::from("reports").join(raci_sim::export::slug(&study.name)))
+}
+
+/// Writes a study's report. The recorded command line is the canonical `raci-sim study
+/// <file>`, so a merged sharded study writes the same bytes as an unsharded one.
+fn write_study_report(
+    study: &raci_sim::study::Study,
+    comparison: &raci_sim::compare::Comparison,
+    dir: &std::path::Path,
+    extra: &[(String, Vec<u8>)],
+) -> Result<()> {
+    let command_line = vec![
+        "raci-sim".to_string(),
+        "study".to_string(),
+        study.label.clone(),
+    ];
+    let report = Report {
+        comparison,
+        inputs: &study.inputs,
+        command_line: &command_line,
+        extra,
+    };
+    write_report(dir, &report)
+        .with_context(|| format!("cannot write the report to {}", dir.display()))
+}
+
+fn simulate_study(
+    study: &raci_sim::study::Study,
+    quiet: bool,
+    max_events: u64,
+) -> Result<raci_sim::compare::Comparison> {
+    let total = study.runs * (study.models.len() * study.scenarios.len()) as u64;
+    let bar = progress_bar(total, quiet);
+    let c = compare(
+        study.scenarios.clone(),
+        study.models.clone(),
+        study.baseline,
+        study.runs,
+        study.seed,
+        max_events,
+        |n| bar.inc(n),
+    )?;
+    bar.finish_and_clear();
+    Ok(c)
+}
+
+fn sweep_files(
+    study: &raci_sim::study::Study,
+    quiet: bool,
+    max_events: u64,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    if study.sweep.is_empty() {
+        return Ok(Vec::new());
+    }
+    let points = raci_sim::sweep::grid(study).len() as u64;
+    let bar = progress_bar(
+        points * study.runs * (study.models.len() * study.scenarios.len()) as u64,
+        quiet,
+    );
+    let rows = raci_sim::sweep::run_sweep(study, max_events, |n| bar.inc(n))?;
+    bar.finish_and_clear();
+    let mut files = vec![(
+        "sweep.csv".to_string(),
+        raci_sim::sweep::sweep_csv(study, &rows),
+    )];
+    for (name, svg) in raci_sim::sweep::sweep_plots(study, &rows) {
+        files.push((name, svg.into_bytes()));
+    }
+    Ok(files)
+}
+
+fn run_study(
+    path: &str,
+    shard: Option<&str>,
+    out: Option<PathBuf>,
+    quiet: bool,
+    max_events: u64,
+) -> Result<()> {
+    let study = raci_sim::study::load_study(path)?;
+    let dir = study_dir(&study, out.clone());
+    if let Some(shard) = shard {
+        let (k, n) = raci_sim::study::parse_shard(shard).map_err(anyhow::Error::msg)?;
+        if n > study.runs {
+            anyhow::bail!("cannot split {} runs into {n} shards", study.runs);
+        }
+        if !study.sweep.is_empty() {
+            anyhow::bail!("a study with a sweep cannot be sharded yet; run it whole");
+        }
+        let (first, count) = raci_sim::study::shard_range(k, n, study.runs);
+        let bar = progress_bar(
+            count * (study.models.len() * study.scenarios.len()) as u64,
+            quiet,
+        );
+        let raw = raci_sim::compare::simulate_all(
+            &study.scenarios,
+            &study.models,
+            first,
+            count,
+            study.seed,
+            max_events,
+            |x| bar.inc(x),
+        )?;
+        bar.finish_and_clear();
+        let file = raci_sim::study::ShardFile {
+            schema_version: 1,
+            study_label: study.label.clone(),
+            study_text: study.text.clone(),
+            sources: study.sources.clone(),
+            shard: k,
+            of: n,
+            first,
+            count,
+            raw,
+        };
+        let shard_dir = out.unwrap_or_else(|| {
+            let mut d = dir.clone().into_os_string();
+            d.push(format!("-shard-{k}-of-{n}"));
+            PathBuf::from(d)
+        });
+        std::fs::create_dir_all(&shard_dir)
+            .with_context(|| format!("cannot create {}", shard_dir.display()))?;
+        let target = shard_dir.join("shard.json");
+        let json = serde_json::to_vec(&file).expect("plain data");
+        report::write_output(&target.to_string_lossy(), &json)
+            .with_context(|| format!("cannot write {}", target.display()))?;
+        println!(
+            "shard {k}/{n}: runs {first}..{} written to {}",
+            first + count,
+            target.display()
+        );
+        return Ok(());
+    }
+    let comparison = simulate_study(&study, quiet, max_events)?;
+    let extra = sweep_files(&study, quiet, max_events)?;
+    write_study_report(&study, &comparison, &dir, &extra)?;
+    print_study(&comparison, &dir);
+    Ok(())
+}
+
+fn print_study(c: &raci_sim::compare::Comparison, dir: &std::path::Path) {
+    let rows: Vec<raci_sim::summary::Summary> = c
+        .scenarios
+        .iter()
+        .flat_map(|s| s.models.iter().map(|m| m.summary.clone()))
+        .collect();
+    print!("{}", report::comparison_table(&rows));
+    println!("\nreport: {}", dir.join("index.html").display());
+}
+
+fn run_merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
+    let mut shards = Vec::new();
+    for d in dirs {
+        let path = d.join("shard.json");
+        let bytes = std::fs::read(&path).map_err(|source| LoadError::Read {
+            file: path.display().to_string(),
+            source,
+        })?;
+        let shard: raci_sim::study::ShardFile = serde_json::from_slice(&bytes).map_err(|e| {
+            LoadError::Invalid(vec![raci_sim::input::Diagnostic {
+                file: path.display().to_string(),
+                line: e.line(),
+                col: e.column(),
+                field: String::new(),
+                message: format!("not a raci-sim shard file: {e}"),
+                help: Some(
+                    "merge takes the folders written by `raci-sim study --shard K/N`".into(),
+                ),
+            }])
+        })?;
+        shards.push((path, shard));
+    }
+    shards.sort_by_key(|(_, s)| s.shard);
+    let n = shards[0].1.of;
+    let same = |s: &raci_sim::study::ShardFile| {
+        s.of == n && s.study_text == shards[0].1.study_text && s.sources == shards[0].1.sources
+    };
+    if let Some((p, _)) = shards.iter().find(|(_, s)| !same(s)) {
+        anyhow::bail!(
+            "{} is a shard of a different study or split; every shard must come from the same study file and the same N",
+            p.display()
+        );
+    }
+    let ks: Vec<u64> = shards.iter().map(|(_, s)| s.shard).collect();
+    if ks != (1..=n).collect::<Vec<_>>() {
+        anyhow::bail!("merge needs shards 1 to {n} exactly once each, got {ks:?}");
+    }
+    let study = raci_sim::study::study_from_shard(&shards[0].1)?;
+    let mut raw: Vec<Vec<raci_sim::compare::RawResult>> = Vec::new();
+    for (_, s) in shards {
+        if raw.is_empty() {
+            raw = s.raw;
+            continue;
+        }
+        for (row, add) in raw.iter_mut().zip(s.raw) {
+            for (acc, part) in row.iter_mut().zip(add) {
+                acc.runs.extend(part.runs);
+                acc.breakdown.merge(&part.breakdown);
+            }
+        }
+    }
+    let comparison = raci_sim::compare::assemble(
+        study.scenarios.clone(),
+        study.models.clone(),
+        study.baseline,
+        study.runs,
+        study.seed,
+        raw,
+    );
+    let dir = study_dir(&study, out);
+    write_study_report(&study, &comparison, &dir, &[])?;
+    print_study(&comparison, &dir);
+    Ok(())
+}
+
+/// Exit codes: 0 every gate passed, 1 a gate failed, 2 bad input.
+fn run_check(
+    path: &str,
+    baseline: Option<&str>,
+    out: Option<PathBuf>,
+    quiet: bool,
+    max_events: u64,
+) -> Result<ExitCode> {
+    let study = raci_sim::study::load_study(path)?;
+    if study.gates.is_empty() {
+        return Err(anyhow::Error::new(LoadError::Invalid(vec![raci_sim::input::Diagnostic {
+            file: path.to_string(),
+            line: 1,
+            col: 1,
+            field: "gates".into(),
+            message: "the study has no gates to check".into(),
+            help: Some("add `gates: [(metric: TimeToContainmentP90, at_most: \"4h\")]`; docs/ci.md has examples".into()),
+        }])));
+    }
+    let recorded = match baseline {
+        None => None,
+        Some(p) => {
+            let bytes = std::fs::read(p).map_err(|source| LoadError::Read {
+                file: p.to_string(),
+                source,
+            })?;
+            let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+                LoadError::Invalid(vec![raci_sim::input::Diagnostic {
+                    file: p.to_string(),
+                    line: e.line(),
+                    col: e.column(),
+                    field: String::new(),
+                    message: format!("not a results.json: {e}"),
+                    help: Some(
+                        "give the results.json of an earlier `raci-sim study` or `check`".into(),
+                    ),
+                }])
+            })?;
+            Some(raci_sim::gate::RecordedBaseline(v))
+        }
+    };
+    let comparison = simulate_study(&study, quiet, max_events)?;
+    let results = raci_sim::gate::evaluate(&study, &comparison, recorded.as_ref());
+    let junit = raci_sim::gate::junit(&study, &results);
+    let md = raci_sim::gate::summary_markdown(&study, &results);
+    let dir = study_dir(&study, out);
+    write_study_report(
+        &study,
+        &comparison,
+        &dir,
+        &[
+            ("check.junit.xml".into(), junit.into_bytes()),
+            ("check.md".into(), md.clone().into_bytes()),
+        ],
+    )?;
+    print!("{md}");
+    println!("\nJUnit: {}", dir.join("check.junit.xml").display());
+    Ok(if results.iter().all(|r| r.passed()) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     })
 }

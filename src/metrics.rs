@@ -2,11 +2,13 @@
 //! breakdown (`Breakdown`) that runs add into. Everything here is integers, so sums are the same
 //! in any order: parallel reductions stay byte-identical whatever the thread count.
 
+use serde::{Deserialize, Serialize};
+
 use crate::domain::{Activity, CredentialKind, WaitCause};
 
 /// Metrics of one run. Times are seconds after the attack start; `None` means "did not happen
 /// by the horizon" (censored), never zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunMetrics {
     pub run: u64,
     /// True for an attack, false for a benign look-alike run.
@@ -57,7 +59,7 @@ impl RunMetrics {
 
 /// Waits and stalls by (from team, to team, activity), and team utilisation, summed over runs.
 /// Team index `teams` stands for "nobody" (the attacker's signal, or an unowned task).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Breakdown {
     pub teams: usize,
     /// Handoff count and wait by (from, to): index `from * (teams + 1) + to`.

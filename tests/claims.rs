@@ -17,6 +17,7 @@ fn runs(sc: &Scenario, m: &Model) -> Vec<RunMetrics> {
         sc,
         m,
         BatchOptions {
+            first: 0,
             runs: RUNS,
             seed: SEED,
             keep_runs: true,

@@ -20,6 +20,7 @@ fn every_shipped_scenario_runs_against_every_shipped_model() {
                 &sc,
                 &model,
                 BatchOptions {
+                    first: 0,
                     runs: 20,
                     seed: 1,
                     keep_runs: true,

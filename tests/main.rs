@@ -13,6 +13,7 @@ mod lint;
 mod queueing;
 mod report;
 mod robustness;
+mod study;
 
 #[global_allocator]
 static ALLOCATOR: alloc::Counting = alloc::Counting;

@@ -49,6 +49,7 @@ fn background_queue_matches_erlang_c_within_three_percent() {
         &sc,
         &m,
         BatchOptions {
+            first: 0,
             runs: 200,
             seed: 3,
             keep_runs: false,

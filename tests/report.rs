@@ -68,6 +68,7 @@ impl<E: raci_sim::export::Exporter> RenderForTest for E {
             comparison: c,
             inputs: &[],
             command_line: &["raci-sim".into(), "compare".into()],
+            extra: &[],
         })
     }
 }
@@ -134,6 +135,7 @@ fn render(c: &Comparison, file: &str) -> String {
         comparison: c,
         inputs: &inputs,
         command_line: &cmd,
+        extra: &[],
     };
     let e = exporters()
         .into_iter()
@@ -225,6 +227,7 @@ fn hostile_names_come_out_escaped_in_every_format() {
             comparison: &c,
             inputs: &inputs,
             command_line: &cmd,
+            extra: &[],
         },
     )
     .unwrap();
@@ -297,6 +300,7 @@ fn a_report_folder_is_replaced_only_when_the_new_one_is_whole() {
         comparison: &c,
         inputs: &inputs,
         command_line: &cmd,
+        extra: &[],
     };
     write_report(&dir, &report).unwrap();
     assert_eq!(

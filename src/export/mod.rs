@@ -29,6 +29,8 @@ pub struct Report<'a> {
     pub comparison: &'a Comparison,
     pub inputs: &'a [InputFile],
     pub command_line: &'a [String],
+    /// More files for the folder (path inside it, bytes): gate results, sweep tables.
+    pub extra: &'a [(String, Vec<u8>)],
 }
 
 /// One output file of the report.
@@ -98,6 +100,9 @@ pub fn write_report(dir: &Path, report: &Report) -> io::Result<()> {
         }
         for (file, svg) in plot_files(report.comparison) {
             std::fs::write(tmp.join("plots").join(file), svg)?;
+        }
+        for (file, bytes) in report.extra {
+            std::fs::write(tmp.join(file), bytes)?;
         }
         Ok(())
     })();

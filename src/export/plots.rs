@@ -406,3 +406,64 @@ fn centred(size: u32) -> TextStyle<'static> {
             plotters::style::text_anchor::VPos::Center,
         ))
 }
+
+/// Lines over categorical x positions (a sweep's grid points), one per series, with markers.
+pub fn lines(
+    title: &str,
+    x_desc: &str,
+    y_desc: &str,
+    xs: &[String],
+    series: &[(String, Vec<f64>)],
+) -> String {
+    let n = xs.len().max(1);
+    let ymax = series
+        .iter()
+        .flat_map(|(_, v)| v.iter().copied())
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, f64::max)
+        .max(1e-9)
+        // Headroom for the legend in the upper right, a row per series.
+        * (1.15 + 0.07 * series.len() as f64);
+    render((900, 460), |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, ("sans-serif", 18))
+            .margin(14)
+            .x_label_area_size(56)
+            .y_label_area_size(64)
+            .build_cartesian_2d(-0.5f64..n as f64 - 0.5, 0f64..ymax)?;
+        chart
+            .configure_mesh()
+            .x_labels(n)
+            .x_label_formatter(&|x| {
+                let i = x.round();
+                if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < xs.len() {
+                    xs[i as usize].clone()
+                } else {
+                    String::new()
+                }
+            })
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .label_style(("sans-serif", 13))
+            .draw()?;
+        for (k, (name, ys)) in series.iter().enumerate() {
+            let c = colour(k);
+            let pts: Vec<(f64, f64)> = ys.iter().enumerate().map(|(i, &y)| (i as f64, y)).collect();
+            chart
+                .draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))?
+                .label(name.as_str())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(3))
+                });
+            chart.draw_series(pts.into_iter().map(|p| Circle::new(p, 4, c.filled())))?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.4))
+            .label_font(("sans-serif", 13))
+            .draw()?;
+        Ok(())
+    })
+}

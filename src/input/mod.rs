@@ -6,7 +6,7 @@
 //! **Invariant:** a `Scenario` or `Model` that exists is valid: the engine never re-checks.
 
 pub mod file;
-mod validate;
+pub(crate) mod validate;
 
 use std::fmt;
 

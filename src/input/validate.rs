@@ -9,14 +9,14 @@ use super::file::*;
 use super::*;
 
 /// Collects diagnostics for one file.
-struct Checker<'a> {
+pub(crate) struct Checker<'a> {
     label: &'a str,
     map: RonMap<'a>,
     found: Vec<Diagnostic>,
 }
 
 impl<'a> Checker<'a> {
-    fn new(label: &'a str, text: &'a str) -> Self {
+    pub(crate) fn new(label: &'a str, text: &'a str) -> Self {
         Checker {
             label,
             map: RonMap::new(text),
@@ -24,7 +24,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn error(&mut self, field: &str, message: impl Into<String>, help: Option<String>) {
+    pub(crate) fn error(&mut self, field: &str, message: impl Into<String>, help: Option<String>) {
         let at = self.map.locate(field);
         self.found.push(Diagnostic {
             file: self.label.to_string(),
@@ -37,7 +37,13 @@ impl<'a> Checker<'a> {
     }
 
     /// Resolves `id` among `ids`, or reports it with the closest existing id.
-    fn resolve(&mut self, field: &str, what: &str, id: &str, ids: &[&str]) -> Option<usize> {
+    pub(crate) fn resolve(
+        &mut self,
+        field: &str,
+        what: &str,
+        id: &str,
+        ids: &[&str],
+    ) -> Option<usize> {
         if let Some(i) = ids.iter().position(|x| *x == id) {
             return Some(i);
         }
@@ -56,7 +62,7 @@ impl<'a> Checker<'a> {
         None
     }
 
-    fn probability(&mut self, field: &str, p: f64) -> f64 {
+    pub(crate) fn probability(&mut self, field: &str, p: f64) -> f64 {
         if !(0.0..=1.0).contains(&p) {
             self.error(
                 field,
@@ -94,7 +100,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn finish<T>(mut self, value: T) -> Result<T, LoadError> {
+    pub(crate) fn finish<T>(mut self, value: T) -> Result<T, LoadError> {
         if self.found.is_empty() {
             return Ok(value);
         }
