@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand};
 use raci_sim::batch::{run_batch, run_library, BatchOptions, DEFAULT_SEED};
 use raci_sim::compare::compare;
 use raci_sim::engine::{simulate, Context, Workspace, DEFAULT_MAX_EVENTS};
-use raci_sim::export::{default_dir, sha256_hex, write_report, InputFile, Report};
+use raci_sim::export::{default_dir, write_report, InputFile, Report};
 use raci_sim::input::LoadError;
 use raci_sim::library::{
     load_model, load_scenario, model_source, parse_model, parse_scenario, scenario_source, MODELS,
@@ -169,45 +169,7 @@ enum TableFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Some(Command::Check {
-        study,
-        baseline,
-        out,
-        quiet,
-        max_events,
-    }) = cli.command
-    {
-        return match run_check(&study, baseline.as_deref(), out, quiet, max_events) {
-            Ok(code) => code,
-            Err(e) => {
-                eprintln!("error: {e}");
-                for cause in e.chain().skip(1) {
-                    eprintln!("  caused by: {cause}");
-                }
-                if e.chain().any(|c| c.downcast_ref::<LoadError>().is_some()) {
-                    ExitCode::from(2)
-                } else {
-                    ExitCode::from(1)
-                }
-            }
-        };
-    }
-    if let Some(Command::Lint {
-        model,
-        scenarios,
-        all_scenarios,
-        format,
-    }) = cli.command
-    {
-        return match run_lint(&model, &scenarios, all_scenarios, format) {
-            Ok(code) => code,
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(2)
-            }
-        };
-    }
-    match dispatch(cli.command.unwrap_or(Command::Compare {
+    let command = cli.command.unwrap_or(Command::Compare {
         models: Vec::new(),
         scenarios: Vec::new(),
         baseline: None,
@@ -216,8 +178,9 @@ fn main() -> ExitCode {
         out: None,
         quiet: false,
         max_events: DEFAULT_MAX_EVENTS,
-    })) {
-        Ok(()) => ExitCode::SUCCESS,
+    });
+    match dispatch(command) {
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
             for cause in e.chain().skip(1) {
@@ -232,7 +195,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn dispatch(command: Command) -> Result<()> {
+fn dispatch(command: Command) -> Result<ExitCode> {
     match command {
         Command::Run {
             scenario,
@@ -325,7 +288,19 @@ fn dispatch(command: Command) -> Result<()> {
             quiet,
             max_events,
         })?,
-        Command::Lint { .. } | Command::Check { .. } => unreachable!("handled in main"),
+        Command::Lint {
+            model,
+            scenarios,
+            all_scenarios,
+            format,
+        } => return run_lint(&model, &scenarios, all_scenarios, format),
+        Command::Check {
+            study,
+            baseline,
+            out,
+            quiet,
+            max_events,
+        } => return run_check(&study, baseline.as_deref(), out, quiet, max_events),
         Command::Study {
             study,
             shard,
@@ -362,7 +337,7 @@ fn dispatch(command: Command) -> Result<()> {
             }
         }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 struct CompareArgs {
@@ -410,24 +385,14 @@ fn run_compare(a: CompareArgs) -> Result<()> {
             }])
             .into());
         }
-        inputs.push(InputFile {
-            kind: "model",
-            name: m.name.clone(),
-            source: src.label.clone(),
-            sha256: sha256_hex(src.text.as_bytes()),
-        });
+        inputs.push(InputFile::new("model", &m.name, &src));
         models.push(m);
     }
     let mut scenarios = Vec::new();
     for name in &scenario_names {
         let src = scenario_source(name)?;
         let s = parse_scenario(&src.label, &src.text)?;
-        inputs.push(InputFile {
-            kind: "scenario",
-            name: s.name.clone(),
-            source: src.label.clone(),
-            sha256: sha256_hex(src.text.as_bytes()),
-        });
+        inputs.push(InputFile::new("scenario", &s.name, &src));
         scenarios.push(s);
     }
     let baseline = match &a.baseline {

@@ -341,12 +341,7 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
                 None,
             );
         }
-        inputs.push(InputFile {
-            kind: "model",
-            name: m.name.clone(),
-            source: src.label.clone(),
-            sha256: sha256_hex(src.text.as_bytes()),
-        });
+        inputs.push(InputFile::new("model", &m.name, &src));
         sources.push((src.label.clone(), src.text.to_string()));
         models.push(m);
     }
@@ -364,12 +359,7 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
             other => other,
         })?;
         let s = parse_scenario(&src.label, &src.text)?;
-        inputs.push(InputFile {
-            kind: "scenario",
-            name: s.name.clone(),
-            source: src.label.clone(),
-            sha256: sha256_hex(src.text.as_bytes()),
-        });
+        inputs.push(InputFile::new("scenario", &s.name, &src));
         sources.push((src.label.clone(), src.text.to_string()));
         scenarios.push(s);
     }

@@ -24,6 +24,17 @@ pub struct InputFile {
     pub sha256: String,
 }
 
+impl InputFile {
+    pub fn new(kind: &'static str, name: &str, src: &crate::library::Source) -> Self {
+        InputFile {
+            kind,
+            name: name.to_string(),
+            source: src.label.clone(),
+            sha256: sha256_hex(src.text.as_bytes()),
+        }
+    }
+}
+
 /// Everything a report file is made from.
 pub struct Report<'a> {
     pub comparison: &'a Comparison,
