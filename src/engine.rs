@@ -258,6 +258,18 @@ pub struct TraceEvent {
     pub wait: u64,
     pub cause: Option<WaitCause>,
     pub waits: [u64; WaitCause::COUNT],
+    /// The task this event is about (task starts and completions), for event logs.
+    pub task: Option<TaskRef>,
+}
+
+/// Which task a trace event belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TaskRef {
+    /// Unique within the run.
+    pub id: u32,
+    /// The team that finished the task's predecessor, when that is another team: a handoff.
+    pub handoff_from: Option<usize>,
+    pub credential: Option<usize>,
 }
 
 /// Reusable state for runs; create one per thread.
@@ -826,7 +838,7 @@ impl<'c, 'w> Sim<'c, 'w> {
         }
         if counted {
             self.incident.outstanding -= 1;
-            self.settle();
+            self.settle(NOBODY);
         }
     }
 
@@ -1052,7 +1064,12 @@ impl<'c, 'w> Sim<'c, 'w> {
             }
         }
         let activity = j.activity;
-        self.note_wait(Some(team), Some(activity), total, cause, waits);
+        let task = TaskRef {
+            id: job,
+            handoff_from: handoff.then_some(j.from_team as usize),
+            credential: (j.cred != NOBODY).then_some(j.cred as usize),
+        };
+        self.note_wait(Some(team), Some(activity), total, cause, waits, task);
     }
 
     fn stall(&mut self, from: u16, to: usize, activity: Activity, cause: WaitCause, wait: u64) {
@@ -1081,7 +1098,22 @@ impl<'c, 'w> Sim<'c, 'w> {
             return;
         }
         let j = self.ws.jobs[job as usize];
-        self.note(Some(team), Some(j.activity), || "done".to_string());
+        if let Some(tr) = self.trace.as_mut() {
+            tr.push(TraceEvent {
+                time: self.now,
+                team: Some(team),
+                activity: Some(j.activity),
+                what: "done".to_string(),
+                wait: 0,
+                cause: None,
+                waits: [0; WaitCause::COUNT],
+                task: Some(TaskRef {
+                    id: job,
+                    handoff_from: None,
+                    credential: (j.cred != NOBODY).then_some(j.cred as usize),
+                }),
+            });
+        }
         match j.activity {
             Activity::Consult => {
                 let p = j.parent as usize;
@@ -1281,7 +1313,7 @@ impl<'c, 'w> Sim<'c, 'w> {
                     if self.incident.approved {
                         self.task_found_revocations(team);
                     }
-                    self.settle();
+                    self.settle(team);
                 } else if self.incident.phase == Phase::Scoping {
                     self.incident.phase = Phase::Approving;
                     let emergency = self
@@ -1343,7 +1375,7 @@ impl<'c, 'w> Sim<'c, 'w> {
                     || "containment approved".to_string(),
                 );
                 self.task_found_revocations(team);
-                self.settle();
+                self.settle(team);
             }
             Activity::Revoke => {
                 let k = j.cred as usize;
@@ -1351,14 +1383,14 @@ impl<'c, 'w> Sim<'c, 'w> {
                 self.incident.outstanding += 1;
                 self.begin(Activity::CaptureEvidence, j.cred, team);
                 self.incident.outstanding -= 1;
-                self.settle();
+                self.settle(team);
             }
             Activity::CaptureEvidence => {
                 if self.met.time_to_first_close.is_none() {
                     self.met.evidence_by_close += 1;
                 }
                 self.incident.outstanding -= 1;
-                self.settle();
+                self.settle(team);
             }
             Activity::Verify => {
                 let found = self.verify(team as usize);
@@ -1367,7 +1399,7 @@ impl<'c, 'w> Sim<'c, 'w> {
                     self.task_found_revocations(team);
                 }
                 self.incident.outstanding -= 1;
-                self.settle();
+                self.settle(team);
             }
             Activity::Close => self.closed(team as usize),
             Activity::Consult | Activity::SignOff => unreachable!("handled in job_done"),
@@ -1492,18 +1524,20 @@ impl<'c, 'w> Sim<'c, 'w> {
     }
 
     /// When no known work is outstanding, the incident moves on: verify, then close.
-    fn settle(&mut self) {
+    /// `from` is the team whose finished task let the incident move on (the predecessor of
+    /// the verify or close task it may start), or `NOBODY` when a task was dropped.
+    fn settle(&mut self, from: u16) {
         if self.incident.outstanding > 0 || self.incident.phase != Phase::Containing {
             return;
         }
         if self.incident.verify_needed {
             self.incident.verify_needed = false;
             self.incident.outstanding += 1;
-            self.begin(Activity::Verify, NOBODY, NOBODY);
+            self.begin(Activity::Verify, NOBODY, from);
             return;
         }
         self.incident.phase = Phase::Closing;
-        self.begin(Activity::Close, NOBODY, NOBODY);
+        self.begin(Activity::Close, NOBODY, from);
     }
 
     fn closed(&mut self, team: usize) {
@@ -1558,10 +1592,12 @@ impl<'c, 'w> Sim<'c, 'w> {
                 wait: 0,
                 cause: None,
                 waits: [0; WaitCause::COUNT],
+                task: None,
             });
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn note_wait(
         &mut self,
         team: Option<usize>,
@@ -1569,6 +1605,7 @@ impl<'c, 'w> Sim<'c, 'w> {
         wait: u64,
         cause: WaitCause,
         waits: [u64; WaitCause::COUNT],
+        task: TaskRef,
     ) {
         if let Some(tr) = self.trace.as_mut() {
             tr.push(TraceEvent {
@@ -1579,6 +1616,7 @@ impl<'c, 'w> Sim<'c, 'w> {
                 wait,
                 cause: (wait > 0).then_some(cause),
                 waits,
+                task: Some(task),
             });
         }
     }

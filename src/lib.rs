@@ -7,6 +7,7 @@ pub mod compare;
 pub mod domain;
 pub mod duration;
 pub mod engine;
+pub mod eventlog;
 pub mod export;
 pub mod fuzzing;
 pub mod gate;

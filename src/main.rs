@@ -50,6 +50,9 @@ enum Command {
         /// Write the summary and per-run metrics as JSON (`-` for stdout).
         #[arg(long, value_name = "PATH")]
         json: Option<String>,
+        /// Write every run's tasks as an event log: .csv, .xes or .jsonocel (OCEL 2.0).
+        #[arg(long, value_name = "PATH")]
+        event_log: Option<String>,
         /// Stop a run that processes more events than this (a runaway input).
         #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
         max_events: u64,
@@ -67,6 +70,9 @@ enum Command {
         /// Write the trace as JSON Lines (`-` for stdout instead of the readable form).
         #[arg(long, value_name = "PATH")]
         jsonl: Option<String>,
+        /// Write the run's tasks as an event log: .csv, .xes or .jsonocel (OCEL 2.0).
+        #[arg(long, value_name = "PATH")]
+        event_log: Option<String>,
         #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
         max_events: u64,
     },
@@ -203,10 +209,19 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             runs,
             seed,
             json,
+            event_log,
             max_events,
         } => {
             let sc = load_scenario(&scenario)?;
             let m = load_model(&model)?;
+            if let Some(path) = &event_log {
+                let format =
+                    raci_sim::eventlog::Format::from_path(path).map_err(anyhow::Error::msg)?;
+                let traced = raci_sim::eventlog::traced_runs(&sc, &m, seed, runs, max_events)?;
+                let tasks: Vec<_> = traced.into_iter().flat_map(|(_, t)| t).collect();
+                report::write_output(path, &raci_sim::eventlog::render(format, &tasks, &sc, &m))
+                    .with_context(|| format!("cannot write {path}"))?;
+            }
             let batch = run_batch(
                 &sc,
                 &m,
@@ -236,6 +251,7 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             seed,
             run,
             jsonl,
+            event_log,
             max_events,
         } => {
             let sc = load_scenario(&scenario)?;
@@ -246,6 +262,13 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             let mut bd = Breakdown::new(m.teams.len());
             let mut events = Vec::new();
             let metrics = simulate(&ctx, &mut ws, run, &mut bd, Some(&mut events))?;
+            if let Some(path) = &event_log {
+                let format =
+                    raci_sim::eventlog::Format::from_path(path).map_err(anyhow::Error::msg)?;
+                let tasks = raci_sim::eventlog::task_records(&metrics, &events);
+                report::write_output(path, &raci_sim::eventlog::render(format, &tasks, &sc, &m))
+                    .with_context(|| format!("cannot write {path}"))?;
+            }
             if let Some(path) = &jsonl {
                 report::write_output(path, report::trace_jsonl(&events, &m).as_bytes())
                     .with_context(|| format!("cannot write {path}"))?;

@@ -268,3 +268,28 @@ fn consult_wait_is_attributed_to_consult() {
     assert_eq!(wait(&met, WaitCause::Consult), 14_460 - 2400);
     assert_eq!(met.time_to_containment, Some(14_460 + 1800 + 300 + 600));
 }
+
+/// Verify by another team: the handoff from the team that finished the last revocation work
+/// (ops, evidence) to the verify owner counts, and so does the one back to ops for close.
+#[test]
+fn handoffs_into_verify_and_close_are_counted() {
+    let sc = scenario(&chain_scenario("ApiKey", "0s", MON_9));
+    let text = ops_model(
+        ALL_KINDS_OPS,
+        OPS_DECIDES,
+        SURE,
+        r#"(id: "x", coverage: AlwaysOn, visibility: {CloudIam: 1.0}),"#,
+    )
+    .replace(r#"verify: (r: ["ops"]),"#, r#"verify: (r: ["x"]),"#);
+    let (met, trace) = run_one(&sc, &model(&text), 1, 0);
+    assert_eq!(met.handoffs, 2, "ops -> x (verify), x -> ops (close)");
+    let verify = trace
+        .iter()
+        .find(|e| e.activity == Some(Activity::Verify) && e.what == "started")
+        .unwrap();
+    assert_eq!(verify.task.unwrap().handoff_from, m_index(&text, "ops"));
+}
+
+fn m_index(text: &str, team: &str) -> Option<usize> {
+    model(text).team_index(team)
+}

@@ -5,6 +5,7 @@ mod cases;
 mod claims;
 mod common;
 mod determinism;
+mod eventlog;
 mod findings;
 mod invalid;
 mod library;
