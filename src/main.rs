@@ -147,6 +147,28 @@ enum Command {
         #[arg(long, value_enum, default_value_t = LintFormat::Text)]
         format: LintFormat,
     },
+    /// Turn one seeded run into a tabletop exercise pack for a facilitator.
+    Tabletop {
+        scenario: String,
+        #[arg(long)]
+        model: String,
+        #[arg(long, default_value_t = DEFAULT_SEED)]
+        seed: u64,
+        /// Which run: median, p90 or worst time to containment of the seeded batch, or run:I.
+        #[arg(long, default_value = "p90")]
+        pick: String,
+        /// Runs in the batch the pick is made from.
+        #[arg(long, default_value_t = 1000)]
+        runs: u64,
+        /// A second model: the same attack under it, side by side, for the debrief.
+        #[arg(long)]
+        vs: Option<String>,
+        /// Pack folder; reports/tabletop-<scenario>-<model>-<pick> if not given.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
+        max_events: u64,
+    },
     /// List the shipped scenarios and models.
     List,
     /// Every shipped scenario against every shipped model (the default command).
@@ -332,6 +354,67 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             max_events,
         } => run_study(&study, shard.as_deref(), out, quiet, max_events)?,
         Command::Merge { dirs, out } => run_merge(&dirs, out)?,
+        Command::Tabletop {
+            scenario,
+            model,
+            seed,
+            pick,
+            runs,
+            vs,
+            out,
+            max_events,
+        } => {
+            use raci_sim::tabletop::{build_pack, pick_run, play, Pick};
+            let pick = Pick::parse(&pick).map_err(anyhow::Error::msg)?;
+            let sc = load_scenario(&scenario)?;
+            let src = model_source(&model)?;
+            let m = parse_model(&src.label, &src.text)?;
+            let run = match pick {
+                Pick::Run(i) => i,
+                _ => {
+                    let batch = run_batch(
+                        &sc,
+                        &m,
+                        BatchOptions {
+                            first: 0,
+                            runs,
+                            seed,
+                            keep_runs: true,
+                            max_events,
+                        },
+                        |_| {},
+                    )?;
+                    pick_run(&batch.runs, pick).ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "no attack runs among {runs} to pick from (the scenario's benign share is 1?); use --pick run:I"
+                        )
+                    })?
+                }
+            };
+            let played = play(&sc, &m, seed, run, max_events)?;
+            let vs_model = vs.as_deref().map(load_model).transpose()?;
+            let vs_played = match &vs_model {
+                Some(vm) => Some(play(&sc, vm, seed, run, max_events)?),
+                None => None,
+            };
+            let files = build_pack(
+                &sc,
+                &m,
+                (&src.label, &src.text),
+                &played,
+                pick,
+                seed,
+                vs_model.as_ref().zip(vs_played.as_ref()),
+            );
+            let dir = out.unwrap_or_else(|| raci_sim::tabletop::default_dir(&sc, &m, pick));
+            raci_sim::export::write_folder(&dir, &files)
+                .with_context(|| format!("cannot write the pack to {}", dir.display()))?;
+            println!(
+                "tabletop pack for run {run} ({}): {}",
+                pick.name(),
+                dir.join("facilitator.html").display()
+            );
+        }
         Command::List => {
             for (kind, list) in [("scenario", SCENARIOS), ("model", MODELS)] {
                 for s in list {

@@ -15,6 +15,7 @@ mod queueing;
 mod report;
 mod robustness;
 mod study;
+mod tabletop;
 
 #[global_allocator]
 static ALLOCATOR: alloc::Counting = alloc::Counting;

@@ -90,6 +90,20 @@ pub fn plot_files(c: &Comparison) -> Vec<(String, String)> {
 /// An existing `dir` is replaced only once the new one is complete; on any error nothing at
 /// `dir` changes.
 pub fn write_report(dir: &Path, report: &Report) -> io::Result<()> {
+    let mut files: Vec<(String, Vec<u8>)> = exporters()
+        .iter()
+        .map(|e| (e.file_name().to_string(), e.render(report)))
+        .collect();
+    for (file, svg) in plot_files(report.comparison) {
+        files.push((format!("plots/{file}"), svg.into_bytes()));
+    }
+    files.extend(report.extra.iter().cloned());
+    write_folder(dir, &files)
+}
+
+/// Writes `files` (paths inside the folder, `/`-separated, and their bytes) as the folder
+/// `dir`, whole or not at all.
+pub fn write_folder(dir: &Path, files: &[(String, Vec<u8>)]) -> io::Result<()> {
     let parent = dir
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -105,15 +119,12 @@ pub fn write_report(dir: &Path, report: &Report) -> io::Result<()> {
     let _ = std::fs::remove_dir_all(&tmp);
     let built = (|| -> io::Result<()> {
         std::fs::create_dir(&tmp)?;
-        std::fs::create_dir(tmp.join("plots"))?;
-        for e in exporters() {
-            std::fs::write(tmp.join(e.file_name()), e.render(report))?;
-        }
-        for (file, svg) in plot_files(report.comparison) {
-            std::fs::write(tmp.join("plots").join(file), svg)?;
-        }
-        for (file, bytes) in report.extra {
-            std::fs::write(tmp.join(file), bytes)?;
+        for (file, bytes) in files {
+            let path = tmp.join(file);
+            if let Some(p) = path.parent() {
+                std::fs::create_dir_all(p)?;
+            }
+            std::fs::write(path, bytes)?;
         }
         Ok(())
     })();

@@ -1,0 +1,820 @@
+//! Tabletop exercise packs: one seeded run, picked from the distribution, turned into what a
+//! facilitator runs a discussion-based exercise with: brief and objectives, a timeline of
+//! injects, decision points with the owners the model names and the delay that followed,
+//! discussion questions from every stall, gap and missed revocation, an after-action template,
+//! a swimlane timeline, and one handout per team with only what that team saw.
+
+use std::fmt::Write as _;
+
+use crate::domain::{WaitCause, DAY, HOUR, MINUTE};
+use crate::duration::{format_human, format_offset};
+use crate::engine::{simulate, Context, SimError, TraceEvent, Workspace};
+use crate::export::escape::{html, markdown};
+use crate::input::{Model, Scenario};
+use crate::lint::{lint, Level};
+use crate::metrics::{Breakdown, RunMetrics};
+
+/// Which run of the seeded batch the pack is built from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pick {
+    Median,
+    P90,
+    Worst,
+    Run(u64),
+}
+
+impl Pick {
+    pub fn parse(s: &str) -> Result<Pick, String> {
+        match s {
+            "median" => Ok(Pick::Median),
+            "p90" => Ok(Pick::P90),
+            "worst" => Ok(Pick::Worst),
+            _ => s
+                .strip_prefix("run:")
+                .and_then(|n| n.parse().ok())
+                .map(Pick::Run)
+                .ok_or_else(|| {
+                    format!("bad --pick \"{s}\"; use median, p90, worst or run:I (e.g. run:42)")
+                }),
+        }
+    }
+
+    pub fn name(self) -> String {
+        match self {
+            Pick::Median => "median".into(),
+            Pick::P90 => "p90".into(),
+            Pick::Worst => "worst".into(),
+            Pick::Run(i) => format!("run-{i}"),
+        }
+    }
+}
+
+/// The run index a pick selects from a batch: attack runs ordered by time to containment
+/// (uncontained last, ties by run index), nearest rank for median and p90.
+pub fn pick_run(runs: &[RunMetrics], pick: Pick) -> Option<u64> {
+    if let Pick::Run(i) = pick {
+        return Some(i);
+    }
+    let mut attacks: Vec<(u64, u64)> = runs
+        .iter()
+        .filter(|m| m.attack)
+        .map(|m| (m.time_to_containment.unwrap_or(u64::MAX), m.run))
+        .collect();
+    if attacks.is_empty() {
+        return None;
+    }
+    attacks.sort_unstable();
+    let n = attacks.len();
+    let rank = |p: f64| ((p * n as f64).ceil() as usize).clamp(1, n) - 1;
+    let i = match pick {
+        Pick::Median => rank(0.5),
+        Pick::P90 => rank(0.9),
+        _ => n - 1,
+    };
+    Some(attacks[i].1)
+}
+
+/// One traced run.
+pub struct Played {
+    pub metrics: RunMetrics,
+    pub trace: Vec<TraceEvent>,
+}
+
+pub fn play(
+    scenario: &Scenario,
+    model: &Model,
+    seed: u64,
+    run: u64,
+    max_events: u64,
+) -> Result<Played, SimError> {
+    let mut ctx = Context::new(scenario, model, seed);
+    ctx.max_events = max_events;
+    let mut ws = Workspace::new(&ctx);
+    let mut bd = Breakdown::new(model.teams.len());
+    let mut trace = Vec::new();
+    let metrics = simulate(&ctx, &mut ws, run, &mut bd, Some(&mut trace))?;
+    Ok(Played { metrics, trace })
+}
+
+const DAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+fn wall_clock(start_in_week: u64, t: u64) -> String {
+    let w = (start_in_week + t) % (7 * DAY);
+    format!(
+        "{} {:02}:{:02} UTC",
+        DAYS[(w / DAY) as usize],
+        (w % DAY) / HOUR,
+        (w % HOUR) / MINUTE
+    )
+}
+
+fn team_name(model: &Model, t: Option<usize>) -> &str {
+    t.map_or("attacker", |t| model.teams[t].id.as_str())
+}
+
+fn names(model: &Model, teams: &[usize]) -> String {
+    if teams.is_empty() {
+        "nobody".into()
+    } else {
+        teams
+            .iter()
+            .map(|&t| model.teams[t].id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A block of the facilitator guide, rendered to Markdown and HTML alike.
+enum Block {
+    Heading(String),
+    Para(String),
+    Bullets(Vec<String>),
+    Table(Vec<String>, Vec<Vec<String>>),
+    Svg(String),
+}
+
+fn to_markdown(blocks: &[Block]) -> String {
+    let mut o = String::new();
+    for b in blocks {
+        match b {
+            Block::Heading(h) => {
+                let _ = writeln!(o, "## {}\n", markdown(h));
+            }
+            Block::Para(p) => {
+                let _ = writeln!(o, "{}\n", markdown(p));
+            }
+            Block::Bullets(items) => {
+                for i in items {
+                    let _ = writeln!(o, "- {}", markdown(i));
+                }
+                o.push('\n');
+            }
+            Block::Table(head, rows) => {
+                let _ = writeln!(
+                    o,
+                    "| {} |",
+                    head.iter()
+                        .map(|h| markdown(h))
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                );
+                let _ = writeln!(o, "|{}", "---|".repeat(head.len()));
+                for r in rows {
+                    let _ = writeln!(
+                        o,
+                        "| {} |",
+                        r.iter()
+                            .map(|c| markdown(c))
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    );
+                }
+                o.push('\n');
+            }
+            Block::Svg(file) => {
+                let _ = writeln!(o, "![timeline]({file})\n");
+            }
+        }
+    }
+    o
+}
+
+const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1a1a1a;line-height:1.45}
+h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+table{border-collapse:collapse;font-size:.9rem;width:100%;margin:.5rem 0}th,td{border:1px solid #d6d6d6;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#f3f4f6}.svg{overflow-x:auto;margin:.8rem 0}.svg svg{max-width:100%;height:auto}li{margin:.2rem 0}";
+
+fn to_html(title: &str, blocks: &[Block], svgs: &[(String, String)]) -> String {
+    let mut o = format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{CSS}</style></head><body>\n<h1>{}</h1>\n",
+        html(title),
+        html(title)
+    );
+    for b in blocks {
+        match b {
+            Block::Heading(h) => {
+                let _ = writeln!(o, "<h2>{}</h2>", html(h));
+            }
+            Block::Para(p) => {
+                let _ = writeln!(o, "<p>{}</p>", html(p));
+            }
+            Block::Bullets(items) => {
+                o.push_str("<ul>\n");
+                for i in items {
+                    let _ = writeln!(o, "<li>{}</li>", html(i));
+                }
+                o.push_str("</ul>\n");
+            }
+            Block::Table(head, rows) => {
+                o.push_str("<table><thead><tr>");
+                for h in head {
+                    let _ = write!(o, "<th>{}</th>", html(h));
+                }
+                o.push_str("</tr></thead><tbody>\n");
+                for r in rows {
+                    o.push_str("<tr>");
+                    for c in r {
+                        let _ = write!(o, "<td>{}</td>", html(c));
+                    }
+                    o.push_str("</tr>\n");
+                }
+                o.push_str("</tbody></table>\n");
+            }
+            Block::Svg(file) => {
+                let svg = svgs.iter().find(|(f, _)| f == file).map_or("", |(_, s)| s);
+                let _ = writeln!(o, "<div class=\"svg\">{svg}</div>");
+            }
+        }
+    }
+    o.push_str("</body></html>\n");
+    o
+}
+
+/// What a team saw of a run: its own tasks (when each reached it, started and finished),
+/// the alerts it raised and the decisions it made.
+pub fn team_view(played: &Played, team: usize) -> Vec<&TraceEvent> {
+    played
+        .trace
+        .iter()
+        .filter(|e| e.team == Some(team))
+        .collect()
+}
+
+fn event_text(e: &TraceEvent) -> String {
+    let mut s = match e.activity {
+        Some(a) => format!("{}: {}", a.name(), e.what),
+        None => e.what.clone(),
+    };
+    if let Some(c) = e.cause {
+        let _ = write!(
+            s,
+            " (after waiting {}, mostly {c})",
+            format_human(e.wait as f64)
+        );
+    }
+    s
+}
+
+/// Colour of a wait cause in the timeline.
+fn cause_colour(c: WaitCause) -> &'static str {
+    match c {
+        WaitCause::Unowned => "#d62728",
+        WaitCause::Ambiguous => "#ff7f0e",
+        WaitCause::NoAccountable => "#e377c2",
+        WaitCause::SplitAccountability => "#9467bd",
+        WaitCause::Consult => "#8c564b",
+        WaitCause::OffHours => "#7f7f7f",
+        WaitCause::Paging => "#bcbd22",
+        WaitCause::Queue => "#17becf",
+        WaitCause::ResidualValidity => "#393b79",
+    }
+}
+
+/// The swimlane timeline: a lane per team and one for the attacker; tasks as blue bars, waits
+/// before them coloured by cause.
+pub fn timeline_svg(title: &str, played: &Played, model: &Model) -> String {
+    let end = played
+        .trace
+        .iter()
+        .map(|e| e.time)
+        .max()
+        .unwrap_or(0)
+        .max(HOUR);
+    let lanes = model.teams.len() + 1;
+    let (left, width, lane_h, top) = (170.0, 900.0, 46.0, 56.0);
+    let height = top + lanes as f64 * lane_h + 130.0;
+    let x = |t: u64| left + width * t as f64 / end as f64;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{height}" viewBox="0 0 {} {height}" font-family="sans-serif" font-size="13">"#,
+        left + width + 30.0,
+        left + width + 30.0
+    );
+    let _ = writeln!(
+        o,
+        r#"<rect width="100%" height="100%" fill="white"/><text x="{left}" y="24" font-size="17">{}</text>"#,
+        html(title)
+    );
+    let lane_names: Vec<String> = std::iter::once("attacker".to_string())
+        .chain(model.teams.iter().map(|t| t.id.clone()))
+        .collect();
+    for (i, name) in lane_names.iter().enumerate() {
+        let y = top + i as f64 * lane_h;
+        let fill = if i % 2 == 0 { "#f7f7f7" } else { "#ffffff" };
+        let _ = writeln!(
+            o,
+            r##"<rect x="{left}" y="{y}" width="{width}" height="{lane_h}" fill="{fill}" stroke="#e0e0e0"/><text x="{}" y="{}" text-anchor="end">{}</text>"##,
+            left - 8.0,
+            y + lane_h / 2.0 + 4.0,
+            html(name)
+        );
+    }
+    // time axis: about ten ticks
+    let step = [HOUR, 2 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY]
+        .into_iter()
+        .find(|s| end / s <= 12)
+        .unwrap_or(7 * DAY);
+    let axis_y = top + lanes as f64 * lane_h;
+    let mut t = 0;
+    while t <= end {
+        let _ = writeln!(
+            o,
+            r##"<line x1="{0}" y1="{top}" x2="{0}" y2="{axis_y}" stroke="#cccccc"/><text x="{0}" y="{1}" text-anchor="middle">{2}</text>"##,
+            x(t),
+            axis_y + 16.0,
+            format_offset(t)
+        );
+        t += step;
+    }
+    let _ = writeln!(
+        o,
+        r#"<text x="{}" y="{}" text-anchor="middle">time since the attack started (T+hours:minutes)</text>"#,
+        left + width / 2.0,
+        axis_y + 34.0
+    );
+    // tasks and their waits
+    let mut started: Vec<(u32, &TraceEvent)> = Vec::new();
+    for e in &played.trace {
+        match (e.task, e.what.as_str()) {
+            (Some(task), "started") => started.push((task.id, e)),
+            (Some(task), "done") => {
+                if let Some(pos) = started.iter().position(|(id, _)| *id == task.id) {
+                    let (_, s) = started.swap_remove(pos);
+                    let lane = s.team.map_or(0, |t| t + 1);
+                    let y = top + lane as f64 * lane_h;
+                    if s.wait > 0 {
+                        let c = s.cause.map_or("#cccccc", cause_colour);
+                        let _ = writeln!(
+                            o,
+                            r#"<rect x="{}" y="{}" width="{}" height="10" fill="{c}" opacity="0.8"><title>waited {} ({})</title></rect>"#,
+                            x(s.time - s.wait),
+                            y + 6.0,
+                            (x(s.time) - x(s.time - s.wait)).max(1.0),
+                            format_human(s.wait as f64),
+                            s.cause.map_or("", |c| c.name())
+                        );
+                    }
+                    let _ = writeln!(
+                        o,
+                        r##"<rect x="{}" y="{}" width="{}" height="18" fill="#1f77b4"><title>{}</title></rect>"##,
+                        x(s.time),
+                        y + 20.0,
+                        (x(e.time) - x(s.time)).max(2.0),
+                        html(&event_text(s))
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    // attacker events on the first lane
+    for e in played
+        .trace
+        .iter()
+        .filter(|e| e.team.is_none() && e.activity.is_none())
+    {
+        let colour = if e.what.starts_with("signal") {
+            "#ff7f0e"
+        } else if e.what.contains("evicted") || e.what.contains("stops working") {
+            "#2ca02c"
+        } else {
+            "#d62728"
+        };
+        let _ = writeln!(
+            o,
+            r#"<circle cx="{}" cy="{}" r="5" fill="{colour}"><title>{} {}</title></circle>"#,
+            x(e.time),
+            top + lane_h / 2.0,
+            format_offset(e.time),
+            html(&e.what)
+        );
+    }
+    // legend
+    let ly = axis_y + 56.0;
+    let mut lx = left;
+    let _ = writeln!(
+        o,
+        r##"<rect x="{lx}" y="{}" width="14" height="10" fill="#1f77b4"/><text x="{}" y="{ly}">work</text>"##,
+        ly - 9.0,
+        lx + 18.0
+    );
+    lx += 70.0;
+    let mut ly = ly;
+    for c in WaitCause::ALL {
+        let step = 18.0 + 7.5 * c.name().len() as f64 + 14.0;
+        if lx + step > left + width {
+            lx = left;
+            ly += 20.0;
+        }
+        let _ = writeln!(
+            o,
+            r#"<rect x="{lx}" y="{}" width="14" height="10" fill="{}"/><text x="{}" y="{ly}">{}</text>"#,
+            ly - 9.0,
+            cause_colour(*c),
+            lx + 18.0,
+            c.name()
+        );
+        lx += step;
+    }
+    let ly = ly + 22.0;
+    let mut lx = left;
+    for (colour, label) in [
+        ("#d62728", "attacker step"),
+        ("#ff7f0e", "signal"),
+        ("#2ca02c", "attacker credential stops working"),
+    ] {
+        let _ = writeln!(
+            o,
+            r#"<circle cx="{}" cy="{}" r="5" fill="{colour}"/><text x="{}" y="{ly}">{label}</text>"#,
+            lx + 6.0,
+            ly - 4.0,
+            lx + 16.0
+        );
+        lx += 16.0 + 7.5 * label.len() as f64 + 20.0;
+    }
+    o.push_str("</svg>\n");
+    o
+}
+
+/// Everything the pack holds, as (path in the folder, bytes).
+#[allow(clippy::too_many_arguments)]
+pub fn build_pack(
+    scenario: &Scenario,
+    model: &Model,
+    model_text: (&str, &str),
+    played: &Played,
+    pick: Pick,
+    seed: u64,
+    vs: Option<(&Model, &Played)>,
+) -> Vec<(String, Vec<u8>)> {
+    let m = &played.metrics;
+    let title = format!("Tabletop exercise: {} under {}", scenario.name, model.name);
+    let mut blocks = Vec::new();
+    blocks.push(Block::Heading("Scenario brief".into()));
+    blocks.push(Block::Para(scenario.summary.clone()));
+    blocks.push(Block::Para(format!(
+        "This script replays run {} of seed {} (picked: {}). It starts {}. {}",
+        m.run,
+        seed,
+        pick.name(),
+        wall_clock(m.start_in_week, 0),
+        if m.attack {
+            "It is a real attack."
+        } else {
+            "It is a legitimate look-alike: nothing malicious happened, which the players do not know."
+        }
+    )));
+    let creds: Vec<Vec<String>> = scenario
+        .credentials
+        .iter()
+        .map(|c| {
+            vec![
+                c.id.clone(),
+                c.kind.name().into(),
+                c.plane.name().into(),
+                scenario.identities[c.identity].id.clone(),
+                if c.held_at_start {
+                    "stolen at start"
+                } else {
+                    "obtained later, if at all"
+                }
+                .into(),
+            ]
+        })
+        .collect();
+    blocks.push(Block::Table(
+        ["credential", "kind", "plane", "identity", "attacker"]
+            .map(String::from)
+            .to_vec(),
+        creds,
+    ));
+    blocks.push(Block::Para(format!(
+        "Sources: {}",
+        scenario.sources.join("; ")
+    )));
+    blocks.push(Block::Heading("Objectives".into()));
+    blocks.push(Block::Bullets(vec![
+        "Walk the response step by step and say, at each step, which team acts and who decides.".into(),
+        "Find where work waits between teams, and why.".into(),
+        "Check that every credential the attacker holds has an owner who revokes it and someone who verifies it is gone.".into(),
+        format!("Agree what to change in the ownership model \"{}\".", model.name),
+    ]));
+
+    blocks.push(Block::Heading("Timeline of injects".into()));
+    blocks.push(Block::Para("What happens, when, and who sees it. Read each inject aloud at its time; players answer as the team named.".into()));
+    let rows: Vec<Vec<String>> = played
+        .trace
+        .iter()
+        .filter(|e| e.what != "ready")
+        .map(|e| {
+            vec![
+                format_offset(e.time),
+                wall_clock(m.start_in_week, e.time),
+                match e.team {
+                    Some(t) => model.teams[t].id.clone(),
+                    None => "facilitator only".to_string(),
+                },
+                event_text(e),
+            ]
+        })
+        .collect();
+    blocks.push(Block::Table(
+        ["T+", "clock", "who sees it", "what happens"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    ));
+    blocks.push(Block::Svg("timeline.svg".into()));
+
+    blocks.push(Block::Heading("Decision points".into()));
+    let mut decisions = Vec::new();
+    for e in &played.trace {
+        let Some(a) = e.activity else { continue };
+        if !(a.is_decision() && e.what == "started") {
+            continue;
+        }
+        let row = model.row(a, crate::domain::CredentialKind::Session);
+        decisions.push(vec![
+            format_offset(e.time),
+            a.name().into(),
+            team_name(model, e.team).to_string(),
+            names(model, &row.r),
+            names(model, &row.a),
+            names(model, &row.c),
+            names(model, &row.i),
+            if e.wait > 0 {
+                format!(
+                    "{} ({})",
+                    format_human(e.wait as f64),
+                    e.cause.map_or("", |c| c.name())
+                )
+            } else {
+                "none".into()
+            },
+        ]);
+    }
+    blocks.push(Block::Table(
+        [
+            "T+",
+            "decision",
+            "worked by",
+            "R",
+            "A",
+            "C",
+            "I",
+            "delay before it started (cause)",
+        ]
+        .map(String::from)
+        .to_vec(),
+        decisions,
+    ));
+
+    // Discussion questions from every stall, gap and missed revocation.
+    let mut questions = Vec::new();
+    for e in &played.trace {
+        let Some(a) = e.activity else { continue };
+        if e.what.starts_with("never done") {
+            questions.push(format!(
+                "At {} the {} task was never done: nobody owns it and nobody is escalated to. Who should?",
+                format_offset(e.time),
+                a.name()
+            ));
+        } else if e.what.starts_with("escalated") {
+            questions.push(format!(
+                "At {} the {} task went to escalation after waiting: {}. Who should have owned it from the start?",
+                format_offset(e.time),
+                a.name(),
+                e.what
+            ));
+        } else if let Some(c) = e.cause {
+            if c.is_ownership() || e.wait > model.policy.stall_threshold {
+                questions.push(format!(
+                    "At {} {} waited {} before {} started {} ({c}). What would have shortened it?",
+                    format_offset(e.time),
+                    a.name(),
+                    format_human(e.wait as f64),
+                    team_name(model, e.team),
+                    "it",
+                ));
+            }
+        }
+    }
+    for e in played.trace.iter().filter(|e| e.what.contains("lost")) {
+        questions.push(format!(
+            "At {} a {}. Who should be watching that plane?",
+            format_offset(e.time),
+            e.what
+        ));
+    }
+    for (k, c) in scenario.credentials.iter().enumerate() {
+        let _ = k;
+        if m.missed_by_kind[c.kind.index()] > 0 && model.revoke[c.kind.index()].r.is_empty() {
+            questions.push(format!(
+                "Nobody owns revoking {} credentials such as {}; who would?",
+                c.kind.name(),
+                c.id
+            ));
+        }
+    }
+    if m.missed_revocations > 0 {
+        questions.push(format!(
+            "The incident {} with {} attacker credential(s) still working. How would you have known?",
+            if m.time_to_first_close.is_some() { "was closed" } else { "ended" },
+            m.missed_revocations
+        ));
+    }
+    let (label, text) = model_text;
+    for f in lint(model, label, text, std::slice::from_ref(scenario)) {
+        if f.level == Level::Error {
+            questions.push(format!("{} [{}]: {}", f.message, f.code, f.help));
+        }
+    }
+    if questions.is_empty() {
+        questions.push("Nothing stalled in this run. Would it have gone as well at 3am on a Sunday, or with one team absent?".into());
+    }
+    questions.dedup();
+    blocks.push(Block::Heading("Discussion questions".into()));
+    blocks.push(Block::Bullets(questions));
+
+    blocks.push(Block::Heading("After-action report (prefilled)".into()));
+    let ttc = m.time_to_containment.map_or(
+        format!(
+            "not contained within {}",
+            format_human(scenario.horizon as f64)
+        ),
+        |t| format_human(t as f64),
+    );
+    let mut measured = vec![
+        vec![
+            "time to detect".into(),
+            m.time_to_detect
+                .map_or("never".into(), |t| format_human(t as f64)),
+        ],
+        vec![
+            "time to declare".into(),
+            m.time_to_declare
+                .map_or("never".into(), |t| format_human(t as f64)),
+        ],
+        vec![
+            "time to first revocation".into(),
+            m.time_to_first_revocation
+                .map_or("never".into(), |t| format_human(t as f64)),
+        ],
+        vec!["time to containment".into(), ttc],
+        vec![
+            "missed revocations".into(),
+            m.missed_revocations.to_string(),
+        ],
+        vec![
+            "handoffs / stalls".into(),
+            format!("{} / {}", m.handoffs, m.stalls),
+        ],
+    ];
+    for c in WaitCause::ALL {
+        let w = m.wait_by_cause[c.index()];
+        if w > 0 {
+            measured.push(vec![
+                format!("waiting: {}", c.name()),
+                format_human(w as f64),
+            ]);
+        }
+    }
+    blocks.push(Block::Table(
+        ["measure", "this run"].map(String::from).to_vec(),
+        measured,
+    ));
+    blocks.push(Block::Table(
+        ["gap found", "owner", "action", "due"]
+            .map(String::from)
+            .to_vec(),
+        vec![vec![String::new(); 4]; 3],
+    ));
+
+    let mut svgs = vec![(
+        "timeline.svg".to_string(),
+        timeline_svg(
+            &format!("{} under {}", scenario.name, model.name),
+            played,
+            model,
+        ),
+    )];
+    if let Some((vm, vp)) = vs {
+        blocks.push(Block::Heading(format!(
+            "Debrief: the same attack under {}",
+            vm.name
+        )));
+        let v = &vp.metrics;
+        let fmt = |t: Option<u64>| t.map_or("never".to_string(), |t| format_human(t as f64));
+        blocks.push(Block::Table(
+            ["measure".to_string(), model.name.clone(), vm.name.clone()].to_vec(),
+            vec![
+                vec![
+                    "time to declare".into(),
+                    fmt(m.time_to_declare),
+                    fmt(v.time_to_declare),
+                ],
+                vec![
+                    "time to first revocation".into(),
+                    fmt(m.time_to_first_revocation),
+                    fmt(v.time_to_first_revocation),
+                ],
+                vec![
+                    "time to containment".into(),
+                    fmt(m.time_to_containment),
+                    fmt(v.time_to_containment),
+                ],
+                vec![
+                    "missed revocations".into(),
+                    m.missed_revocations.to_string(),
+                    v.missed_revocations.to_string(),
+                ],
+                vec!["stalls".into(), m.stalls.to_string(), v.stalls.to_string()],
+            ],
+        ));
+        blocks.push(Block::Svg("vs/timeline.svg".into()));
+        svgs.push((
+            "vs/timeline.svg".to_string(),
+            timeline_svg(&format!("{} under {}", scenario.name, vm.name), vp, vm),
+        ));
+    }
+
+    let mut files = vec![
+        (
+            "facilitator.md".to_string(),
+            format!("# {}\n\n{}", markdown(&title), to_markdown(&blocks)).into_bytes(),
+        ),
+        (
+            "facilitator.html".to_string(),
+            to_html(&title, &blocks, &svgs).into_bytes(),
+        ),
+    ];
+    for (name, svg) in svgs {
+        files.push((name, svg.into_bytes()));
+    }
+    for (t, team) in model.teams.iter().enumerate() {
+        let mut o = format!(
+            "# Handout: {}\n\nWhat your team sees during the exercise, and when. You see nothing else.\n\n| T+ | clock | what reaches you |\n|---|---|---|\n",
+            markdown(&team.id)
+        );
+        let seen = team_view(played, t);
+        if seen.is_empty() {
+            o.push_str("| - | - | nothing reaches your team in this run |\n");
+        }
+        for e in seen {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} |",
+                format_offset(e.time),
+                wall_clock(m.start_in_week, e.time),
+                markdown(&event_text(e))
+            );
+        }
+        files.push((
+            format!("handouts/{}.md", crate::export::slug(&team.id)),
+            o.into_bytes(),
+        ));
+    }
+    files
+}
+
+/// The default folder for a pack.
+pub fn default_dir(scenario: &Scenario, model: &Model, pick: Pick) -> std::path::PathBuf {
+    std::path::PathBuf::from("reports").join(format!(
+        "tabletop-{}-{}-{}",
+        crate::export::slug(&scenario.name),
+        crate::export::slug(&model.name),
+        pick.name()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_parse() {
+        assert_eq!(Pick::parse("p90"), Ok(Pick::P90));
+        assert_eq!(Pick::parse("run:7"), Ok(Pick::Run(7)));
+        assert!(Pick::parse("p95")
+            .unwrap_err()
+            .contains("median, p90, worst or run:I"));
+    }
+
+    #[test]
+    fn wall_clock_names_the_day() {
+        assert_eq!(wall_clock(4 * DAY + 18 * HOUR, 0), "Friday 18:00 UTC");
+        assert_eq!(
+            wall_clock(6 * DAY + 23 * HOUR, 2 * HOUR),
+            "Monday 01:00 UTC"
+        );
+    }
+}
