@@ -14,24 +14,9 @@ use raci_sim::library::{
 };
 use raci_sim::metrics::Breakdown;
 
-const QUIET: &str = r#"Scenario(
-    name: "quiet", summary: "an attacker that stays in silently for the horizon",
-    identities: [(id: "svc", kind: ServiceAccount)],
-    credentials: [(id: "key", kind: ApiKey, plane: CloudIam, identity: "svc", held_at_start: true)],
-    stages: [(id: "wait", needs: ["key"], duration: Fixed("30d"))],
-    start: UniformWeek,
-    horizon: "30d",
-)"#;
+const QUIET: &str = include_str!("../tests/fixtures/mmc-quiet-scenario.ron");
 
-const MMC: &str = r#"Model(
-    name: "mmc", summary: "one M/M/3 team at rho 0.7",
-    teams: [(id: "q", staff: 3, coverage: AlwaysOn,
-             background: (alerts_per_hour: 6.0, effort: Exponential(mean: "21m")))],
-    raci: (detect: [(r: ["q"])], triage: (r: ["q"]), scope: (r: ["q"]),
-           validate_entitlement: (r: ["q"]), confirm_business: (r: ["q"]),
-           approve_containment: (r: ["q"]), revoke: {}, verify: (r: ["q"]),
-           capture_evidence: (r: ["q"]), close: (r: ["q"])),
-)"#;
+const MMC: &str = include_str!("../tests/fixtures/mmc-model.ron");
 
 fn engine_events(c: &mut Criterion) {
     let sc = parse_scenario("quiet", QUIET).unwrap();

@@ -77,29 +77,7 @@ enum Command {
         max_events: u64,
     },
     /// Compare models on the same attacks and write a report folder.
-    Compare {
-        /// Models to compare (shipped names or paths); all shipped models if none.
-        #[arg(long, num_args = 1..)]
-        models: Vec<String>,
-        /// Scenarios to run (shipped names or paths); all shipped scenarios if none.
-        #[arg(long, num_args = 1..)]
-        scenarios: Vec<String>,
-        /// The model the others are compared with; the first model if not given.
-        #[arg(long)]
-        baseline: Option<String>,
-        #[arg(long, default_value_t = 2000)]
-        runs: u64,
-        #[arg(long, default_value_t = DEFAULT_SEED)]
-        seed: u64,
-        /// Report folder; reports/<name from the inputs> if not given.
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// No progress bar.
-        #[arg(long)]
-        quiet: bool,
-        #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
-        max_events: u64,
-    },
+    Compare(CompareArgs),
     /// Run a study file: its models on its scenarios (and its sweep), writing the report.
     Study {
         study: String,
@@ -197,7 +175,7 @@ enum TableFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let command = cli.command.unwrap_or(Command::Compare {
+    let command = cli.command.unwrap_or(Command::Compare(CompareArgs {
         models: Vec::new(),
         scenarios: Vec::new(),
         baseline: None,
@@ -206,7 +184,7 @@ fn main() -> ExitCode {
         out: None,
         quiet: false,
         max_events: DEFAULT_MAX_EVENTS,
-    });
+    }));
     match dispatch(command) {
         Ok(code) => code,
         Err(e) => {
@@ -237,12 +215,9 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             let sc = load_scenario(&scenario)?;
             let m = load_model(&model)?;
             if let Some(path) = &event_log {
-                let format =
-                    raci_sim::eventlog::Format::from_path(path).map_err(anyhow::Error::msg)?;
                 let traced = raci_sim::eventlog::traced_runs(&sc, &m, seed, runs, max_events)?;
                 let tasks: Vec<_> = traced.into_iter().flat_map(|(_, t)| t).collect();
-                report::write_output(path, &raci_sim::eventlog::render(format, &tasks, &sc, &m))
-                    .with_context(|| format!("cannot write {path}"))?;
+                write_event_log(path, &tasks, &sc, &m)?;
             }
             let batch = run_batch(
                 &sc,
@@ -285,11 +260,8 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             let mut events = Vec::new();
             let metrics = simulate(&ctx, &mut ws, run, &mut bd, Some(&mut events))?;
             if let Some(path) = &event_log {
-                let format =
-                    raci_sim::eventlog::Format::from_path(path).map_err(anyhow::Error::msg)?;
                 let tasks = raci_sim::eventlog::task_records(&metrics, &events);
-                report::write_output(path, &raci_sim::eventlog::render(format, &tasks, &sc, &m))
-                    .with_context(|| format!("cannot write {path}"))?;
+                write_event_log(path, &tasks, &sc, &m)?;
             }
             if let Some(path) = &jsonl {
                 report::write_output(path, report::trace_jsonl(&events, &m).as_bytes())
@@ -314,25 +286,7 @@ fn dispatch(command: Command) -> Result<ExitCode> {
                 );
             }
         }
-        Command::Compare {
-            models,
-            scenarios,
-            baseline,
-            runs,
-            seed,
-            out,
-            quiet,
-            max_events,
-        } => run_compare(CompareArgs {
-            models,
-            scenarios,
-            baseline,
-            runs,
-            seed,
-            out,
-            quiet,
-            max_events,
-        })?,
+        Command::Compare(args) => run_compare(args)?,
         Command::Lint {
             model,
             scenarios,
@@ -446,14 +400,28 @@ fn dispatch(command: Command) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+#[derive(clap::Args)]
 struct CompareArgs {
+    /// Models to compare (shipped names or paths); all shipped models if none.
+    #[arg(long, num_args = 1..)]
     models: Vec<String>,
+    /// Scenarios to run (shipped names or paths); all shipped scenarios if none.
+    #[arg(long, num_args = 1..)]
     scenarios: Vec<String>,
+    /// The model the others are compared with; the first model if not given.
+    #[arg(long)]
     baseline: Option<String>,
+    #[arg(long, default_value_t = 2000)]
     runs: u64,
+    #[arg(long, default_value_t = DEFAULT_SEED)]
     seed: u64,
+    /// Report folder; reports/<name from the inputs> if not given.
+    #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long)]
     quiet: bool,
+    #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
     max_events: u64,
 }
 
@@ -907,4 +875,19 @@ fn run_check(
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Writes tasks as an event log in the format the path's extension names.
+fn write_event_log(
+    path: &str,
+    tasks: &[raci_sim::eventlog::TaskRecord],
+    scenario: &raci_sim::input::Scenario,
+    model: &raci_sim::input::Model,
+) -> Result<()> {
+    let format = raci_sim::eventlog::Format::from_path(path).map_err(anyhow::Error::msg)?;
+    report::write_output(
+        path,
+        &raci_sim::eventlog::render(format, tasks, scenario, model),
+    )
+    .with_context(|| format!("cannot write {path}"))
 }

@@ -24,27 +24,8 @@ fn erlang_c_wait(lambda: f64, mean_service: f64, c: u32) -> f64 {
 #[test]
 fn background_queue_matches_erlang_c_within_three_percent() {
     // A quiet attacker that stays in for the whole horizon keeps the run going.
-    let sc = scenario(
-        r#"Scenario(
-    name: "quiet", summary: "no signals",
-    identities: [(id: "svc", kind: ServiceAccount)],
-    credentials: [(id: "key", kind: ApiKey, plane: CloudIam, identity: "svc", held_at_start: true)],
-    stages: [(id: "wait", needs: ["key"], duration: Fixed("30d"))],
-    start: UniformWeek,
-    horizon: "30d",
-)"#,
-    );
-    let m = model(
-        r#"Model(
-    name: "mmc", summary: "one M/M/3 team",
-    teams: [(id: "q", staff: 3, coverage: AlwaysOn,
-             background: (alerts_per_hour: 6.0, effort: Exponential(mean: "21m")))],
-    raci: (detect: [(r: ["q"])], triage: (r: ["q"]), scope: (r: ["q"]),
-           validate_entitlement: (r: ["q"]), confirm_business: (r: ["q"]),
-           approve_containment: (r: ["q"]), revoke: {}, verify: (r: ["q"]),
-           capture_evidence: (r: ["q"]), close: (r: ["q"])),
-)"#,
-    );
+    let sc = scenario(include_str!("fixtures/mmc-quiet-scenario.ron"));
+    let m = model(include_str!("fixtures/mmc-model.ron"));
     let batch = run_batch(
         &sc,
         &m,
