@@ -1,18 +1,29 @@
 #!/usr/bin/env python3
-"""Reads raci-sim's CSV and XES event logs with PM4Py and compares PM4Py's handover-of-work
-network with the handoffs the simulator counted.
+"""Reads raci-sim's CSV and XES event logs with PM4Py and checks that PM4Py's handover-of-work
+network between teams is the network of handoffs the simulator counted.
 
     python3 -m venv .venv && .venv/bin/pip install pm4py      # AGPL: used here, never bundled
     .venv/bin/python scripts/pm4py-handover.py [SCENARIO] [MODEL] [RUNS]
 
-It checks that (1) both logs import and give the same network, (2) PM4Py's network is exactly
-direct succession of completed tasks within a case (recomputed here by hand), and (3) prints it
-beside the simulator's handoffs (a task ready for a team other than the one that finished its
-predecessor, DESIGN.md). (2) and (3) differ wherever the response has concurrent branches:
-PM4Py counts consecutive events, the simulator counts predecessor links.
-"""
-import collections, os, subprocess, sys, tempfile
+PM4Py's handover of work (beta=0) counts, in every case, each pair of consecutive events done
+by two resources. The simulator counts a handoff when a task becomes ready for a team other
+than the one that finished its predecessor (DESIGN.md). The two agree when a case is one task:
+`--case-notion task` writes one case per task, holding a `schedule` event by the team that
+finished its predecessor and the work by the team that took it (a ticket handed from one team
+to the next). This script checks, for both the CSV and the XES log:
 
+  1. PM4Py imports the task-case logs, and its handover network between teams, turned from
+     shares back into counts, equals the simulator's own handoff counts (`run --json`,
+     computed while simulating, not from the log) pair by pair. Exit 1 if not.
+  2. With the default case notion (one case per run's incident) PM4Py imports the logs too; its
+     network there is direct succession of tasks (recomputed here by hand to show it), which
+     differs from handoffs wherever the response runs branches in parallel (validation beside
+     business confirmation, several revocations, consults alongside the work).
+"""
+import collections, json, os, subprocess, sys, tempfile, warnings
+
+os.environ.setdefault("PM4PY_SHOW_PROGRESS_BAR", "False")
+warnings.filterwarnings("ignore", message=".*r4pm.*")  # an optional faster XES reader
 import pandas as pd
 import pm4py
 
@@ -21,43 +32,78 @@ model = sys.argv[2] if len(sys.argv) > 2 else "single-incident-lead"
 runs = sys.argv[3] if len(sys.argv) > 3 else "200"
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 binary = os.path.join(root, "target", "release", "raci-sim")
-if not os.path.exists(binary):
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=root, check=True)
-
+subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=root, check=True)
 tmp = tempfile.mkdtemp()
-csv_path, xes_path = os.path.join(tmp, "log.csv"), os.path.join(tmp, "log.xes")
-for path in (csv_path, xes_path):
-    subprocess.run([binary, "run", scenario, "--model", model, "--runs", runs,
-                    "--event-log", path], check=True, stdout=subprocess.DEVNULL)
 
-raw = pd.read_csv(csv_path)
-df = pm4py.format_dataframe(raw.copy(), case_id="case:concept:name", activity_key="concept:name",
-                            timestamp_key="time:timestamp", start_timestamp_key="start_timestamp")
-xes = pm4py.read_xes(xes_path)
-net_csv = pm4py.discover_handover_of_work_network(df, beta=0).connections
-net_xes = pm4py.discover_handover_of_work_network(xes, beta=0).connections
-print(f"{scenario} x {model}, {runs} runs: {len(raw)} tasks in {raw['case:concept:name'].nunique()} cases")
-print(f"CSV and XES import to the same handover network: {net_csv == net_xes}")
 
-# Direct succession by hand, as PM4Py defines it (events in log order within a case).
-succ = collections.Counter()
-for _, case in raw.groupby("case:concept:name", sort=False):
-    res = list(case["org:resource"])
-    succ.update(zip(res, res[1:]))
+def simulate(*extra):
+    subprocess.run([binary, "run", scenario, "--model", model, "--runs", runs, *extra],
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+def pm4py_networks(notion):
+    """Writes the CSV and XES logs with a case notion; returns PM4Py's two networks and the CSV."""
+    paths = [os.path.join(tmp, f"{notion}.{ext}") for ext in ("csv", "xes")]
+    for path in paths:
+        simulate("--event-log", path, "--case-notion", notion)
+    raw = pd.read_csv(paths[0])
+    if raw.empty:  # no team started a task (nothing detected): PM4Py cannot read an empty log
+        return {}, {}, raw
+    df = pm4py.format_dataframe(raw.copy(), case_id="case:concept:name",
+                                activity_key="concept:name", timestamp_key="time:timestamp",
+                                start_timestamp_key="start_timestamp")
+    net_csv = pm4py.discover_handover_of_work_network(df, beta=0).connections
+    net_xes = pm4py.discover_handover_of_work_network(pm4py.read_xes(paths[1]), beta=0).connections
+    return net_csv, net_xes, raw
+
+
+def direct_succession(raw):
+    """Consecutive (resource, resource) pairs within each case, as PM4Py defines handover."""
+    succ = collections.Counter()
+    for _, case in raw.groupby("case:concept:name", sort=False):
+        res = list(case["org:resource"])
+        succ.update(zip(res, res[1:]))
+    return succ
+
+
+json_path = os.path.join(tmp, "run.json")
+simulate("--json", json_path)
+counted = {(h["from"], h["to"]): h["handoffs"] for h in json.load(open(json_path))["handoffs"]}
+print(f"{scenario} x {model}, {runs} runs (seed: the default)")
+print(f"simulator: {sum(counted.values())} handoffs between {len(counted)} team pairs (run --json)")
+
+# 1. One case per task: PM4Py's handover network is the simulator's handoff network.
+ok = True
+net_csv, net_xes, raw = pm4py_networks("task")
+pairs = sum(len(c) - 1 for _, c in raw.groupby("case:concept:name", sort=False))
+print(f"\n--case-notion task: {len(raw)} events in {raw['case:concept:name'].nunique()} cases; "
+      f"PM4Py normalises by {pairs} consecutive pairs (self-handovers included)")
+print(f"{'from -> to':36} {'PM4Py CSV':>10} {'PM4Py XES':>10} {'simulator':>10}")
+keys = sorted({k for k in list(net_csv) + list(net_xes) if k[0] != k[1]} | set(counted))
+for k in keys:
+    shown = []
+    for net in (net_csv, net_xes):
+        n = net.get(k, 0.0) * pairs
+        ok &= abs(n - round(n)) < 1e-6 and round(n) == counted.get(k, 0)
+        shown.append(round(n))
+    mark = "" if shown == [counted.get(k, 0)] * 2 else "   <- differs"
+    print(f"{k[0] + ' -> ' + k[1]:36} {shown[0]:10d} {shown[1]:10d} {counted.get(k, 0):10d}{mark}")
+print("PM4Py's handover network between teams equals the simulator's handoffs "
+      f"(CSV and XES): {ok}")
+
+# 2. One case per incident: PM4Py's network is direct succession of tasks, not handoffs.
+net_csv, net_xes, raw = pm4py_networks("incident")
+succ = direct_succession(raw)
 total = sum(succ.values())
 by_hand = {k: v / total for k, v in succ.items()}
 same = set(by_hand) == set(net_csv) and all(abs(by_hand[k] - net_csv[k]) < 1e-12 for k in by_hand)
-print(f"PM4Py's network equals direct succession recomputed by hand: {same}")
-
-sim = collections.Counter(
-    (r["raci:handoff_from"], r["org:resource"]) for _, r in raw.iterrows()
-    if isinstance(r["raci:handoff_from"], str))
-sim_total = sum(sim.values())
-pairs = sorted({k for k in net_csv if k[0] != k[1]} | set(sim))
-print("\nbetween-team pairs: PM4Py direct-succession count (share) vs simulator handoffs (share)")
-print(f"{'from -> to':38} {'PM4Py':>14} {'simulator':>14}")
-for p in pairs:
-    a, b = succ.get(p, 0), sim.get(p, 0)
-    print(f"{p[0] + ' -> ' + p[1]:38} {a:6d} ({a / total:5.3f}) {b:6d} ({b / max(sim_total, 1):5.3f})")
-print(f"\nsimulator handoffs in the log: {sim_total}; PM4Py between-team successions: "
-      f"{sum(v for k, v in succ.items() if k[0] != k[1])}")
+print(f"\n--case-notion incident (default): {len(raw)} tasks in "
+      f"{raw['case:concept:name'].nunique()} cases")
+print(f"CSV and XES give the same network: {net_csv == net_xes}; it is direct succession "
+      f"recomputed by hand: {same}")
+print(f"{'from -> to':36} {'succession':>10} {'handoffs':>10}")
+for k in sorted({k for k in succ if k[0] != k[1]} | set(counted)):
+    print(f"{k[0] + ' -> ' + k[1]:36} {succ.get(k, 0):10d} {counted.get(k, 0):10d}")
+if {k: v for k, v in succ.items() if k[0] != k[1]} != counted:
+    print("(they differ where tasks run in parallel: consecutive completions are not handoffs)")
+sys.exit(0 if ok and same and net_csv == net_xes else 1)

@@ -269,6 +269,9 @@ pub struct TaskRef {
     pub id: u32,
     /// The team that finished the task's predecessor, when that is another team: a handoff.
     pub handoff_from: Option<usize>,
+    /// The team that finished the task's predecessor, whichever team that is (`None` for a
+    /// detection raised by a signal, or a task a dropped one let start).
+    pub from_team: Option<usize>,
     pub credential: Option<usize>,
 }
 
@@ -1067,6 +1070,7 @@ impl<'c, 'w> Sim<'c, 'w> {
         let task = TaskRef {
             id: job,
             handoff_from: handoff.then_some(j.from_team as usize),
+            from_team: (j.from_team != NOBODY).then_some(j.from_team as usize),
             credential: (j.cred != NOBODY).then_some(j.cred as usize),
         };
         self.note_wait(Some(team), Some(activity), total, cause, waits, task);
@@ -1110,6 +1114,7 @@ impl<'c, 'w> Sim<'c, 'w> {
                 task: Some(TaskRef {
                     id: job,
                     handoff_from: None,
+                    from_team: None,
                     credential: (j.cred != NOBODY).then_some(j.cred as usize),
                 }),
             });

@@ -1,6 +1,7 @@
-//! Event logs for process-mining tools: one record per completed task (case = run, activity,
-//! team as resource and group, start and completion timestamps in UTC), written as CSV, XES or
-//! OCEL 2.0 JSON. Simulated time is placed on the calendar at the week of Monday 2026-01-05, so
+//! Event logs for process-mining tools: one record per task a team started (activity, team as
+//! resource and group, start and completion timestamps in UTC, lifecycle `complete`, or `start`
+//! for a task still worked at the horizon), written as CSV, XES or OCEL 2.0 JSON. A CSV or XES
+//! case is a run's incident, or (`CaseNotion::Task`) one task with the handoff into it. Simulated time is placed on the calendar at the week of Monday 2026-01-05, so
 //! a run's weekday and hour are the ones the simulation used.
 
 use std::fmt::Write as _;
@@ -16,20 +17,43 @@ use crate::metrics::{Breakdown, RunMetrics};
 /// Unix time of Monday 2026-01-05 00:00:00 UTC: week 0 of every simulated run.
 pub const CALENDAR_BASE: u64 = 1_767_571_200;
 
-/// One completed task.
+/// One task a team started: finished, or still being worked at the horizon.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TaskRecord {
     pub run: u64,
     pub task: u32,
     pub activity: Activity,
     pub team: usize,
+    /// Unix seconds the task came into being (its predecessor finished).
+    pub ready: u64,
     /// Unix seconds.
     pub start: u64,
-    pub complete: u64,
+    /// `None`: still being worked when the run reached its horizon.
+    pub complete: Option<u64>,
+    /// The team that finished the task's predecessor, whichever it was.
+    pub from_team: Option<usize>,
+    /// `from_team` when that is another team: the simulator counted a handoff.
     pub handoff_from: Option<usize>,
     pub credential: Option<usize>,
+    /// Seconds from ready to start.
     pub wait: u64,
     pub cause: Option<WaitCause>,
+}
+
+impl TaskRecord {
+    /// When the record happened: its completion, or its start if it never completed.
+    pub fn timestamp(&self) -> u64 {
+        self.complete.unwrap_or(self.start)
+    }
+
+    /// The XES lifecycle transition of the record.
+    pub fn transition(&self) -> &'static str {
+        if self.complete.is_some() {
+            "complete"
+        } else {
+            "start"
+        }
+    }
 }
 
 /// The case id of a run: one incident per run (a reopened incident stays the same case).
@@ -37,34 +61,46 @@ pub fn case_id(run: u64) -> String {
     format!("run-{run:06}")
 }
 
-/// Completed tasks of one traced run, in completion order (ties in event order).
+/// Tasks of one traced run that a team started, in the order of their timestamp (completion,
+/// or start for a task still in progress at the horizon), ties in event order.
 pub fn task_records(m: &RunMetrics, trace: &[TraceEvent]) -> Vec<TaskRecord> {
     let origin = CALENDAR_BASE + m.start_in_week;
-    let mut started: Vec<(u32, &TraceEvent)> = Vec::new();
-    let mut out = Vec::new();
-    for e in trace {
+    // (index of the start event, the event) of tasks started and not yet done.
+    let mut started: Vec<(usize, &TraceEvent)> = Vec::new();
+    // (index of the event that timestamps the record, record).
+    let mut out: Vec<(usize, TaskRecord)> = Vec::new();
+    let record = |s: &TraceEvent, done: Option<&TraceEvent>| {
+        let task = s.task.expect("start events carry their task");
+        TaskRecord {
+            run: m.run,
+            task: task.id,
+            activity: s.activity.expect("tasks have activities"),
+            team: s.team.expect("tasks have teams"),
+            ready: origin + s.time - s.wait,
+            start: origin + s.time,
+            complete: done.map(|d| origin + d.time),
+            from_team: task.from_team,
+            handoff_from: task.handoff_from,
+            credential: task.credential,
+            wait: s.wait,
+            cause: s.cause,
+        }
+    };
+    for (i, e) in trace.iter().enumerate() {
         let Some(task) = e.task else { continue };
         if e.what == "started" {
-            started.push((task.id, e));
+            started.push((i, e));
         } else if e.what == "done" {
-            if let Some(pos) = started.iter().position(|(id, _)| *id == task.id) {
-                let (_, s) = started.swap_remove(pos);
-                out.push(TaskRecord {
-                    run: m.run,
-                    task: task.id,
-                    activity: e.activity.expect("tasks have activities"),
-                    team: e.team.expect("tasks have teams"),
-                    start: origin + s.time,
-                    complete: origin + e.time,
-                    handoff_from: s.task.and_then(|t| t.handoff_from),
-                    credential: task.credential,
-                    wait: s.wait,
-                    cause: s.cause,
-                });
+            let id = |&(_, s): &(usize, &TraceEvent)| s.task.is_some_and(|t| t.id == task.id);
+            if let Some(pos) = started.iter().position(id) {
+                let (_, s) = started.remove(pos);
+                out.push((i, record(s, Some(e))));
             }
         }
     }
-    out
+    out.extend(started.into_iter().map(|(i, s)| (i, record(s, None))));
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Simulates runs `0..runs` with tracing, in parallel, returning each run's metrics and tasks
@@ -124,6 +160,14 @@ pub enum Format {
 }
 
 impl Format {
+    /// Whether the format can hold cases of `notion`.
+    pub fn check(self, notion: CaseNotion) -> Result<(), String> {
+        if self == Format::Ocel && notion != CaseNotion::Incident {
+            return Err("an OCEL 2.0 log has objects, not cases; --case-notion task is for .csv and .xes logs".to_string());
+        }
+        Ok(())
+    }
+
     pub fn from_path(path: &str) -> Result<Format, String> {
         if path.ends_with(".csv") {
             Ok(Format::Csv)
@@ -139,20 +183,148 @@ impl Format {
     }
 }
 
-/// Renders tasks (already in run order, each run's in completion order) in `format`.
-pub fn render(format: Format, tasks: &[TaskRecord], scenario: &Scenario, model: &Model) -> Vec<u8> {
-    match format {
-        Format::Csv => csv(tasks, scenario, model),
-        Format::Xes => xes(tasks, scenario, model),
-        Format::Ocel => ocel(tasks, scenario, model),
+/// What a case of a CSV or XES log is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum CaseNotion {
+    /// One case per run's incident: every task of the response, in time order. Direct
+    /// succession in a case is what process-discovery tools draw.
+    #[default]
+    Incident,
+    /// One case per task, like a ticket: a `schedule` event when the task came into being,
+    /// by the team that finished its predecessor (omitted when no team did: a detection
+    /// raised by a signal), then the work by the team that took it. Handover of work within
+    /// these cases is exactly the simulator's handoffs.
+    Task,
+}
+
+impl CaseNotion {
+    pub fn parse(s: &str) -> Result<CaseNotion, String> {
+        match s {
+            "incident" => Ok(CaseNotion::Incident),
+            "task" => Ok(CaseNotion::Task),
+            _ => Err(format!(
+                "\"{s}\" is not a case notion; use incident (one case per run's incident) or task (one case per task)"
+            )),
+        }
     }
+}
+
+/// Renders tasks (in run order, each run's in timestamp order, as `task_records` gives them)
+/// in `format`. OCEL 2.0 has objects instead of cases: `notion` must be `Incident` for it.
+pub fn render(
+    format: Format,
+    notion: CaseNotion,
+    tasks: &[TaskRecord],
+    scenario: &Scenario,
+    model: &Model,
+) -> Result<Vec<u8>, String> {
+    format.check(notion)?;
+    let cases = || cases(notion, tasks);
+    Ok(match format {
+        Format::Csv => csv(&cases(), scenario, model),
+        Format::Xes => xes(&cases(), scenario, model),
+        Format::Ocel => ocel(tasks, scenario, model),
+    })
+}
+
+/// One event of a CSV or XES log.
+struct LogEvent<'a> {
+    task: &'a TaskRecord,
+    /// A `schedule` event (the task came into being, by `task.from_team`), not the work.
+    schedule: bool,
+}
+
+impl LogEvent<'_> {
+    fn resource(&self) -> usize {
+        if self.schedule {
+            self.task.from_team.expect("scheduled by a team")
+        } else {
+            self.task.team
+        }
+    }
+
+    fn timestamp(&self) -> u64 {
+        if self.schedule {
+            self.task.ready
+        } else {
+            self.task.timestamp()
+        }
+    }
+
+    fn start(&self) -> u64 {
+        if self.schedule {
+            self.task.ready
+        } else {
+            self.task.start
+        }
+    }
+
+    fn transition(&self) -> &'static str {
+        if self.schedule {
+            "schedule"
+        } else {
+            self.task.transition()
+        }
+    }
+}
+
+struct LogCase<'a> {
+    id: String,
+    run: u64,
+    events: Vec<LogEvent<'a>>,
+}
+
+fn cases(notion: CaseNotion, tasks: &[TaskRecord]) -> Vec<LogCase<'_>> {
+    let mut out: Vec<LogCase> = Vec::new();
+    match notion {
+        CaseNotion::Incident => {
+            for t in tasks {
+                if out.last().is_none_or(|c| c.run != t.run) {
+                    out.push(LogCase {
+                        id: case_id(t.run),
+                        run: t.run,
+                        events: Vec::new(),
+                    });
+                }
+                let case = out.last_mut().expect("pushed above");
+                case.events.push(LogEvent {
+                    task: t,
+                    schedule: false,
+                });
+            }
+        }
+        CaseNotion::Task => {
+            let mut by_task: Vec<&TaskRecord> = tasks.iter().collect();
+            // Task ids count up as tasks come into being, so this is ready-time order.
+            by_task.sort_by_key(|t| (t.run, t.task));
+            for t in by_task {
+                let mut events = Vec::with_capacity(2);
+                if t.from_team.is_some() {
+                    events.push(LogEvent {
+                        task: t,
+                        schedule: true,
+                    });
+                }
+                events.push(LogEvent {
+                    task: t,
+                    schedule: false,
+                });
+                out.push(LogCase {
+                    id: format!("{}/task-{:05}", case_id(t.run), t.task),
+                    run: t.run,
+                    events,
+                });
+            }
+        }
+    }
+    out
 }
 
 fn team(model: &Model, t: usize) -> &str {
     &model.teams[t].id
 }
 
-fn csv(tasks: &[TaskRecord], scenario: &Scenario, model: &Model) -> Vec<u8> {
+fn csv(cases: &[LogCase], scenario: &Scenario, model: &Model) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "case:concept:name",
@@ -162,6 +334,7 @@ fn csv(tasks: &[TaskRecord], scenario: &Scenario, model: &Model) -> Vec<u8> {
         "org:resource",
         "org:group",
         "lifecycle:transition",
+        "raci:run",
         "raci:task",
         "raci:handoff_from",
         "raci:wait_seconds",
@@ -169,30 +342,37 @@ fn csv(tasks: &[TaskRecord], scenario: &Scenario, model: &Model) -> Vec<u8> {
         "raci:credential",
     ])
     .expect("in-memory CSV");
-    for t in tasks {
-        let resource = csv_text(team(model, t.team));
-        w.write_record([
-            case_id(t.run),
-            t.activity.name().to_string(),
-            iso(t.complete),
-            iso(t.start),
-            resource.clone(),
-            resource,
-            "complete".to_string(),
-            t.task.to_string(),
-            t.handoff_from
-                .map_or(String::new(), |f| csv_text(team(model, f))),
-            t.wait.to_string(),
-            t.cause.map_or(String::new(), |c| c.name().to_string()),
-            t.credential
-                .map_or(String::new(), |c| csv_text(&scenario.credentials[c].id)),
-        ])
-        .expect("in-memory CSV");
+    for case in cases {
+        for e in &case.events {
+            let t = e.task;
+            let resource = csv_text(team(model, e.resource()));
+            let work = |s: String| if e.schedule { String::new() } else { s };
+            w.write_record([
+                case.id.clone(),
+                t.activity.name().to_string(),
+                iso(e.timestamp()),
+                iso(e.start()),
+                resource.clone(),
+                resource,
+                e.transition().to_string(),
+                case_id(case.run),
+                t.task.to_string(),
+                work(
+                    t.handoff_from
+                        .map_or(String::new(), |f| csv_text(team(model, f))),
+                ),
+                work(t.wait.to_string()),
+                work(t.cause.map_or(String::new(), |c| c.name().to_string())),
+                t.credential
+                    .map_or(String::new(), |c| csv_text(&scenario.credentials[c].id)),
+            ])
+            .expect("in-memory CSV");
+        }
     }
     w.into_inner().expect("in-memory CSV")
 }
 
-fn xes(tasks: &[TaskRecord], scenario: &Scenario, model: &Model) -> Vec<u8> {
+fn xes(cases: &[LogCase], scenario: &Scenario, model: &Model) -> Vec<u8> {
     let mut o = String::new();
     o.push_str(r#"<?xml version="1.0" encoding="UTF-8"?>
 <log xes.version="1.0" xes.features="nested-attributes" xmlns="http://www.xes-standard.org/">
@@ -207,18 +387,18 @@ fn xes(tasks: &[TaskRecord], scenario: &Scenario, model: &Model) -> Vec<u8> {
         html(&scenario.name),
         html(&model.name)
     );
-    let mut i = 0;
-    while i < tasks.len() {
-        let run = tasks[i].run;
+    for case in cases {
         let _ = writeln!(
             o,
             r#"  <trace>
-    <string key="concept:name" value="{}"/>"#,
-            case_id(run)
+    <string key="concept:name" value="{}"/>
+    <string key="raci:run" value="{}"/>"#,
+            case.id,
+            case_id(case.run)
         );
-        while i < tasks.len() && tasks[i].run == run {
-            let t = &tasks[i];
-            let r = html(team(model, t.team));
+        for e in &case.events {
+            let t = e.task;
+            let r = html(team(model, e.resource()));
             let _ = writeln!(
                 o,
                 r#"    <event>
@@ -227,17 +407,29 @@ fn xes(tasks: &[TaskRecord], scenario: &Scenario, model: &Model) -> Vec<u8> {
       <date key="start_timestamp" value="{}"/>
       <string key="org:resource" value="{r}"/>
       <string key="org:group" value="{r}"/>
-      <string key="lifecycle:transition" value="complete"/>
-      <int key="raci:task" value="{}"/>
-      <int key="raci:wait_seconds" value="{}"/>
-    </event>"#,
+      <string key="lifecycle:transition" value="{}"/>
+      <int key="raci:task" value="{}"/>"#,
                 t.activity.name(),
-                iso(t.complete),
-                iso(t.start),
+                iso(e.timestamp()),
+                iso(e.start()),
+                e.transition(),
                 t.task,
-                t.wait
             );
-            i += 1;
+            if !e.schedule {
+                let _ = writeln!(
+                    o,
+                    r#"      <int key="raci:wait_seconds" value="{}"/>"#,
+                    t.wait
+                );
+                if let Some(f) = t.handoff_from {
+                    let _ = writeln!(
+                        o,
+                        r#"      <string key="raci:handoff_from" value="{}"/>"#,
+                        html(team(model, f))
+                    );
+                }
+            }
+            o.push_str("    </event>\n");
         }
         o.push_str("  </trace>\n");
     }
@@ -282,9 +474,10 @@ fn ocel(tasks: &[TaskRecord], scenario: &Scenario, model: &Model) -> Vec<u8> {
             json!({
                 "id": format!("{}:{}", case_id(t.run), t.task),
                 "type": t.activity.name(),
-                "time": iso(t.complete),
+                "time": iso(t.timestamp()),
                 "attributes": [
                     {"name": "start_timestamp", "value": iso(t.start)},
+                    {"name": "lifecycle", "value": t.transition()},
                     {"name": "resource", "value": team(model, t.team)},
                     {"name": "wait_seconds", "value": t.wait},
                 ],
@@ -300,6 +493,7 @@ fn ocel(tasks: &[TaskRecord], scenario: &Scenario, model: &Model) -> Vec<u8> {
         ],
         "eventTypes": activities.iter().map(|a| json!({"name": a, "attributes": [
             {"name": "start_timestamp", "type": "time"},
+            {"name": "lifecycle", "type": "string"},
             {"name": "resource", "type": "string"},
             {"name": "wait_seconds", "type": "integer"},
         ]})).collect::<Vec<_>>(),

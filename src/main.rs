@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 use raci_sim::batch::{run_batch, run_library, BatchOptions, DEFAULT_SEED};
 use raci_sim::compare::compare;
 use raci_sim::engine::{simulate, Context, Workspace, DEFAULT_MAX_EVENTS};
+use raci_sim::eventlog::{CaseNotion, Format as LogFormat};
 use raci_sim::export::{default_dir, write_report, InputFile, Report};
 use raci_sim::input::LoadError;
 use raci_sim::library::{
@@ -53,6 +54,9 @@ enum Command {
         /// Write every run's tasks as an event log: .csv, .xes or .jsonocel (OCEL 2.0).
         #[arg(long, value_name = "PATH")]
         event_log: Option<String>,
+        /// A case of a .csv or .xes log: a run's incident, or one task with the handoff into it.
+        #[arg(long, value_name = "incident|task", default_value = "incident", value_parser = CaseNotion::parse)]
+        case_notion: CaseNotion,
         /// Stop a run that processes more events than this (a runaway input).
         #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
         max_events: u64,
@@ -73,6 +77,9 @@ enum Command {
         /// Write the run's tasks as an event log: .csv, .xes or .jsonocel (OCEL 2.0).
         #[arg(long, value_name = "PATH")]
         event_log: Option<String>,
+        /// A case of a .csv or .xes log: a run's incident, or one task with the handoff into it.
+        #[arg(long, value_name = "incident|task", default_value = "incident", value_parser = CaseNotion::parse)]
+        case_notion: CaseNotion,
         #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
         max_events: u64,
     },
@@ -133,8 +140,8 @@ enum Command {
         #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
         /// Which run: median, p90 or worst time to containment of the seeded batch, or run:I.
-        #[arg(long, default_value = "p90")]
-        pick: String,
+        #[arg(long, default_value = "p90", value_parser = raci_sim::tabletop::Pick::parse)]
+        pick: raci_sim::tabletop::Pick,
         /// Runs in the batch the pick is made from.
         #[arg(long, default_value_t = 1000)]
         runs: u64,
@@ -192,7 +199,10 @@ fn main() -> ExitCode {
             for cause in e.chain().skip(1) {
                 eprintln!("  caused by: {cause}");
             }
-            if e.chain().any(|c| c.downcast_ref::<LoadError>().is_some()) {
+            let bad_input = |c: &(dyn std::error::Error + 'static)| {
+                c.downcast_ref::<LoadError>().is_some() || c.downcast_ref::<Usage>().is_some()
+            };
+            if e.chain().any(bad_input) {
                 ExitCode::from(2)
             } else {
                 ExitCode::from(1)
@@ -210,14 +220,16 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             seed,
             json,
             event_log,
+            case_notion,
             max_events,
         } => {
+            let log_format = event_log_format(event_log.as_deref(), case_notion)?;
             let sc = load_scenario(&scenario)?;
             let m = load_model(&model)?;
-            if let Some(path) = &event_log {
+            if let (Some(path), Some(format)) = (&event_log, log_format) {
                 let traced = raci_sim::eventlog::traced_runs(&sc, &m, seed, runs, max_events)?;
                 let tasks: Vec<_> = traced.into_iter().flat_map(|(_, t)| t).collect();
-                write_event_log(path, &tasks, &sc, &m)?;
+                write_event_log(path, format, case_notion, &tasks, &sc, &m)?;
             }
             let batch = run_batch(
                 &sc,
@@ -249,8 +261,10 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             run,
             jsonl,
             event_log,
+            case_notion,
             max_events,
         } => {
+            let log_format = event_log_format(event_log.as_deref(), case_notion)?;
             let sc = load_scenario(&scenario)?;
             let m = load_model(&model)?;
             let mut ctx = Context::new(&sc, &m, seed);
@@ -259,9 +273,9 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             let mut bd = Breakdown::new(m.teams.len());
             let mut events = Vec::new();
             let metrics = simulate(&ctx, &mut ws, run, &mut bd, Some(&mut events))?;
-            if let Some(path) = &event_log {
+            if let (Some(path), Some(format)) = (&event_log, log_format) {
                 let tasks = raci_sim::eventlog::task_records(&metrics, &events);
-                write_event_log(path, &tasks, &sc, &m)?;
+                write_event_log(path, format, case_notion, &tasks, &sc, &m)?;
             }
             if let Some(path) = &jsonl {
                 report::write_output(path, report::trace_jsonl(&events, &m).as_bytes())
@@ -319,7 +333,6 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             max_events,
         } => {
             use raci_sim::tabletop::{build_pack, pick_run, play, Pick};
-            let pick = Pick::parse(&pick).map_err(anyhow::Error::msg)?;
             let sc = load_scenario(&scenario)?;
             let src = model_source(&model)?;
             let m = parse_model(&src.label, &src.text)?;
@@ -877,17 +890,36 @@ fn run_check(
     })
 }
 
-/// Writes tasks as an event log in the format the path's extension names.
+/// A flag that cannot be used as given (exit 2, like any bad input).
+#[derive(Debug)]
+struct Usage(String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+/// The event-log format a path asks for, checked before any simulation runs.
+fn event_log_format(path: Option<&str>, notion: CaseNotion) -> Result<Option<LogFormat>> {
+    let Some(path) = path else { return Ok(None) };
+    let format = LogFormat::from_path(path).map_err(Usage)?;
+    format.check(notion).map_err(Usage)?;
+    Ok(Some(format))
+}
+
+/// Writes tasks as an event log.
 fn write_event_log(
     path: &str,
+    format: LogFormat,
+    notion: CaseNotion,
     tasks: &[raci_sim::eventlog::TaskRecord],
     scenario: &raci_sim::input::Scenario,
     model: &raci_sim::input::Model,
 ) -> Result<()> {
-    let format = raci_sim::eventlog::Format::from_path(path).map_err(anyhow::Error::msg)?;
-    report::write_output(
-        path,
-        &raci_sim::eventlog::render(format, tasks, scenario, model),
-    )
-    .with_context(|| format!("cannot write {path}"))
+    let bytes = raci_sim::eventlog::render(format, notion, tasks, scenario, model)
+        .map_err(anyhow::Error::msg)?;
+    report::write_output(path, &bytes).with_context(|| format!("cannot write {path}"))
 }

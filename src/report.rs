@@ -132,6 +132,35 @@ pub struct StallCell {
     pub mean_wait_seconds: f64,
 }
 
+/// One (from team, to team) cell of the handoff network.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct HandoffCell {
+    pub from: String,
+    pub to: String,
+    pub handoffs: u64,
+    /// From the task coming into being to its start.
+    pub mean_wait_seconds: f64,
+}
+
+/// Every team pair with handoffs, in team order: the network the simulator counted.
+pub fn handoff_network(bd: &Breakdown, model: &Model) -> Vec<HandoffCell> {
+    let mut cells = Vec::new();
+    for from in 0..bd.teams {
+        for to in 0..bd.teams {
+            let p = bd.pair(from, to);
+            if bd.handoffs[p] > 0 {
+                cells.push(HandoffCell {
+                    from: model.teams[from].id.clone(),
+                    to: model.teams[to].id.clone(),
+                    handoffs: bd.handoffs[p],
+                    mean_wait_seconds: bd.handoff_wait[p] as f64 / bd.handoffs[p] as f64,
+                });
+            }
+        }
+    }
+    cells
+}
+
 /// The cells with the most stalls, most first (ties by position, so the order is stable).
 pub fn top_stalls(bd: &Breakdown, model: &Model, n: usize) -> Vec<StallCell> {
     let name = |t: usize, nobody: &str| {
@@ -312,6 +341,7 @@ struct RunDocument<'a> {
     schema_version: u32,
     tool_version: &'static str,
     summary: &'a Summary,
+    handoffs: Vec<HandoffCell>,
     handoff_stalls: Vec<StallCell>,
     runs: Vec<RunRecord>,
 }
@@ -322,6 +352,7 @@ pub fn run_json(batch: &Batch, model: &Model) -> String {
         schema_version: SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION"),
         summary: &batch.summary,
+        handoffs: handoff_network(&batch.breakdown, model),
         handoff_stalls: top_stalls(&batch.breakdown, model, usize::MAX),
         runs: batch.runs.iter().map(RunRecord::from).collect(),
     };

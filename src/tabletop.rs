@@ -34,7 +34,7 @@ impl Pick {
                 .and_then(|n| n.parse().ok())
                 .map(Pick::Run)
                 .ok_or_else(|| {
-                    format!("bad --pick \"{s}\"; use median, p90, worst or run:I (e.g. run:42)")
+                    format!("\"{s}\" is not a pick; use median, p90, worst or run:I (e.g. run:42)")
                 }),
         }
     }
