@@ -248,6 +248,142 @@ pub fn team_view(played: &Played, team: usize) -> Vec<&TraceEvent> {
         .collect()
 }
 
+/// Missed revocations are counted at the first close; a run never closed has none to show.
+fn missed(m: &RunMetrics) -> String {
+    if m.time_to_first_close.is_some() {
+        m.missed_revocations.to_string()
+    } else {
+        "not measured: the incident was never closed".into()
+    }
+}
+
+/// What the pack raises from the run: a discussion question and the gap it points at, asked
+/// once however often it recurs.
+struct Concern {
+    /// The question after "At T+hh:mm "; `{wait}` stands for the delay it is about.
+    question: String,
+    /// The after-action row; `{wait}` as above.
+    gap: String,
+    /// Who the model makes responsible for it ("nobody" for a gap in the model).
+    owner: String,
+    first: u64,
+    again: u32,
+    last: u64,
+    longest: u64,
+}
+
+#[derive(Default)]
+struct Concerns(Vec<Concern>);
+
+impl Concerns {
+    /// A concern at `time` about a delay of `wait` seconds (0 if none).
+    fn at(&mut self, time: u64, wait: u64, question: String, gap: String, owner: &str) {
+        if let Some(c) = self.0.iter_mut().find(|c| c.question == question) {
+            c.again += 1;
+            c.last = time;
+            c.longest = c.longest.max(wait);
+        } else {
+            self.0.push(Concern {
+                question,
+                gap,
+                owner: owner.to_string(),
+                first: time,
+                again: 0,
+                last: time,
+                longest: wait,
+            });
+        }
+    }
+
+    fn wait(c: &Concern) -> String {
+        let wait = format_human(c.longest as f64);
+        if c.again > 0 {
+            format!("up to {wait}")
+        } else {
+            wait
+        }
+    }
+
+    fn questions(&self) -> Vec<String> {
+        self.0
+            .iter()
+            .map(|c| {
+                let mut s = format!(
+                    "At {} {}",
+                    format_offset(c.first),
+                    c.question.replace("{wait}", &Self::wait(c))
+                );
+                if c.again > 0 {
+                    let _ = write!(
+                        s,
+                        " It happened {} times, the last at {}.",
+                        c.again + 1,
+                        format_offset(c.last)
+                    );
+                }
+                s
+            })
+            .collect()
+    }
+
+    /// Rows of the after-action gap table: gap, owner, and blanks for action and due.
+    fn gaps(&self) -> Vec<Vec<String>> {
+        self.0
+            .iter()
+            .map(|c| {
+                let mut gap = format!(
+                    "{} {}",
+                    format_offset(c.first),
+                    c.gap.replace("{wait}", &Self::wait(c))
+                );
+                if c.again > 0 {
+                    let _ = write!(gap, " ({} times)", c.again + 1);
+                }
+                vec![gap, c.owner.clone(), String::new(), String::new()]
+            })
+            .collect()
+    }
+}
+
+/// One row of the inject timeline.
+#[derive(Debug, PartialEq)]
+pub struct Inject<'a> {
+    pub event: &'a TraceEvent,
+    /// Later identical facilitator-only events folded into this row, and the time of the last.
+    pub repeats: u32,
+    pub last: u64,
+}
+
+/// The inject timeline: every event but "ready" notes, in order, with repeats folded. A
+/// facilitator-only event (an attacker step, a signal) that repeats one already listed since
+/// the last event a team saw is counted on that row instead of listed again, so an attacker
+/// looping a stage for days reads as one row, not hundreds.
+pub fn injects(trace: &[TraceEvent]) -> Vec<Inject<'_>> {
+    let mut out: Vec<Inject> = Vec::new();
+    // Rows of facilitator-only events since the last event a team saw.
+    let mut unseen: Vec<usize> = Vec::new();
+    for e in trace.iter().filter(|e| e.what != "ready") {
+        if e.team.is_some() {
+            unseen.clear();
+        } else if let Some(&i) = unseen
+            .iter()
+            .find(|&&i| out[i].event.what == e.what && out[i].event.activity == e.activity)
+        {
+            out[i].repeats += 1;
+            out[i].last = e.time;
+            continue;
+        } else {
+            unseen.push(out.len());
+        }
+        out.push(Inject {
+            event: e,
+            repeats: 0,
+            last: e.time,
+        });
+    }
+    out
+}
+
 fn event_text(e: &TraceEvent) -> String {
     let mut s = match e.activity {
         Some(a) => format!("{}: {}", a.name(), e.what),
@@ -376,7 +512,16 @@ pub fn timeline_svg(title: &str, played: &Played, model: &Model) -> String {
             _ => {}
         }
     }
-    // attacker events on the first lane
+    // Attacker events on the first lane. Events of one colour closer than a dot's width to the
+    // first of their group share its dot (its tooltip says how many), so an attacker looping
+    // a stage for weeks draws a readable row of dots, not thousands of overlapping ones.
+    struct Dot<'a> {
+        colour: &'static str,
+        first: &'a TraceEvent,
+        more: u32,
+        last: u64,
+    }
+    let mut dots: Vec<Dot> = Vec::new();
     for e in played
         .trace
         .iter()
@@ -389,13 +534,33 @@ pub fn timeline_svg(title: &str, played: &Played, model: &Model) -> String {
         } else {
             "#d62728"
         };
+        match dots.iter_mut().rev().find(|d| d.colour == colour) {
+            Some(d) if x(e.time) - x(d.first.time) < 8.0 => {
+                d.more += 1;
+                d.last = e.time;
+            }
+            _ => dots.push(Dot {
+                colour,
+                first: e,
+                more: 0,
+                last: e.time,
+            }),
+        }
+    }
+    for d in &dots {
+        let more = if d.more > 0 {
+            format!(" (and {} more events to {})", d.more, format_offset(d.last))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             o,
-            r#"<circle cx="{}" cy="{}" r="5" fill="{colour}"><title>{} {}</title></circle>"#,
-            x(e.time),
+            r#"<circle cx="{}" cy="{}" r="5" fill="{}"><title>{} {}{more}</title></circle>"#,
+            x(d.first.time),
             top + lane_h / 2.0,
-            format_offset(e.time),
-            html(&e.what)
+            d.colour,
+            format_offset(d.first.time),
+            html(&d.first.what)
         );
     }
     // legend
@@ -511,19 +676,27 @@ pub fn build_pack(
 
     blocks.push(Block::Heading("Timeline of injects".into()));
     blocks.push(Block::Para("What happens, when, and who sees it. Read each inject aloud at its time; players answer as the team named.".into()));
-    let rows: Vec<Vec<String>> = played
-        .trace
-        .iter()
-        .filter(|e| e.what != "ready")
-        .map(|e| {
+    let rows: Vec<Vec<String>> = injects(&played.trace)
+        .into_iter()
+        .map(|i| {
+            let mut text = event_text(i.event);
+            if i.repeats > 0 {
+                let _ = write!(
+                    text,
+                    " (and {} more time{}, the last at {})",
+                    i.repeats,
+                    if i.repeats == 1 { "" } else { "s" },
+                    format_offset(i.last)
+                );
+            }
             vec![
-                format_offset(e.time),
-                wall_clock(m.start_in_week, e.time),
-                match e.team {
+                format_offset(i.event.time),
+                wall_clock(m.start_in_week, i.event.time),
+                match i.event.team {
                     Some(t) => model.teams[t].id.clone(),
                     None => "facilitator only".to_string(),
                 },
-                event_text(e),
+                text,
             ]
         })
         .collect();
@@ -562,6 +735,11 @@ pub fn build_pack(
             },
         ]);
     }
+    if decisions.is_empty() {
+        blocks.push(Block::Para(
+            "No decision was reached in this run: the response never got as far as declaring an incident.".into(),
+        ));
+    }
     blocks.push(Block::Table(
         [
             "T+",
@@ -578,51 +756,69 @@ pub fn build_pack(
         decisions,
     ));
 
-    // Discussion questions from every stall, gap and missed revocation.
-    let mut questions = Vec::new();
+    // Discussion questions and after-action gaps from every stall, gap and missed revocation;
+    // the same question raised again later in the run is counted on its first asking.
+    let mut raised = Concerns::default();
     for e in &played.trace {
         let Some(a) = e.activity else { continue };
+        let a = a.name();
         if e.what.starts_with("never done") {
-            questions.push(format!(
-                "At {} the {} task was never done: nobody owns it and nobody is escalated to. Who should?",
-                format_offset(e.time),
-                a.name()
-            ));
+            raised.at(
+                e.time,
+                0,
+                format!("the {a} task was never done: nobody owns it and nobody is escalated to. Who should?"),
+                format!("{a} never done: no owner and no escalation"),
+                "nobody",
+            );
         } else if e.what.starts_with("escalated") {
-            questions.push(format!(
-                "At {} the {} task went to escalation after waiting: {}. Who should have owned it from the start?",
-                format_offset(e.time),
-                a.name(),
-                e.what
-            ));
+            raised.at(
+                e.time,
+                0,
+                format!("the {a} task went to escalation after waiting: {}. Who should have owned it from the start?", e.what),
+                format!("{a} {}", e.what),
+                "nobody until escalated",
+            );
         } else if let Some(c) = e.cause {
             if c.is_ownership() || e.wait > model.policy.stall_threshold {
-                questions.push(format!(
-                    "At {} {} waited {} before {} started {} ({c}). What would have shortened it?",
-                    format_offset(e.time),
-                    a.name(),
-                    format_human(e.wait as f64),
-                    team_name(model, e.team),
-                    "it",
-                ));
+                let team = team_name(model, e.team);
+                raised.at(
+                    e.time,
+                    e.wait,
+                    format!("{a} waited {{wait}} before {team} started it ({c}). What would have shortened it?"),
+                    format!("{a} waited {{wait}} for {team} ({c})"),
+                    team,
+                );
             }
         }
     }
     for e in played.trace.iter().filter(|e| e.what.contains("lost")) {
-        questions.push(format!(
-            "At {} a {}. Who should be watching that plane?",
-            format_offset(e.time),
-            e.what
-        ));
+        raised.at(
+            e.time,
+            0,
+            format!("a {}. Who should be watching that plane?", e.what),
+            e.what.clone(),
+            "nobody",
+        );
     }
-    for (k, c) in scenario.credentials.iter().enumerate() {
-        let _ = k;
+    let mut questions = raised.questions();
+    let mut gaps = raised.gaps();
+    for c in &scenario.credentials {
         if m.missed_by_kind[c.kind.index()] > 0 && model.revoke[c.kind.index()].r.is_empty() {
             questions.push(format!(
                 "Nobody owns revoking {} credentials such as {}; who would?",
                 c.kind.name(),
                 c.id
             ));
+            gaps.push(vec![
+                format!(
+                    "nobody owns revoking {} credentials ({} missed)",
+                    c.kind.name(),
+                    c.id
+                ),
+                "nobody".into(),
+                String::new(),
+                String::new(),
+            ]);
         }
     }
     if m.missed_revocations > 0 {
@@ -631,11 +827,30 @@ pub fn build_pack(
             if m.time_to_first_close.is_some() { "was closed" } else { "ended" },
             m.missed_revocations
         ));
+        let verify = model.row(
+            crate::domain::Activity::Verify,
+            crate::domain::CredentialKind::Session,
+        );
+        gaps.push(vec![
+            format!(
+                "closed with {} attacker credential(s) still working",
+                m.missed_revocations
+            ),
+            format!("verify: {}", names(model, &verify.r)),
+            String::new(),
+            String::new(),
+        ]);
     }
     let (label, text) = model_text;
     for f in lint(model, label, text, std::slice::from_ref(scenario)) {
         if f.level == Level::Error {
             questions.push(format!("{} [{}]: {}", f.message, f.code, f.help));
+            gaps.push(vec![
+                format!("{} [{}]", f.message, f.code),
+                "the model".into(),
+                f.help.clone(),
+                String::new(),
+            ]);
         }
     }
     if questions.is_empty() {
@@ -670,10 +885,7 @@ pub fn build_pack(
                 .map_or("never".into(), |t| format_human(t as f64)),
         ],
         vec!["time to containment".into(), ttc],
-        vec![
-            "missed revocations".into(),
-            m.missed_revocations.to_string(),
-        ],
+        vec!["missed revocations".into(), missed(m)],
         vec![
             "handoffs / stalls".into(),
             format!("{} / {}", m.handoffs, m.stalls),
@@ -696,7 +908,10 @@ pub fn build_pack(
         ["gap found", "owner", "action", "due"]
             .map(String::from)
             .to_vec(),
-        vec![vec![String::new(); 4]; 3],
+        // The measured gaps, then blank rows for what the players find.
+        gaps.into_iter()
+            .chain(std::iter::repeat_n(vec![String::new(); 4], 2))
+            .collect(),
     ));
 
     let mut svgs = vec![(
@@ -732,11 +947,7 @@ pub fn build_pack(
                     fmt(m.time_to_containment),
                     fmt(v.time_to_containment),
                 ],
-                vec![
-                    "missed revocations".into(),
-                    m.missed_revocations.to_string(),
-                    v.missed_revocations.to_string(),
-                ],
+                vec!["missed revocations".into(), missed(m), missed(v)],
                 vec!["stalls".into(), m.stalls.to_string(), v.stalls.to_string()],
             ],
         ));

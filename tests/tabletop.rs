@@ -1,10 +1,12 @@
 //! Tabletop packs: handouts show a team only what it saw; --pick p90 is the batch's 90th
-//! percentile; the same command gives the same bytes.
+//! percentile; the same command gives the same bytes; repeats fold so long runs stay readable.
 
 use raci_sim::batch::{run_batch, BatchOptions};
+use raci_sim::domain::WaitCause;
+use raci_sim::engine::TraceEvent;
 use raci_sim::library::{load_model, load_scenario, MODELS};
 use raci_sim::summary::Censored;
-use raci_sim::tabletop::{build_pack, pick_run, play, team_view, Pick};
+use raci_sim::tabletop::{build_pack, injects, pick_run, play, team_view, Pick};
 
 const SEED: u64 = 20261123;
 
@@ -123,4 +125,93 @@ fn the_same_pack_twice_is_byte_identical() {
     ] {
         assert!(names.contains(&f), "{f} missing from {names:?}");
     }
+}
+
+fn event(time: u64, team: Option<usize>, what: &str) -> TraceEvent {
+    TraceEvent {
+        time,
+        team,
+        activity: None,
+        what: what.to_string(),
+        wait: 0,
+        cause: None,
+        waits: [0; WaitCause::COUNT],
+        task: None,
+    }
+}
+
+#[test]
+fn repeated_attacker_events_fold_into_one_inject_until_a_team_sees_something() {
+    let trace = [
+        event(60, None, "attacker stage `loop` completed"),
+        event(70, None, "signal x lost"),
+        event(120, None, "attacker stage `loop` completed"),
+        event(125, None, "ready"),
+        event(180, None, "attacker stage `loop` completed"),
+        event(200, Some(0), "alert raised"),
+        event(240, None, "attacker stage `loop` completed"),
+        event(300, None, "signal x lost"),
+    ];
+    let rows: Vec<(u64, u32, u64)> = injects(&trace)
+        .iter()
+        .map(|i| (i.event.time, i.repeats, i.last))
+        .collect();
+    // The loop at 120 and 180 folds into 60's row; the team's event ends the fold, so the loop
+    // at 240 and the signal at 300 start rows of their own; "ready" notes are never injects.
+    assert_eq!(
+        rows,
+        vec![
+            (60, 2, 180),
+            (70, 0, 70),
+            (200, 0, 200),
+            (240, 0, 240),
+            (300, 0, 300)
+        ]
+    );
+}
+
+#[test]
+fn an_attacker_looping_for_weeks_gives_a_short_guide_with_each_question_once() {
+    let sc = load_scenario("agent-privilege-chaining").unwrap();
+    let m = load_model("hub-and-spoke").unwrap();
+    let played = play(&sc, &m, SEED, 838, 1_000_000).unwrap();
+    let shown = injects(&played.trace);
+    let events = played.trace.iter().filter(|e| e.what != "ready").count();
+    let folded: usize = shown.iter().map(|i| i.repeats as usize).sum();
+    assert_eq!(shown.len() + folded, events);
+    assert!(events > 1000 && shown.len() < 20, "{} rows", shown.len());
+    let pack = build_pack(
+        &sc,
+        &m,
+        text_of("hub-and-spoke"),
+        &played,
+        Pick::Run(838),
+        SEED,
+        None,
+    );
+    let guide = String::from_utf8(
+        pack.iter()
+            .find(|(p, _)| p == "facilitator.md")
+            .unwrap()
+            .1
+            .clone(),
+    )
+    .unwrap();
+    let questions: Vec<&str> = guide
+        .split("## Discussion questions")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|l| !l.starts_with("## "))
+        .filter(|l| l.starts_with("- "))
+        .collect();
+    let mut unique = questions.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), questions.len(), "{questions:#?}");
+    assert!(
+        questions.iter().any(|q| q.contains("It happened 81 times")),
+        "{questions:#?}"
+    );
+    assert!(guide.contains("| missed revocations | not measured: the incident was never closed |"));
 }
