@@ -1251,7 +1251,10 @@ impl<'c, 'w> Sim<'c, 'w> {
                     split,
                 );
                 self.note(None, Some(parent.activity), || {
-                    format!("decision waited {split}s for the last of several accountable teams")
+                    format!(
+                        "decision waited {} for the last of several accountable teams",
+                        crate::duration::format_human(split as f64)
+                    )
                 });
             }
         }

@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use crate::domain::{WaitCause, DAY, HOUR, MINUTE};
+use crate::domain::{Activity, WaitCause, DAY, HOUR, MINUTE};
 use crate::duration::{format_human, format_offset};
 use crate::engine::{simulate, Context, SimError, TraceEvent, Workspace};
 use crate::export::escape::{html, markdown};
@@ -352,36 +352,68 @@ pub struct Inject<'a> {
     /// Later identical facilitator-only events folded into this row, and the time of the last.
     pub repeats: u32,
     pub last: u64,
+    /// The longest wait before any of them started.
+    pub longest_wait: u64,
 }
 
-/// The inject timeline: every event but "ready" notes, in order, with repeats folded. A
-/// facilitator-only event (an attacker step, a signal) that repeats one already listed since
-/// the last event a team saw is counted on that row instead of listed again, so an attacker
-/// looping a stage for days reads as one row, not hundreds.
-pub fn injects(trace: &[TraceEvent]) -> Vec<Inject<'_>> {
+/// The inject timeline: every event but "ready" notes, in order, with repeats folded. An
+/// event that repeats one listed since the last new event (one whose team, activity, what
+/// happened and cause of waiting the run has not shown before) is counted on that row instead
+/// of listed again, with the longest wait among them. An attacker looping a
+/// stage for days, or a SOC dismissing the same decoy alert all week, reads as a few rows with
+/// counts, not thousands; anything new (a revocation, a scope that finds a credential) starts
+/// the listing afresh.
+pub fn injects<'a>(events: impl IntoIterator<Item = &'a TraceEvent>) -> Vec<Inject<'a>> {
+    // The same inject: team, activity, what happened and the cause of any wait (not its length).
+    type Key<'a> = (Option<usize>, Option<Activity>, &'a str, Option<WaitCause>);
+    let key = |e: &'a TraceEvent| -> Key<'a> { (e.team, e.activity, e.what.as_str(), e.cause) };
     let mut out: Vec<Inject> = Vec::new();
-    // Rows of facilitator-only events since the last event a team saw.
-    let mut unseen: Vec<usize> = Vec::new();
-    for e in trace.iter().filter(|e| e.what != "ready") {
-        if e.team.is_some() {
-            unseen.clear();
-        } else if let Some(&i) = unseen
-            .iter()
-            .find(|&&i| out[i].event.what == e.what && out[i].event.activity == e.activity)
-        {
-            out[i].repeats += 1;
-            out[i].last = e.time;
+    let mut seen: std::collections::BTreeSet<Key> = Default::default();
+    // Rows listed since the last new event.
+    let mut open: Vec<usize> = Vec::new();
+    for e in events.into_iter().filter(|e| e.what != "ready") {
+        if let Some(&i) = open.iter().find(|&&i| key(out[i].event) == key(e)) {
+            let row = &mut out[i];
+            row.repeats += 1;
+            row.last = e.time;
+            row.longest_wait = row.longest_wait.max(e.wait);
             continue;
-        } else {
-            unseen.push(out.len());
         }
+        if seen.insert(key(e)) {
+            open.clear();
+        }
+        open.push(out.len());
         out.push(Inject {
             event: e,
             repeats: 0,
             last: e.time,
+            longest_wait: e.wait,
         });
     }
     out
+}
+
+/// What an inject row says, with how often it repeated.
+fn inject_text(i: &Inject) -> String {
+    let mut text = event_text(i.event);
+    if i.repeats > 0 {
+        let _ = write!(
+            text,
+            " (and {} more time{}, the last at {}",
+            i.repeats,
+            if i.repeats == 1 { "" } else { "s" },
+            format_offset(i.last)
+        );
+        if i.longest_wait > i.event.wait {
+            let _ = write!(
+                text,
+                "; waits up to {}",
+                format_human(i.longest_wait as f64)
+            );
+        }
+        text.push(')');
+    }
+    text
 }
 
 fn event_text(e: &TraceEvent) -> String {
@@ -557,7 +589,13 @@ pub fn timeline_svg(title: &str, played: &Played, model: &Model) -> String {
             o,
             r#"<circle cx="{}" cy="{}" r="5" fill="{}"><title>{} {}{more}</title></circle>"#,
             x(d.first.time),
-            top + lane_h / 2.0,
+            // Steps above signals, so a step and the signal it raised are both seen.
+            top + lane_h / 2.0
+                + match d.colour {
+                    "#d62728" => -7.0,
+                    "#ff7f0e" => 7.0,
+                    _ => 0.0,
+                },
             d.colour,
             format_offset(d.first.time),
             html(&d.first.what)
@@ -679,16 +717,7 @@ pub fn build_pack(
     let rows: Vec<Vec<String>> = injects(&played.trace)
         .into_iter()
         .map(|i| {
-            let mut text = event_text(i.event);
-            if i.repeats > 0 {
-                let _ = write!(
-                    text,
-                    " (and {} more time{}, the last at {})",
-                    i.repeats,
-                    if i.repeats == 1 { "" } else { "s" },
-                    format_offset(i.last)
-                );
-            }
+            let text = inject_text(&i);
             vec![
                 format_offset(i.event.time),
                 wall_clock(m.start_in_week, i.event.time),
@@ -980,13 +1009,13 @@ pub fn build_pack(
         if seen.is_empty() {
             o.push_str("| - | - | nothing reaches your team in this run |\n");
         }
-        for e in seen {
+        for i in injects(seen) {
             let _ = writeln!(
                 o,
                 "| {} | {} | {} |",
-                format_offset(e.time),
-                wall_clock(m.start_in_week, e.time),
-                markdown(&event_text(e))
+                format_offset(i.event.time),
+                wall_clock(m.start_in_week, i.event.time),
+                markdown(&inject_text(&i))
             );
         }
         files.push((

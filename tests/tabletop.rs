@@ -43,7 +43,17 @@ fn no_handout_contains_an_event_its_team_could_not_have_seen() {
                 .lines()
                 .filter(|l| l.starts_with("| T+") && !l.starts_with("| T+ |"))
                 .collect();
-            assert_eq!(rows.len(), seen.len(), "{scenario} {model} {}", team.id);
+            // One row per inject, every event the team saw on one of them.
+            let shown = injects(seen.iter().copied());
+            assert_eq!(rows.len(), shown.len(), "{scenario} {model} {}", team.id);
+            let listed: u32 = shown.iter().map(|i| i.repeats + 1).sum();
+            assert_eq!(
+                listed as usize,
+                seen.len(),
+                "{scenario} {model} {}",
+                team.id
+            );
+            assert!(shown.iter().all(|i| seen.iter().any(|e| e.time == i.last)));
             // No row mentions an attacker step, a signal the team did not handle, or another
             // team's work.
             for row in rows {
@@ -140,32 +150,44 @@ fn event(time: u64, team: Option<usize>, what: &str) -> TraceEvent {
     }
 }
 
+fn waited(time: u64, wait: u64) -> TraceEvent {
+    TraceEvent {
+        wait,
+        cause: Some(WaitCause::Queue),
+        ..event(time, Some(0), "alert raised")
+    }
+}
+
 #[test]
-fn repeated_attacker_events_fold_into_one_inject_until_a_team_sees_something() {
+fn repeats_fold_into_one_inject_until_something_new_happens() {
     let trace = [
-        event(60, None, "attacker stage `loop` completed"),
-        event(70, None, "signal x lost"),
-        event(120, None, "attacker stage `loop` completed"),
-        event(125, None, "ready"),
-        event(180, None, "attacker stage `loop` completed"),
-        event(200, Some(0), "alert raised"),
-        event(240, None, "attacker stage `loop` completed"),
-        event(300, None, "signal x lost"),
+        event(60, None, "attacker stage `loop` completed"), // new: row 0
+        event(70, None, "signal x lost"),                   // new: row 1, listing afresh
+        event(120, None, "attacker stage `loop` completed"), // not listed since row 1: row 2
+        event(125, None, "ready"),                          // never an inject
+        event(180, None, "attacker stage `loop` completed"), // folds into row 2
+        event(200, Some(0), "alert raised"),                // new: row 3, listing afresh
+        event(240, None, "attacker stage `loop` completed"), // row 4
+        event(260, Some(0), "alert raised"),                // folds into row 3
+        event(300, None, "signal x lost"),                  // row 5
+        event(320, None, "attacker stage `loop` completed"), // folds into row 4
+        waited(330, 50),                                    // a wait caused by queue: new, row 6
+        waited(340, 90),                                    // folds into row 6, longer wait
     ];
-    let rows: Vec<(u64, u32, u64)> = injects(&trace)
+    let rows: Vec<(u64, u32, u64, u64)> = injects(&trace)
         .iter()
-        .map(|i| (i.event.time, i.repeats, i.last))
+        .map(|i| (i.event.time, i.repeats, i.last, i.longest_wait))
         .collect();
-    // The loop at 120 and 180 folds into 60's row; the team's event ends the fold, so the loop
-    // at 240 and the signal at 300 start rows of their own; "ready" notes are never injects.
     assert_eq!(
         rows,
         vec![
-            (60, 2, 180),
-            (70, 0, 70),
-            (200, 0, 200),
-            (240, 0, 240),
-            (300, 0, 300)
+            (60, 0, 60, 0),
+            (70, 0, 70, 0),
+            (120, 1, 180, 0),
+            (200, 1, 260, 0),
+            (240, 1, 320, 0),
+            (300, 0, 300, 0),
+            (330, 1, 340, 90)
         ]
     );
 }
