@@ -51,12 +51,8 @@ enum Command {
         /// Write the summary and per-run metrics as JSON (`-` for stdout).
         #[arg(long, value_name = "PATH")]
         json: Option<String>,
-        /// Write every run's tasks as an event log: .csv, .xes or .jsonocel (OCEL 2.0).
-        #[arg(long, value_name = "PATH")]
-        event_log: Option<String>,
-        /// A case of a .csv or .xes log: a run's incident, or one task with the handoff into it.
-        #[arg(long, value_name = "incident|task", default_value = "incident", value_parser = CaseNotion::parse)]
-        case_notion: CaseNotion,
+        #[command(flatten)]
+        log: EventLogArgs,
         /// Stop a run that processes more events than this (a runaway input).
         #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
         max_events: u64,
@@ -74,12 +70,8 @@ enum Command {
         /// Write the trace as JSON Lines (`-` for stdout instead of the readable form).
         #[arg(long, value_name = "PATH")]
         jsonl: Option<String>,
-        /// Write the run's tasks as an event log: .csv, .xes or .jsonocel (OCEL 2.0).
-        #[arg(long, value_name = "PATH")]
-        event_log: Option<String>,
-        /// A case of a .csv or .xes log: a run's incident, or one task with the handoff into it.
-        #[arg(long, value_name = "incident|task", default_value = "incident", value_parser = CaseNotion::parse)]
-        case_notion: CaseNotion,
+        #[command(flatten)]
+        log: EventLogArgs,
         #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
         max_events: u64,
     },
@@ -219,17 +211,16 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             runs,
             seed,
             json,
-            event_log,
-            case_notion,
+            log,
             max_events,
         } => {
-            let log_format = event_log_format(event_log.as_deref(), case_notion)?;
+            let log = log.checked()?;
             let sc = load_scenario(&scenario)?;
             let m = load_model(&model)?;
-            if let (Some(path), Some(format)) = (&event_log, log_format) {
+            if let Some(log) = &log {
                 let traced = raci_sim::eventlog::traced_runs(&sc, &m, seed, runs, max_events)?;
                 let tasks: Vec<_> = traced.into_iter().flat_map(|(_, t)| t).collect();
-                write_event_log(path, format, case_notion, &tasks, &sc, &m)?;
+                log.write(&tasks, &sc, &m)?;
             }
             let batch = run_batch(
                 &sc,
@@ -260,11 +251,10 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             seed,
             run,
             jsonl,
-            event_log,
-            case_notion,
+            log,
             max_events,
         } => {
-            let log_format = event_log_format(event_log.as_deref(), case_notion)?;
+            let log = log.checked()?;
             let sc = load_scenario(&scenario)?;
             let m = load_model(&model)?;
             let mut ctx = Context::new(&sc, &m, seed);
@@ -273,9 +263,12 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             let mut bd = Breakdown::new(m.teams.len());
             let mut events = Vec::new();
             let metrics = simulate(&ctx, &mut ws, run, &mut bd, Some(&mut events))?;
-            if let (Some(path), Some(format)) = (&event_log, log_format) {
-                let tasks = raci_sim::eventlog::task_records(&metrics, &events);
-                write_event_log(path, format, case_notion, &tasks, &sc, &m)?;
+            if let Some(log) = &log {
+                log.write(
+                    &raci_sim::eventlog::task_records(&metrics, &events),
+                    &sc,
+                    &m,
+                )?;
             }
             if let Some(path) = &jsonl {
                 report::write_output(path, report::trace_jsonl(&events, &m).as_bytes())
@@ -902,24 +895,50 @@ impl std::fmt::Display for Usage {
 
 impl std::error::Error for Usage {}
 
-/// The event-log format a path asks for, checked before any simulation runs.
-fn event_log_format(path: Option<&str>, notion: CaseNotion) -> Result<Option<LogFormat>> {
-    let Some(path) = path else { return Ok(None) };
-    let format = LogFormat::from_path(path).map_err(Usage)?;
-    format.check(notion).map_err(Usage)?;
-    Ok(Some(format))
+/// `--event-log` and `--case-notion`, on `run` and `trace`.
+#[derive(clap::Args)]
+struct EventLogArgs {
+    /// Write the tasks as an event log: .csv, .xes or .jsonocel (OCEL 2.0).
+    #[arg(long, value_name = "PATH")]
+    event_log: Option<String>,
+    /// A case of a .csv or .xes log: a run's incident, or one task with the handoff into it.
+    #[arg(long, value_name = "incident|task", default_value = "incident", value_parser = CaseNotion::parse)]
+    case_notion: CaseNotion,
 }
 
-/// Writes tasks as an event log.
-fn write_event_log(
-    path: &str,
+/// An event log asked for, its format checked.
+struct EventLog {
+    path: String,
     format: LogFormat,
     notion: CaseNotion,
-    tasks: &[raci_sim::eventlog::TaskRecord],
-    scenario: &raci_sim::input::Scenario,
-    model: &raci_sim::input::Model,
-) -> Result<()> {
-    let bytes = raci_sim::eventlog::render(format, notion, tasks, scenario, model)
-        .map_err(anyhow::Error::msg)?;
-    report::write_output(path, &bytes).with_context(|| format!("cannot write {path}"))
+}
+
+impl EventLogArgs {
+    /// The event log asked for, if any, checked before anything is simulated.
+    fn checked(self) -> Result<Option<EventLog>> {
+        let Some(path) = self.event_log else {
+            return Ok(None);
+        };
+        let format = LogFormat::from_path(&path).map_err(Usage)?;
+        format.check(self.case_notion).map_err(Usage)?;
+        Ok(Some(EventLog {
+            path,
+            format,
+            notion: self.case_notion,
+        }))
+    }
+}
+
+impl EventLog {
+    fn write(
+        &self,
+        tasks: &[raci_sim::eventlog::TaskRecord],
+        scenario: &raci_sim::input::Scenario,
+        model: &raci_sim::input::Model,
+    ) -> Result<()> {
+        let bytes = raci_sim::eventlog::render(self.format, self.notion, tasks, scenario, model)
+            .map_err(anyhow::Error::msg)?;
+        report::write_output(&self.path, &bytes)
+            .with_context(|| format!("cannot write {}", self.path))
+    }
 }
