@@ -233,3 +233,41 @@ fn the_same_run_gives_the_same_log_bytes_and_all_formats_parse() {
         .contains(".csv, .xes or .jsonocel"));
     assert!(CaseNotion::parse("tasks").unwrap_err().contains("incident"));
 }
+
+#[test]
+fn an_event_log_flag_that_cannot_be_used_exits_2_before_simulating_and_writes_nothing() {
+    let dir = std::env::temp_dir().join(format!("raci-eventlog-flags-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (log, notion, says) in [
+        (
+            "runs.txt",
+            "incident",
+            "end the file name in .csv, .xes or .jsonocel",
+        ),
+        ("runs.jsonocel", "task", "objects, not cases"),
+        ("runs.csv", "tasks", "\"tasks\" is not a case notion"),
+    ] {
+        let path = dir.join(log);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_raci-sim"))
+            .args([
+                "run",
+                "replayed-token",
+                "--model",
+                "hub-and-spoke",
+                "--runs",
+                "5",
+            ])
+            .arg("--event-log")
+            .arg(&path)
+            .args(["--case-notion", notion])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{log} {notion}: {stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+        // Refused before the batch ran: no summary printed, no file written.
+        assert!(out.stdout.is_empty());
+        assert!(!path.exists());
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
