@@ -190,7 +190,7 @@ fn to_markdown(blocks: &[Block]) -> String {
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1a1a1a;line-height:1.45}
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 table{border-collapse:collapse;font-size:.9rem;width:100%;margin:.5rem 0}th,td{border:1px solid #d6d6d6;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f3f4f6}.svg{overflow-x:auto;margin:.8rem 0}.svg svg{max-width:100%;height:auto}li{margin:.2rem 0}";
+th{background:#f3f4f6}td:empty::after{content:\"\\a0\"}.svg{overflow-x:auto;margin:.8rem 0}.svg svg{max-width:100%;height:auto}li{margin:.2rem 0}";
 
 fn to_html(title: &str, blocks: &[Block], svgs: &[(String, String)]) -> String {
     let mut o = format!(
@@ -446,16 +446,23 @@ fn cause_colour(c: WaitCause) -> &'static str {
     }
 }
 
-/// The swimlane timeline: a lane per team and one for the attacker; tasks as blue bars, waits
-/// before them coloured by cause.
-pub fn timeline_svg(title: &str, played: &Played, model: &Model) -> String {
-    let end = played
+/// The last time anything happened in a run (at least an hour, so an axis has a length).
+pub fn run_end(played: &Played) -> u64 {
+    played
         .trace
         .iter()
         .map(|e| e.time)
         .max()
         .unwrap_or(0)
-        .max(HOUR);
+        .max(HOUR)
+}
+
+/// The swimlane timeline: a lane per team and one for the attacker; tasks as blue bars, waits
+/// before them coloured by cause.
+/// `end` is the time the axis runs to (at least `run_end(played)`; a shared end puts two runs
+/// on one scale).
+pub fn timeline_svg(title: &str, played: &Played, model: &Model, end: u64) -> String {
+    let end = end.max(run_end(played));
     let lanes = model.teams.len() + 1;
     let (left, width, lane_h, top) = (170.0, 900.0, 46.0, 56.0);
     let height = top + lanes as f64 * lane_h + 130.0;
@@ -943,12 +950,15 @@ pub fn build_pack(
             .collect(),
     ));
 
+    // With --vs both timelines share one time scale, so the debrief can set them side by side.
+    let end = vs.map_or(run_end(played), |(_, vp)| run_end(played).max(run_end(vp)));
     let mut svgs = vec![(
         "timeline.svg".to_string(),
         timeline_svg(
             &format!("{} under {}", scenario.name, model.name),
             played,
             model,
+            end,
         ),
     )];
     if let Some((vm, vp)) = vs {
@@ -980,10 +990,15 @@ pub fn build_pack(
                 vec!["stalls".into(), m.stalls.to_string(), v.stalls.to_string()],
             ],
         ));
+        blocks.push(Block::Para(format!(
+            "The two timelines on one time scale: {} above, {} below.",
+            model.name, vm.name
+        )));
+        blocks.push(Block::Svg("timeline.svg".into()));
         blocks.push(Block::Svg("vs/timeline.svg".into()));
         svgs.push((
             "vs/timeline.svg".to_string(),
-            timeline_svg(&format!("{} under {}", scenario.name, vm.name), vp, vm),
+            timeline_svg(&format!("{} under {}", scenario.name, vm.name), vp, vm, end),
         ));
     }
 

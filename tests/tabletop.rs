@@ -237,3 +237,54 @@ fn an_attacker_looping_for_weeks_gives_a_short_guide_with_each_question_once() {
     );
     assert!(guide.contains("| missed revocations | not measured: the incident was never closed |"));
 }
+
+#[test]
+fn with_vs_both_timelines_share_one_time_axis_for_the_debrief() {
+    let sc = load_scenario("compromised-service-account").unwrap();
+    let lead = "single-incident-lead";
+    let assurance = "cross-channel-identity-assurance";
+    // Either model first: the run under the first ends later (2.3 days) or earlier (2.0 days).
+    for (first, second) in [(lead, assurance), (assurance, lead)] {
+        let m = load_model(first).unwrap();
+        let vs = load_model(second).unwrap();
+        let a = play(&sc, &m, SEED, 297, 1_000_000).unwrap();
+        let b = play(&sc, &vs, SEED, 297, 1_000_000).unwrap();
+        assert_ne!(
+            raci_sim::tabletop::run_end(&a),
+            raci_sim::tabletop::run_end(&b)
+        );
+        let pack = build_pack(
+            &sc,
+            &m,
+            text_of(first),
+            &a,
+            Pick::Run(297),
+            SEED,
+            Some((&vs, &b)),
+        );
+        let file = |name: &str| {
+            String::from_utf8(pack.iter().find(|(p, _)| p == name).unwrap().1.clone()).unwrap()
+        };
+        // Axis labels and where they sit across: `<text x="260.18" y=".." ..>T+06:00`.
+        let ticks = |svg: &str| -> Vec<(String, String)> {
+            svg.split("<text")
+                .filter_map(|t| t.split("</text>").next())
+                .filter_map(|t| t.split_once(">T+"))
+                .map(|(attrs, label)| {
+                    let x = attrs.split('"').nth(1).unwrap().to_string();
+                    (x, label.to_string())
+                })
+                .collect()
+        };
+        // Both timelines get the same axis, and the debrief shows them one above the other.
+        let (one, two) = (
+            ticks(&file("timeline.svg")),
+            ticks(&file("vs/timeline.svg")),
+        );
+        assert!(one.len() >= 5, "{one:?}");
+        assert_eq!(one, two, "{first} vs {second}");
+        let guide = file("facilitator.md");
+        let debrief = guide.split("## Debrief").nth(1).unwrap();
+        assert!(debrief.contains("(timeline.svg)") && debrief.contains("(vs/timeline.svg)"));
+    }
+}
