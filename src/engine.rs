@@ -273,6 +273,8 @@ pub struct TaskRef {
     /// detection raised by a signal, or a task a dropped one let start).
     pub from_team: Option<usize>,
     pub credential: Option<usize>,
+    /// For a consult or a sign-off: the task it serves.
+    pub parent: Option<u32>,
 }
 
 /// Reusable state for runs; create one per thread.
@@ -1072,6 +1074,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             handoff_from: handoff.then_some(j.from_team as usize),
             from_team: (j.from_team != NOBODY).then_some(j.from_team as usize),
             credential: (j.cred != NOBODY).then_some(j.cred as usize),
+            parent: (j.parent != NONE).then_some(j.parent),
         };
         self.note_wait(Some(team), Some(activity), total, cause, waits, task);
     }
@@ -1116,6 +1119,7 @@ impl<'c, 'w> Sim<'c, 'w> {
                     handoff_from: None,
                     from_team: None,
                     credential: (j.cred != NOBODY).then_some(j.cred as usize),
+                    parent: (j.parent != NONE).then_some(j.parent),
                 }),
             });
         }

@@ -345,6 +345,161 @@ impl Concerns {
     }
 }
 
+/// A decision the run needed (triage's declaration, approving containment, closing), from the
+/// moment it became ready to the moment it was made.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecisionPoint {
+    pub activity: Activity,
+    /// When the decision became ready (its predecessor finished).
+    pub needed: u64,
+    /// The team that worked it (its R, or whoever escalation handed it to); `None` if nobody.
+    pub worked_by: Option<usize>,
+    /// When the last of its work, consults and sign-offs finished; `None` if not by the end.
+    pub decided: Option<u64>,
+    /// Waiting on the way, by cause (see `decision_points`).
+    pub waits: [u64; WaitCause::COUNT],
+    /// Working time: R's task and the first signature.
+    pub work: u64,
+    /// What was decided ("incident declared", "alert dismissed", ...), as the trace says it.
+    pub outcome: Option<String>,
+}
+
+/// Every decision point of a traced run under `model`, in the order they became ready. The
+/// time from needed to decided is split the way the engine attributes it: R's wait and work,
+/// consults answering after R finished, then the sign-off (a lone A's wait and work; for a
+/// committee the first signature, then split accountability until the last).
+pub fn decision_points(trace: &[TraceEvent], model: &Model) -> Vec<DecisionPoint> {
+    use std::collections::BTreeMap;
+    let (mut started, mut done) = (BTreeMap::new(), BTreeMap::new());
+    for e in trace {
+        if let Some(t) = e.task {
+            match e.what.as_str() {
+                "started" => {
+                    started.insert(t.id, e);
+                }
+                "done" => {
+                    done.insert(t.id, e.time);
+                }
+                _ => {}
+            }
+        }
+    }
+    let done_at = |e: &TraceEvent| e.task.and_then(|t| done.get(&t.id).copied());
+    let mut out: Vec<DecisionPoint> = Vec::new();
+    for s in started.values() {
+        let (Some(activity), Some(task)) = (s.activity, s.task) else {
+            continue;
+        };
+        if !activity.is_decision() {
+            continue;
+        }
+        let mut point = DecisionPoint {
+            activity,
+            needed: s.time - s.wait,
+            worked_by: s.team,
+            decided: None,
+            waits: s.waits,
+            work: 0,
+            outcome: None,
+        };
+        let children: Vec<&TraceEvent> = started
+            .values()
+            .copied()
+            .filter(|c| c.task.and_then(|t| t.parent) == Some(task.id))
+            .collect();
+        let (consults, sign_offs): (Vec<&TraceEvent>, Vec<&TraceEvent>) = children
+            .into_iter()
+            .partition(|c| c.activity == Some(Activity::Consult));
+        let Some(r_done) = done_at(s) else {
+            out.push(point);
+            continue;
+        };
+        point.work = r_done - s.time;
+        // R and every consult done: the decision goes to its A.
+        let mut t1 = r_done;
+        for c in &consults {
+            match done_at(c) {
+                Some(d) => t1 = t1.max(d),
+                None => {
+                    out.push(point.clone());
+                    t1 = u64::MAX;
+                    break;
+                }
+            }
+        }
+        if t1 == u64::MAX {
+            continue;
+        }
+        point.waits[WaitCause::Consult.index()] += t1 - r_done;
+        let signed: Option<Vec<(u64, &TraceEvent)>> = sign_offs
+            .iter()
+            .map(|so| done_at(so).map(|d| (d, *so)))
+            .collect();
+        let Some(mut signed) = signed else {
+            out.push(point);
+            continue;
+        };
+        signed.sort_by_key(|(d, _)| *d);
+        let a = &model
+            .row(activity, crate::domain::CredentialKind::Session)
+            .a;
+        let committee = a.len() > 1;
+        let self_signed = s.team.is_some_and(|t| a.contains(&t));
+        point.decided = Some(signed.last().map_or(t1, |(d, _)| *d));
+        if let (Some(&(first, so)), Some(&(last, _))) = (signed.first(), signed.last()) {
+            let first_signature = if committee && self_signed {
+                t1
+            } else {
+                for (w, x) in point.waits.iter_mut().zip(so.waits) {
+                    *w += x;
+                }
+                point.work += first - so.time;
+                first
+            };
+            if committee {
+                point.waits[WaitCause::SplitAccountability.index()] += last - first_signature;
+            }
+        }
+        out.push(point);
+    }
+    // Decisions that became ready and were never started (nobody owns them).
+    for e in trace {
+        let Some(activity) = e.activity.filter(|a| a.is_decision()) else {
+            continue;
+        };
+        if e.what == "ready"
+            && !out
+                .iter()
+                .any(|p| p.activity == activity && p.needed == e.time)
+        {
+            out.push(DecisionPoint {
+                activity,
+                needed: e.time,
+                worked_by: None,
+                decided: None,
+                waits: [0; WaitCause::COUNT],
+                work: 0,
+                outcome: None,
+            });
+        }
+    }
+    // Decided means the engine said what was decided when the last of the work finished; a
+    // sign-off that never started (nobody accountable) leaves no task behind, only no outcome.
+    for p in &mut out {
+        let Some(decided) = p.decided else { continue };
+        p.outcome = trace
+            .iter()
+            .filter(|e| e.time == decided && e.task.is_none() && e.activity == Some(p.activity))
+            .map(|e| e.what.clone())
+            .find(|w| w != "ready" && !w.starts_with("decision waited"));
+        if p.outcome.is_none() {
+            p.decided = None;
+        }
+    }
+    out.sort_by_key(|p| p.needed);
+    out
+}
+
 /// One row of the inject timeline.
 #[derive(Debug, PartialEq)]
 pub struct Inject<'a> {
@@ -746,46 +901,61 @@ pub fn build_pack(
 
     blocks.push(Block::Heading("Decision points".into()));
     let mut decisions = Vec::new();
-    for e in &played.trace {
-        let Some(a) = e.activity else { continue };
-        if !(a.is_decision() && e.what == "started") {
-            continue;
-        }
-        let row = model.row(a, crate::domain::CredentialKind::Session);
+    for d in decision_points(&played.trace, model) {
+        let row = model.row(d.activity, crate::domain::CredentialKind::Session);
+        let took = match d.decided {
+            Some(t) => {
+                let mut parts: Vec<String> = WaitCause::ALL
+                    .iter()
+                    .filter(|c| d.waits[c.index()] > 0)
+                    .map(|c| format!("{c} {}", format_human(d.waits[c.index()] as f64)))
+                    .collect();
+                parts.push(format!("work {}", format_human(d.work as f64)));
+                format!(
+                    "{} ({})",
+                    format_human((t - d.needed) as f64),
+                    parts.join(", ")
+                )
+            }
+            None => "not decided by the end of the run".into(),
+        };
         decisions.push(vec![
-            format_offset(e.time),
-            a.name().into(),
-            team_name(model, e.team).to_string(),
+            format_offset(d.needed),
+            d.activity.name().into(),
+            d.worked_by
+                .map_or("nobody".to_string(), |t| model.teams[t].id.clone()),
             names(model, &row.r),
             names(model, &row.a),
             names(model, &row.c),
             names(model, &row.i),
-            if e.wait > 0 {
-                format!(
-                    "{} ({})",
-                    format_human(e.wait as f64),
-                    e.cause.map_or("", |c| c.name())
-                )
-            } else {
-                "none".into()
+            match (d.decided, &d.outcome) {
+                (Some(t), Some(o)) => format!("{}: {o}", format_offset(t)),
+                (Some(t), None) => format_offset(t),
+                (None, _) => "never".into(),
             },
+            took,
         ]);
     }
     if decisions.is_empty() {
         blocks.push(Block::Para(
-            "No decision was reached in this run: the response never got as far as declaring an incident.".into(),
+            "No decision was needed in this run: the response never got as far as triage.".into(),
+        ));
+    } else {
+        blocks.push(Block::Para(
+            "Each decision from the moment it was needed to the moment it was made: who worked it, the owners the model names, and where the time went.".into(),
         ));
     }
     blocks.push(Block::Table(
         [
-            "T+",
+            "needed at",
             "decision",
             "worked by",
             "R",
             "A",
             "C",
             "I",
-            "delay before it started (cause)",
+            "decided",
+            "took (where the time went)",
         ]
         .map(String::from)
         .to_vec(),

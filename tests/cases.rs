@@ -293,3 +293,92 @@ fn handoffs_into_verify_and_close_are_counted() {
 fn m_index(text: &str, team: &str) -> Option<usize> {
     model(text).team_index(team)
 }
+
+/// The tabletop's decision points for case (a): triage ready at 900 (detect done), worked
+/// 900..1500 and self-signed; approve ready 4200 (confirm done), 4200..4500; close ready 6000,
+/// 6000..6300. No waiting anywhere.
+#[test]
+fn decision_points_of_the_simple_chain_are_the_hand_computed_times() {
+    use raci_sim::tabletop::decision_points;
+    let sc = scenario(&chain_scenario("ApiKey", "0s", MON_9));
+    let m = model(&ops_model(ALL_KINDS_OPS, OPS_DECIDES, SURE, ""));
+    let (_, trace) = run_one(&sc, &m, 1, 0);
+    let points: Vec<_> = decision_points(&trace, &m)
+        .into_iter()
+        .map(|d| (d.activity, d.needed, d.decided, d.work, d.outcome.unwrap()))
+        .collect();
+    assert_eq!(
+        points,
+        vec![
+            (
+                Activity::Triage,
+                900,
+                Some(1500),
+                600,
+                "incident declared".into()
+            ),
+            (
+                Activity::ApproveContainment,
+                4200,
+                Some(4500),
+                300,
+                "containment approved".into()
+            ),
+            (
+                Activity::Close,
+                6000,
+                Some(6300),
+                300,
+                "incident closed".into()
+            ),
+        ]
+    );
+}
+
+/// The committee of case (d) as a decision point: needed 4200, ops works 4200..4500, x signs
+/// first 4500..4560 (work 60), then 9900 s of split accountability until y signs at 14460.
+/// Waits and work add up to the time taken: 300 + 60 + 9900 = 10260 = 14460 - 4200.
+#[test]
+fn a_committee_decision_point_splits_its_time_as_the_engine_does() {
+    use raci_sim::tabletop::decision_points;
+    let sc = scenario(&chain_scenario("ApiKey", "0s", MON_9));
+    let m = model(&ops_model(
+        ALL_KINDS_OPS,
+        r#"(r: ["ops"], a: ["x", "y"])"#,
+        SURE,
+        r#"(id: "x", coverage: AlwaysOn),
+           (id: "y", coverage: BusinessHours(start: "13:00", end: "17:00")),"#,
+    ));
+    let (met, trace) = run_one(&sc, &m, 1, 0);
+    let approve = decision_points(&trace, &m)
+        .into_iter()
+        .find(|d| d.activity == Activity::ApproveContainment)
+        .unwrap();
+    assert_eq!((approve.needed, approve.decided), (4200, Some(14_460)));
+    assert_eq!(approve.work, 360);
+    let mut waits = [0; WaitCause::COUNT];
+    waits[WaitCause::SplitAccountability.index()] = 9900;
+    assert_eq!(approve.waits, waits);
+    assert_eq!(approve.worked_by, m.team_index("ops"));
+    // The same split the run's metrics carry.
+    assert_eq!(wait(&met, WaitCause::SplitAccountability), 9900);
+}
+
+/// A decision with no accountable team and no escalation is never made: approve is worked by
+/// ops 4200..4500, its sign-off is ready at 4500 and never starts.
+#[test]
+fn a_decision_nobody_signs_is_never_decided() {
+    use raci_sim::tabletop::decision_points;
+    let sc = scenario(&chain_scenario("ApiKey", "0s", MON_9));
+    let m = model(&ops_model(ALL_KINDS_OPS, r#"(r: ["ops"])"#, SURE, ""));
+    let (met, trace) = run_one(&sc, &m, 1, 0);
+    let approve = decision_points(&trace, &m)
+        .into_iter()
+        .find(|d| d.activity == Activity::ApproveContainment)
+        .unwrap();
+    assert_eq!(
+        (approve.needed, approve.decided, approve.work),
+        (4200, None, 300)
+    );
+    assert_eq!(met.time_to_containment, None);
+}

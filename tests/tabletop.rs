@@ -288,3 +288,35 @@ fn with_vs_both_timelines_share_one_time_axis_for_the_debrief() {
         assert!(debrief.contains("(timeline.svg)") && debrief.contains("(vs/timeline.svg)"));
     }
 }
+
+/// Every decided decision point's waits and work add up to the time it took, for every shipped
+/// model (committees, lone approvers, emergency containment, escalation) on three scenarios.
+#[test]
+fn decision_points_account_for_every_second_between_needed_and_decided() {
+    let mut checked = 0;
+    for scenario in [
+        "compromised-service-account",
+        "alert-storm-cover",
+        "break-glass-misuse",
+    ] {
+        let sc = load_scenario(scenario).unwrap();
+        for model in MODELS {
+            let m = load_model(model.name).unwrap();
+            for run in 0..20 {
+                let played = play(&sc, &m, SEED, run, 1_000_000).unwrap();
+                for d in raci_sim::tabletop::decision_points(&played.trace, &m) {
+                    let Some(decided) = d.decided else { continue };
+                    let accounted: u64 = d.waits.iter().sum::<u64>() + d.work;
+                    assert_eq!(
+                        accounted,
+                        decided - d.needed,
+                        "{scenario} x {} run {run}: {d:?}",
+                        model.name
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 500, "{checked}");
+}
