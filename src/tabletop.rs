@@ -345,6 +345,14 @@ impl Concerns {
     }
 }
 
+/// The activity of task `id`, from its start in the trace.
+fn parent_activity(trace: &[TraceEvent], id: u32) -> Option<Activity> {
+    trace
+        .iter()
+        .find(|e| e.what == "started" && e.task.is_some_and(|t| t.id == id))
+        .and_then(|e| e.activity)
+}
+
 /// A decision the run needed (triage's declaration, approving containment, closing), from the
 /// moment it became ready to the moment it was made.
 #[derive(Clone, Debug, PartialEq)]
@@ -362,6 +370,8 @@ pub struct DecisionPoint {
     pub work: u64,
     /// What was decided ("incident declared", "alert dismissed", ...), as the trace says it.
     pub outcome: Option<String>,
+    /// The team whose signature came last, when the decision needed another team's.
+    pub last_signer: Option<usize>,
 }
 
 /// Every decision point of a traced run under `model`, in the order they became ready. The
@@ -401,6 +411,7 @@ pub fn decision_points(trace: &[TraceEvent], model: &Model) -> Vec<DecisionPoint
             waits: s.waits,
             work: 0,
             outcome: None,
+            last_signer: None,
         };
         let children: Vec<&TraceEvent> = started
             .values()
@@ -446,6 +457,7 @@ pub fn decision_points(trace: &[TraceEvent], model: &Model) -> Vec<DecisionPoint
         let committee = a.len() > 1;
         let self_signed = s.team.is_some_and(|t| a.contains(&t));
         point.decided = Some(signed.last().map_or(t1, |(d, _)| *d));
+        point.last_signer = signed.last().and_then(|(_, so)| so.team);
         if let (Some(&(first, so)), Some(&(last, _))) = (signed.first(), signed.last()) {
             let first_signature = if committee && self_signed {
                 t1
@@ -480,6 +492,7 @@ pub fn decision_points(trace: &[TraceEvent], model: &Model) -> Vec<DecisionPoint
                 waits: [0; WaitCause::COUNT],
                 work: 0,
                 outcome: None,
+                last_signer: None,
             });
         }
     }
@@ -985,7 +998,18 @@ pub fn build_pack(
                 "nobody until escalated",
             );
         } else if let Some(c) = e.cause {
-            if c.is_ownership() || e.wait > model.policy.stall_threshold {
+            // A committee member's wait is the decision's split accountability, raised below.
+            let committee = a == "sign_off"
+                && e.task.and_then(|t| t.parent).is_some_and(|p| {
+                    parent_activity(&played.trace, p).is_some_and(|pa| {
+                        model
+                            .row(pa, crate::domain::CredentialKind::Session)
+                            .a
+                            .len()
+                            > 1
+                    })
+                });
+            if !committee && (c.is_ownership() || e.wait > model.policy.stall_threshold) {
                 let team = team_name(model, e.team);
                 raised.at(
                     e.time,
@@ -997,6 +1021,36 @@ pub fn build_pack(
             }
         }
     }
+    for d in decision_points(&played.trace, model) {
+        let a = d.activity.name();
+        let accountable = names(
+            model,
+            &model
+                .row(d.activity, crate::domain::CredentialKind::Session)
+                .a,
+        );
+        let split = d.waits[WaitCause::SplitAccountability.index()];
+        match d.decided {
+            Some(t) if split > 0 => {
+                let last = team_name(model, d.last_signer);
+                raised.at(
+                    t,
+                    split,
+                    format!("the {a} decision waited {{wait}} for the last of its accountable teams ({accountable}) to sign (the last: {last}). Does it need every one of them?"),
+                    format!("{a} waited {{wait}} for the last of {accountable} to sign (split_accountability)"),
+                    &accountable,
+                );
+            }
+            Some(_) => {}
+            None => raised.at(
+                d.needed,
+                0,
+                format!("the {a} decision was needed and never made by the end of the run. Who is accountable for it?"),
+                format!("{a} never decided"),
+                &accountable,
+            ),
+        }
+    }
     for e in played.trace.iter().filter(|e| e.what.contains("lost")) {
         raised.at(
             e.time,
@@ -1006,6 +1060,7 @@ pub fn build_pack(
             "nobody",
         );
     }
+    raised.0.sort_by_key(|c| c.first);
     let mut questions = raised.questions();
     let mut gaps = raised.gaps();
     for c in &scenario.credentials {

@@ -382,3 +382,50 @@ fn a_decision_nobody_signs_is_never_decided() {
     );
     assert_eq!(met.time_to_containment, None);
 }
+
+/// In the tabletop pack, case (d)'s committee is raised once, as the decision's split
+/// accountability naming the late signer, not again as y's off-hours sign-off wait.
+#[test]
+fn a_committee_delay_is_one_question_naming_the_last_signer() {
+    use raci_sim::tabletop::{build_pack, play, Pick};
+    let sc = scenario(&chain_scenario("ApiKey", "0s", MON_9));
+    let text = ops_model(
+        ALL_KINDS_OPS,
+        r#"(r: ["ops"], a: ["x", "y"])"#,
+        SURE,
+        r#"(id: "x", coverage: AlwaysOn),
+           (id: "y", coverage: BusinessHours(start: "13:00", end: "17:00")),"#,
+    );
+    let m = model(&text);
+    let played = play(&sc, &m, 1, 0, 1_000_000).unwrap();
+    let pack = build_pack(
+        &sc,
+        &m,
+        ("test-model.ron", &text),
+        &played,
+        Pick::Run(0),
+        1,
+        None,
+    );
+    let guide = String::from_utf8(
+        pack.iter()
+            .find(|(p, _)| p == "facilitator.md")
+            .unwrap()
+            .1
+            .clone(),
+    )
+    .unwrap();
+    let questions = guide
+        .split("## Discussion questions")
+        .nth(1)
+        .unwrap()
+        .split("## ")
+        .next()
+        .unwrap();
+    // 9900 s = 2.75 h, decided at 14460 s = T+04:01.
+    assert!(
+        questions.contains("At T+04:01 the approve\\_containment decision waited 2.8h for the last of its accountable teams (x, y) to sign (the last: y)."),
+        "{questions}"
+    );
+    assert!(!questions.contains("sign\\_off waited"), "{questions}");
+}
