@@ -542,6 +542,27 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
                     continue;
                 }
             };
+            // A staff level too small for a team's background work would never settle.
+            if let Parameter::TeamStaff(t) = &parameter {
+                for m in &models {
+                    let Some(i) = m.team_index(t) else { continue };
+                    let mut team = m.teams[i].clone();
+                    team.staff = x as u32;
+                    if let Some((load, capacity)) = team.overload() {
+                        c.error(
+                            &field,
+                            format!(
+                                "with {x} staff, team \"{t}\" of model \"{}\" is overloaded: background work needs {load:.3} staff on average but only {capacity:.3} would be on shift",
+                                m.name
+                            ),
+                            Some(format!(
+                                "sweep staff from {} up",
+                                (x * load / capacity).floor() as u64 + 1
+                            )),
+                        );
+                    }
+                }
+            }
             values.push(x);
         }
         if a.values.is_empty() {

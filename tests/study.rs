@@ -405,6 +405,18 @@ fn a_malformed_study_exits_2_naming_file_line_and_field() {
 )"#,
             "bad-gate-model.ron:5:38: field `gates[0].model`: unknown model \"split-iam\"\n  help: known models: \"split-iam-security\"\n",
         ),
+        (
+            // iam works business hours (40 of 168 hours) with 0.5 background alerts an hour of
+            // mean effort 1732 s: 0.241 staff of work against 1 x 40/168 = 0.238 on shift.
+            "overloaded-sweep.ron",
+            r#"Study(
+    name: "x",
+    models: ["anti-approval-committee"],
+    scenarios: ["replayed-token"],
+    sweep: [(parameter: TeamStaff(team: "iam"), values: [1, 2])],
+)"#,
+            "overloaded-sweep.ron:5:58: field `sweep[0].values[0]`: with 1 staff, team \"iam\" of model \"anti-approval-committee\" is overloaded: background work needs 0.241 staff on average but only 0.238 would be on shift\n  help: sweep staff from 2 up\n",
+        ),
     ];
     for (file, text, expected) in cases {
         std::fs::write(dir.join(file), text).unwrap();

@@ -329,6 +329,22 @@ impl Team {
     pub fn sees(&self, plane: Plane) -> bool {
         self.visibility[plane.index()].is_some()
     }
+
+    /// When the team's background work would grow its queue without bound: (staff the work
+    /// needs on average, staff on shift on average). A queue within 2% of capacity counts too:
+    /// it has no steady state a week-long run could reach.
+    pub fn overload(&self) -> Option<(f64, f64)> {
+        let b = self.background?;
+        let share = match self.coverage {
+            Coverage::AlwaysOn => 1.0,
+            Coverage::BusinessHours {
+                start, end, days, ..
+            } => (end - start) as f64 * days.count_ones() as f64 / (7 * crate::domain::DAY) as f64,
+        };
+        let load = b.rate * b.effort.mean();
+        let capacity = self.staff as f64 * share;
+        (load >= capacity * 0.98 && load > 0.0).then_some((load, capacity))
+    }
 }
 
 /// R, A, C and I of one activity, as team indices.

@@ -483,35 +483,25 @@ pub fn validate_model(label: &str, text: &str, f: ModelFile) -> Result<Model, Lo
                 effort,
             }
         });
-        if let Some(b) = background {
-            // A queue that grows without bound has no steady state: refuse it.
-            let share = match coverage {
-                Coverage::AlwaysOn => 1.0,
-                Coverage::BusinessHours {
-                    start, end, days, ..
-                } => (end - start) as f64 * days.count_ones() as f64 / (7 * DAY) as f64,
-            };
-            let load = b.rate * b.effort.mean();
-            let capacity = tf.staff as f64 * share;
-            if load >= capacity * 0.98 && load > 0.0 {
-                c.error(
-                    &format!("{p}.background"),
-                    format!(
-                        "team \"{}\" is overloaded: background work needs {load:.2} staff on average but only {capacity:.2} are on shift",
-                        tf.id
-                    ),
-                    Some("lower alerts_per_hour or effort, or raise staff or coverage".into()),
-                );
-            }
-        }
-        teams.push(Team {
+        let team = Team {
             id: tf.id.clone(),
             staff: tf.staff,
             coverage,
             utc_offset: tf.utc_offset_hours as i64 * HOUR as i64,
             background,
             visibility,
-        });
+        };
+        if let Some((load, capacity)) = team.overload() {
+            c.error(
+                &format!("{p}.background"),
+                format!(
+                    "team \"{}\" is overloaded: background work needs {load:.2} staff on average but only {capacity:.2} are on shift",
+                    tf.id
+                ),
+                Some("lower alerts_per_hour or effort, or raise staff or coverage".into()),
+            );
+        }
+        teams.push(team);
     }
 
     let team_list = |c: &mut Checker, field: &str, list: &[String]| -> Vec<usize> {
