@@ -557,7 +557,8 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
                             ),
                             Some(format!(
                                 "sweep staff from {} up",
-                                (x * load / capacity).floor() as u64 + 1
+                                // The smallest staff level the 2% margin of `overload` accepts.
+                                (load / (0.98 * capacity / x)).floor() as u64 + 1
                             )),
                         );
                     }
