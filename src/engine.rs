@@ -1135,6 +1135,9 @@ impl<'c, 'w> Sim<'c, 'w> {
             Activity::SignOff => self.signed(job),
             _ => {
                 self.met.notifications += self.informed(&j) as u32;
+                if self.trace.is_some() {
+                    self.trace_informed(&j, team);
+                }
                 let jm = &mut self.ws.jobs[job as usize];
                 jm.r_done = true;
                 jm.r_done_at = self.now;
@@ -1156,6 +1159,26 @@ impl<'c, 'w> Sim<'c, 'w> {
                 .map(|r| r.i.len())
                 .sum(),
             _ => self.m.row(j.activity, self.cred_kind(j)).i.len(),
+        }
+    }
+
+    /// Traces one note per I team told that `by` finished `j` (what each I team sees).
+    fn trace_informed(&mut self, j: &Job, by: usize) {
+        let m = self.m;
+        let teams: Vec<usize> = match j.activity {
+            Activity::Detect => m
+                .detect
+                .iter()
+                .filter(|r| r.r.contains(&by))
+                .flat_map(|r| r.i.iter().copied())
+                .collect(),
+            _ => m.row(j.activity, self.cred_kind(j)).i.clone(),
+        };
+        let name = &m.teams[by].id;
+        for t in teams {
+            self.note(Some(t), Some(j.activity), || {
+                format!("informed that {name} finished it")
+            });
         }
     }
 

@@ -320,3 +320,54 @@ fn decision_points_account_for_every_second_between_needed_and_decided() {
     }
     assert!(checked > 500, "{checked}");
 }
+
+/// The I of RACI: every notification the run counted reaches the informed team's handout.
+#[test]
+fn informed_teams_see_each_notification_in_their_handout() {
+    let sc = load_scenario("compromised-service-account").unwrap();
+    let m = load_model("split-iam-security").unwrap();
+    let mut seen = 0;
+    for run in 0..10 {
+        let played = play(&sc, &m, SEED, run, 1_000_000).unwrap();
+        let notes: Vec<_> = played
+            .trace
+            .iter()
+            .filter(|e| e.what.starts_with("informed that "))
+            .collect();
+        assert_eq!(
+            notes.len() as u32,
+            played.metrics.notifications,
+            "run {run}"
+        );
+        for e in &notes {
+            let (team, activity) = (e.team.unwrap(), e.activity.unwrap());
+            let row = m.row(activity, raci_sim::domain::CredentialKind::Session);
+            assert!(
+                activity == raci_sim::domain::Activity::Revoke
+                    || activity == raci_sim::domain::Activity::Detect
+                    || row.i.contains(&team),
+                "{e:?}"
+            );
+        }
+        let files = build_pack(
+            &sc,
+            &m,
+            text_of("split-iam-security"),
+            &played,
+            Pick::Run(run),
+            SEED,
+            None,
+        );
+        for e in &notes {
+            let path = format!(
+                "handouts/{}.md",
+                raci_sim::export::slug(&m.teams[e.team.unwrap()].id)
+            );
+            let handout = &files.iter().find(|(p, _)| *p == path).unwrap().1;
+            let text = String::from_utf8_lossy(handout);
+            assert!(text.contains("informed that"), "{path}");
+        }
+        seen += notes.len();
+    }
+    assert!(seen > 10, "{seen}");
+}
