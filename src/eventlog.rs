@@ -1,8 +1,9 @@
 //! Event logs for process-mining tools: one record per task a team started (activity, team as
 //! resource and group, start and completion timestamps in UTC, lifecycle `complete`, or `start`
 //! for a task still worked at the horizon), written as CSV, XES or OCEL 2.0 JSON. A CSV or XES
-//! case is a run's incident, or (`CaseNotion::Task`) one task with the handoff into it. Simulated time is placed on the calendar at the week of Monday 2026-01-05, so
-//! a run's weekday and hour are the ones the simulation used.
+//! case is a run's incident, or (`CaseNotion::Task`) one task with the handoff into it.
+//! Simulated time is placed on the calendar at the week of Monday 2026-01-05, so a run's
+//! weekday and hour are the ones the simulation used.
 
 use std::fmt::Write as _;
 

@@ -427,20 +427,12 @@ pub fn decision_points(trace: &[TraceEvent], model: &Model) -> Vec<DecisionPoint
         };
         point.work = r_done - s.time;
         // R and every consult done: the decision goes to its A.
-        let mut t1 = r_done;
-        for c in &consults {
-            match done_at(c) {
-                Some(d) => t1 = t1.max(d),
-                None => {
-                    out.push(point.clone());
-                    t1 = u64::MAX;
-                    break;
-                }
-            }
-        }
-        if t1 == u64::MAX {
+        let consulted: Option<Vec<u64>> = consults.iter().map(|c| done_at(c)).collect();
+        let Some(consulted) = consulted else {
+            out.push(point);
             continue;
-        }
+        };
+        let t1 = consulted.into_iter().fold(r_done, u64::max);
         point.waits[WaitCause::Consult.index()] += t1 - r_done;
         let signed: Option<Vec<(u64, &TraceEvent)>> = sign_offs
             .iter()
@@ -517,7 +509,7 @@ pub fn decision_points(trace: &[TraceEvent], model: &Model) -> Vec<DecisionPoint
 #[derive(Debug, PartialEq)]
 pub struct Inject<'a> {
     pub event: &'a TraceEvent,
-    /// Later identical facilitator-only events folded into this row, and the time of the last.
+    /// Later repeats folded into this row (see `injects`), and the time of the last.
     pub repeats: u32,
     pub last: u64,
     /// The longest wait before any of them started.
