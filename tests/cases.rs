@@ -10,6 +10,18 @@ const ALL_KINDS_OPS: &str =
 const OPS_DECIDES: &str = r#"(r: ["ops"], a: ["ops"])"#;
 const MON_9: &str = r#"At(day: Mon, time: "09:00")"#;
 
+/// Case (d)'s model: ops works approve_containment, which x (always on) and y (13:00-17:00)
+/// must both sign.
+fn committee_model() -> String {
+    ops_model(
+        ALL_KINDS_OPS,
+        r#"(r: ["ops"], a: ["x", "y"])"#,
+        SURE,
+        r#"(id: "x", coverage: AlwaysOn),
+           (id: "y", coverage: BusinessHours(start: "13:00", end: "17:00")),"#,
+    )
+}
+
 /// (a) stage done 600 -> detect 600..900 -> triage 900..1500 (A is R: no sign-off wait) ->
 /// scope 1500..2400 -> validate 2400..3600 || confirm 2400..4200 -> approve 4200..4500 ->
 /// revoke 4500..5100, residual 0: evicted at 5100.
@@ -84,13 +96,7 @@ fn unowned_revocation_escalates_to_the_incident_lead_after_the_timeout() {
 #[test]
 fn committee_decision_waits_for_the_last_sign_off() {
     let sc = scenario(&chain_scenario("ApiKey", "0s", MON_9));
-    let m = model(&ops_model(
-        ALL_KINDS_OPS,
-        r#"(r: ["ops"], a: ["x", "y"])"#,
-        SURE,
-        r#"(id: "x", coverage: AlwaysOn),
-           (id: "y", coverage: BusinessHours(start: "13:00", end: "17:00")),"#,
-    ));
+    let m = model(&committee_model());
     let (met, _) = run_one(&sc, &m, 1, 0);
     assert_eq!(met.time_to_first_revocation, Some(15_060));
     assert_eq!(met.time_to_containment, Some(15_060));
@@ -342,13 +348,7 @@ fn decision_points_of_the_simple_chain_are_the_hand_computed_times() {
 fn a_committee_decision_point_splits_its_time_as_the_engine_does() {
     use raci_sim::tabletop::decision_points;
     let sc = scenario(&chain_scenario("ApiKey", "0s", MON_9));
-    let m = model(&ops_model(
-        ALL_KINDS_OPS,
-        r#"(r: ["ops"], a: ["x", "y"])"#,
-        SURE,
-        r#"(id: "x", coverage: AlwaysOn),
-           (id: "y", coverage: BusinessHours(start: "13:00", end: "17:00")),"#,
-    ));
+    let m = model(&committee_model());
     let (met, trace) = run_one(&sc, &m, 1, 0);
     let approve = decision_points(&trace, &m)
         .into_iter()
@@ -389,13 +389,7 @@ fn a_decision_nobody_signs_is_never_decided() {
 fn a_committee_delay_is_one_question_naming_the_last_signer() {
     use raci_sim::tabletop::{build_pack, play, Pick};
     let sc = scenario(&chain_scenario("ApiKey", "0s", MON_9));
-    let text = ops_model(
-        ALL_KINDS_OPS,
-        r#"(r: ["ops"], a: ["x", "y"])"#,
-        SURE,
-        r#"(id: "x", coverage: AlwaysOn),
-           (id: "y", coverage: BusinessHours(start: "13:00", end: "17:00")),"#,
-    );
+    let text = committee_model();
     let m = model(&text);
     let played = play(&sc, &m, 1, 0, 1_000_000).unwrap();
     let pack = build_pack(
@@ -407,14 +401,7 @@ fn a_committee_delay_is_one_question_naming_the_last_signer() {
         1,
         None,
     );
-    let guide = String::from_utf8(
-        pack.iter()
-            .find(|(p, _)| p == "facilitator.md")
-            .unwrap()
-            .1
-            .clone(),
-    )
-    .unwrap();
+    let guide = pack_file(&pack, "facilitator.md");
     let questions = guide
         .split("## Discussion questions")
         .nth(1)

@@ -92,3 +92,12 @@ pub fn run_one(sc: &Scenario, m: &Model, seed: u64, run: u64) -> (RunMetrics, Ve
 pub fn wait(m: &RunMetrics, cause: raci_sim::domain::WaitCause) -> u64 {
     m.wait_by_cause[cause.index()]
 }
+
+/// A file of a tabletop pack as text.
+pub fn pack_file(pack: &[(String, Vec<u8>)], name: &str) -> String {
+    let (_, bytes) = pack
+        .iter()
+        .find(|(p, _)| p == name)
+        .unwrap_or_else(|| panic!("{name} is not in the pack"));
+    String::from_utf8(bytes.clone()).unwrap()
+}

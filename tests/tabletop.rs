@@ -8,6 +8,8 @@ use raci_sim::library::{load_model, load_scenario, MODELS};
 use raci_sim::summary::Censored;
 use raci_sim::tabletop::{build_pack, injects, pick_run, play, team_view, Pick};
 
+use crate::common::pack_file;
+
 const SEED: u64 = 20261123;
 
 fn text_of(name: &str) -> (&'static str, &'static str) {
@@ -30,15 +32,7 @@ fn no_handout_contains_an_event_its_team_could_not_have_seen() {
             let seen = team_view(&played, t);
             assert!(seen.iter().all(|e| e.team == Some(t)));
             let path = format!("handouts/{}.md", raci_sim::export::slug(&team.id));
-            let handout = String::from_utf8(
-                files
-                    .iter()
-                    .find(|(p, _)| *p == path)
-                    .expect("a handout per team")
-                    .1
-                    .clone(),
-            )
-            .unwrap();
+            let handout = pack_file(&files, &path);
             let rows: Vec<&str> = handout
                 .lines()
                 .filter(|l| l.starts_with("| T+") && !l.starts_with("| T+ |"))
@@ -211,14 +205,7 @@ fn an_attacker_looping_for_weeks_gives_a_short_guide_with_each_question_once() {
         SEED,
         None,
     );
-    let guide = String::from_utf8(
-        pack.iter()
-            .find(|(p, _)| p == "facilitator.md")
-            .unwrap()
-            .1
-            .clone(),
-    )
-    .unwrap();
+    let guide = pack_file(&pack, "facilitator.md");
     let questions: Vec<&str> = guide
         .split("## Discussion questions")
         .nth(1)
@@ -262,9 +249,7 @@ fn with_vs_both_timelines_share_one_time_axis_for_the_debrief() {
             SEED,
             Some((&vs, &b)),
         );
-        let file = |name: &str| {
-            String::from_utf8(pack.iter().find(|(p, _)| p == name).unwrap().1.clone()).unwrap()
-        };
+        let file = |name: &str| pack_file(&pack, name);
         // Axis labels and where they sit across: `<text x="260.18" y=".." ..>T+06:00`.
         let ticks = |svg: &str| -> Vec<(String, String)> {
             svg.split("<text")
@@ -363,8 +348,7 @@ fn informed_teams_see_each_notification_in_their_handout() {
                 "handouts/{}.md",
                 raci_sim::export::slug(&m.teams[e.team.unwrap()].id)
             );
-            let handout = &files.iter().find(|(p, _)| *p == path).unwrap().1;
-            let text = String::from_utf8_lossy(handout);
+            let text = pack_file(&files, &path);
             assert!(text.contains("informed that"), "{path}");
         }
         seen += notes.len();
