@@ -666,14 +666,22 @@ fn sweep_files(
     );
     let rows = raci_sim::sweep::run_sweep(study, max_events, |n| bar.inc(n))?;
     bar.finish_and_clear();
+    Ok(sweep_report_files(study, &rows))
+}
+
+/// The sweep's files in the report: the tidy CSV and a plot per metric.
+fn sweep_report_files(
+    study: &raci_sim::study::Study,
+    rows: &[raci_sim::sweep::SweepRow],
+) -> Vec<(String, Vec<u8>)> {
     let mut files = vec![(
         "sweep.csv".to_string(),
-        raci_sim::sweep::sweep_csv(study, &rows),
+        raci_sim::sweep::sweep_csv(study, rows),
     )];
-    for (name, svg) in raci_sim::sweep::sweep_plots(study, &rows) {
+    for (name, svg) in raci_sim::sweep::sweep_plots(study, rows) {
         files.push((name, svg.into_bytes()));
     }
-    Ok(files)
+    files
 }
 
 fn run_study(
@@ -690,12 +698,14 @@ fn run_study(
         if n > study.runs {
             anyhow::bail!("cannot split {} runs into {n} shards", study.runs);
         }
-        if !study.sweep.is_empty() {
-            anyhow::bail!("a study with a sweep cannot be sharded yet; run it whole");
-        }
         let (first, count) = raci_sim::study::shard_range(k, n, study.runs);
+        let points = if study.sweep.is_empty() {
+            0
+        } else {
+            raci_sim::sweep::grid(&study).len() as u64
+        };
         let bar = progress_bar(
-            count * (study.models.len() * study.scenarios.len()) as u64,
+            (1 + points) * count * (study.models.len() * study.scenarios.len()) as u64,
             quiet,
         );
         let raw = raci_sim::compare::simulate_all(
@@ -707,6 +717,11 @@ fn run_study(
             max_events,
             |x| bar.inc(x),
         )?;
+        let sweep = if study.sweep.is_empty() {
+            Vec::new()
+        } else {
+            raci_sim::sweep::simulate_sweep(&study, first, count, max_events, |x| bar.inc(x))?
+        };
         bar.finish_and_clear();
         let file = raci_sim::study::ShardFile {
             schema_version: 1,
@@ -718,6 +733,7 @@ fn run_study(
             first,
             count,
             raw,
+            sweep,
         };
         let shard_dir = out.unwrap_or_else(|| {
             let mut d = dir.clone().into_os_string();
@@ -792,17 +808,23 @@ fn run_merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
         anyhow::bail!("merge needs shards 1 to {n} exactly once each, got {ks:?}");
     }
     let study = raci_sim::study::study_from_shard(&shards[0].1)?;
-    let mut raw: Vec<Vec<raci_sim::compare::RawResult>> = Vec::new();
-    for (_, s) in shards {
-        if raw.is_empty() {
-            raw = s.raw;
-            continue;
-        }
-        for (row, add) in raw.iter_mut().zip(s.raw) {
+    // Shards in order, each run range after the last: appending keeps every run in run order.
+    let append = |acc: &mut Vec<Vec<raci_sim::compare::RawResult>>,
+                  add: Vec<Vec<raci_sim::compare::RawResult>>| {
+        for (row, add) in acc.iter_mut().zip(add) {
             for (acc, part) in row.iter_mut().zip(add) {
                 acc.runs.extend(part.runs);
                 acc.breakdown.merge(&part.breakdown);
             }
+        }
+    };
+    let mut shards = shards.into_iter().map(|(_, s)| s);
+    let first = shards.next().expect("at least one shard");
+    let (mut raw, mut sweep) = (first.raw, first.sweep);
+    for s in shards {
+        append(&mut raw, s.raw);
+        for (acc, add) in sweep.iter_mut().zip(s.sweep) {
+            append(acc, add);
         }
     }
     let comparison = raci_sim::compare::assemble(
@@ -813,8 +835,24 @@ fn run_merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
         study.seed,
         raw,
     );
+    let grid = raci_sim::sweep::grid(&study);
+    if !study.sweep.is_empty() && sweep.len() != grid.len() {
+        anyhow::bail!(
+            "the shards hold no results for the study's sweep ({} grid points); run the shards again with this version of raci-sim",
+            grid.len()
+        );
+    }
+    let mut rows = Vec::new();
+    for (point, raw) in grid.iter().zip(&sweep) {
+        rows.extend(raci_sim::sweep::rows_at(&study, point, raw));
+    }
+    let extra = if study.sweep.is_empty() {
+        Vec::new()
+    } else {
+        sweep_report_files(&study, &rows)
+    };
     let dir = study_dir(&study, out);
-    write_study_report(&study, &comparison, &dir, &[])?;
+    write_study_report(&study, &comparison, &dir, &extra)?;
     print_study(&comparison, &dir);
     Ok(())
 }

@@ -649,6 +649,9 @@ pub struct ShardFile {
     pub first: u64,
     pub count: u64,
     pub raw: Vec<Vec<crate::compare::RawResult>>,
+    /// The sweep's slice, `sweep[point][scenario][model]` (empty without a sweep).
+    #[serde(default)]
+    pub sweep: Vec<Vec<Vec<crate::compare::RawResult>>>,
 }
 
 /// Runs `first .. first + count` of shard `k` (1-based) of `n`, over `runs` runs.

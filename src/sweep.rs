@@ -1,9 +1,10 @@
 //! Parameter sweeps: every point of a study's grid, every model, every scenario; a tidy CSV
 //! (one row per grid point x model x scenario) and a plot of each metric against the grid.
 
-use crate::batch::{run_batch, BatchOptions};
+use crate::compare::{simulate_all, RawResult};
 use crate::engine::SimError;
 use crate::export::escape::csv_text;
+use crate::input::Model;
 use crate::study::Study;
 use crate::summary::{Censored, Summary};
 
@@ -34,7 +35,83 @@ pub struct SweepRow {
     pub restricted_mean_hours: f64,
 }
 
-/// Runs the whole grid.
+/// Every model of the study with a grid point's parameters applied.
+pub fn models_at(study: &Study, point: &[f64]) -> Vec<Model> {
+    study
+        .models
+        .iter()
+        .map(|model| {
+            let mut m = model.clone();
+            for (axis, &v) in study.sweep.iter().zip(point) {
+                m = axis.parameter.apply(&m, v);
+            }
+            m
+        })
+        .collect()
+}
+
+/// Simulates runs `first .. first + count` at every grid point: `raw[point][scenario][model]`,
+/// the slice of a sweep one shard keeps.
+pub fn simulate_sweep(
+    study: &Study,
+    first: u64,
+    count: u64,
+    max_events: u64,
+    mut progress: impl FnMut(u64),
+) -> Result<Vec<Vec<Vec<RawResult>>>, SimError> {
+    grid(study)
+        .iter()
+        .map(|point| {
+            simulate_all(
+                &study.scenarios,
+                &models_at(study, point),
+                first,
+                count,
+                study.seed,
+                max_events,
+                &mut progress,
+            )
+        })
+        .collect()
+}
+
+/// The rows of one grid point from its runs (`raw[scenario][model]`, every run in run order).
+pub fn rows_at(study: &Study, point: &[f64], raw: &[Vec<RawResult>]) -> Vec<SweepRow> {
+    let models = models_at(study, point);
+    let mut rows = Vec::new();
+    for (m, model) in models.iter().enumerate() {
+        for (sc, results) in study.scenarios.iter().zip(raw) {
+            let runs = &results[m].runs;
+            let mut summary = Summary::new(sc, model, study.seed);
+            for r in runs {
+                summary.add(r);
+            }
+            summary.finish();
+            // Mean time to containment, a run not contained counting as the horizon.
+            let times = summary.containment_times();
+            let rmst = if times.is_empty() {
+                0.0
+            } else {
+                times
+                    .iter()
+                    .map(|t| t.unwrap_or(sc.horizon) as f64)
+                    .sum::<f64>()
+                    / times.len() as f64
+                    / 3600.0
+            };
+            rows.push(SweepRow {
+                point: point.to_vec(),
+                model: model.name.clone(),
+                scenario: sc.name.clone(),
+                summary,
+                restricted_mean_hours: rmst,
+            });
+        }
+    }
+    rows
+}
+
+/// Runs the whole grid, one point at a time (only one point's runs are held at once).
 pub fn run_sweep(
     study: &Study,
     max_events: u64,
@@ -42,40 +119,16 @@ pub fn run_sweep(
 ) -> Result<Vec<SweepRow>, SimError> {
     let mut rows = Vec::new();
     for point in grid(study) {
-        for model in &study.models {
-            let mut m = model.clone();
-            for (axis, &v) in study.sweep.iter().zip(&point) {
-                m = axis.parameter.apply(&m, v);
-            }
-            for sc in &study.scenarios {
-                let opts = BatchOptions {
-                    first: 0,
-                    runs: study.runs,
-                    seed: study.seed,
-                    keep_runs: false,
-                    max_events,
-                };
-                let batch = run_batch(sc, &m, opts, &mut progress)?;
-                let times = batch.summary.containment_times();
-                let rmst = if times.is_empty() {
-                    0.0
-                } else {
-                    times
-                        .iter()
-                        .map(|t| t.unwrap_or(sc.horizon) as f64)
-                        .sum::<f64>()
-                        / times.len() as f64
-                        / 3600.0
-                };
-                rows.push(SweepRow {
-                    point: point.clone(),
-                    model: model.name.clone(),
-                    scenario: sc.name.clone(),
-                    summary: batch.summary,
-                    restricted_mean_hours: rmst,
-                });
-            }
-        }
+        let raw = simulate_all(
+            &study.scenarios,
+            &models_at(study, &point),
+            0,
+            study.runs,
+            study.seed,
+            max_events,
+            &mut progress,
+        )?;
+        rows.extend(rows_at(study, &point, &raw));
     }
     Ok(rows)
 }

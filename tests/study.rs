@@ -213,15 +213,9 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-#[test]
-fn four_shards_merged_are_byte_identical_to_one_run() {
-    let dir = temp("shards");
-    let study = setup(
-        &dir,
-        &renamed(shipped("hub-and-spoke"), "hub-and-spoke", "proposal"),
-        3,
-        500,
-    );
+/// Runs `study` whole and as shards (in `order`, of `order.len()`), merges them, and checks
+/// every report file is byte-identical; returns the report's file names.
+fn shards_merge_to_the_whole_report(dir: &Path, study: &Path, order: &[u64]) -> Vec<String> {
     let s = study.to_string_lossy().to_string();
     let run = |args: Vec<String>| {
         let out = Command::new(env!("CARGO_BIN_EXE_raci-sim"))
@@ -242,13 +236,13 @@ fn four_shards_merged_are_byte_identical_to_one_run() {
         whole.to_string_lossy().into(),
     ]);
     let mut shard_dirs = Vec::new();
-    for k in [3, 1, 4, 2] {
+    for k in order {
         let d = dir.join(format!("shard-{k}"));
         run(vec![
             "study".into(),
             s.clone(),
             "--shard".into(),
-            format!("{k}/4"),
+            format!("{k}/{}", order.len()),
             "--out".into(),
             d.to_string_lossy().into(),
         ]);
@@ -264,7 +258,6 @@ fn four_shards_merged_are_byte_identical_to_one_run() {
         a.iter().map(|f| &f.0).collect::<Vec<_>>(),
         b.iter().map(|f| &f.0).collect::<Vec<_>>()
     );
-    assert!(a.len() >= 10);
     for (x, y) in a.iter().zip(&b) {
         assert!(
             x.1 == y.1,
@@ -272,6 +265,51 @@ fn four_shards_merged_are_byte_identical_to_one_run() {
             x.0
         );
     }
+    a.into_iter().map(|(name, _)| name).collect()
+}
+
+#[test]
+fn four_shards_merged_are_byte_identical_to_one_run() {
+    let dir = temp("shards");
+    let study = setup(
+        &dir,
+        &renamed(shipped("hub-and-spoke"), "hub-and-spoke", "proposal"),
+        3,
+        500,
+    );
+    let names = shards_merge_to_the_whole_report(&dir, &study, &[3, 1, 4, 2]);
+    assert!(names.len() >= 10);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_sharded_sweep_merges_to_the_same_sweep_csv_and_plots() {
+    let dir = temp("sharded-sweep");
+    let study = dir.join("study.ron");
+    std::fs::write(
+        &study,
+        r#"Study(
+    name: "sharded-sweep",
+    models: ["split-iam-security", "hub-and-spoke"],
+    scenarios: ["replayed-token"],
+    runs: 90,
+    seed: 5,
+    sweep: [
+        (parameter: TeamStaff(team: "soc"), values: [1, 3]),
+        (parameter: Diffusion, values: [0.2, 0.9]),
+    ],
+)"#,
+    )
+    .unwrap();
+    let names = shards_merge_to_the_whole_report(&dir, &study, &[2, 3, 1]);
+    assert!(names.contains(&"sweep.csv".to_string()), "{names:?}");
+    assert!(
+        names.iter().any(|n| n.starts_with("plots/sweep-")),
+        "{names:?}"
+    );
+    // 2 x 2 grid points x 2 models x 1 scenario, and a header.
+    let csv = std::fs::read_to_string(dir.join("merged/sweep.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 8);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
