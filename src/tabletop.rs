@@ -496,7 +496,9 @@ pub fn decision_points(trace: &[TraceEvent], model: &Model) -> Vec<DecisionPoint
             .iter()
             .filter(|e| e.time == decided && e.task.is_none() && e.activity == Some(p.activity))
             .map(|e| e.what.clone())
-            .find(|w| w != "ready" && !w.starts_with("decision waited"));
+            .find(|w| {
+                w != "ready" && !w.starts_with("decision waited") && !w.starts_with("informed that")
+            });
         if p.outcome.is_none() {
             p.decided = None;
         }

@@ -307,8 +307,12 @@ fn m_index(text: &str, team: &str) -> Option<usize> {
 fn decision_points_of_the_simple_chain_are_the_hand_computed_times() {
     use raci_sim::tabletop::decision_points;
     let sc = scenario(&chain_scenario("ApiKey", "0s", MON_9));
-    let m = model(&ops_model(ALL_KINDS_OPS, OPS_DECIDES, SURE, ""));
-    let (_, trace) = run_one(&sc, &m, 1, 0);
+    // An informed team on every decision: its notifications are not what was decided.
+    let text = ops_model(ALL_KINDS_OPS, OPS_DECIDES, SURE, r#"(id: "lead"),"#)
+        .replace(r#"a: ["ops"])"#, r#"a: ["ops"], i: ["lead"])"#);
+    let m = model(&text);
+    let (met, trace) = run_one(&sc, &m, 1, 0);
+    assert_eq!(met.notifications, 3);
     let points: Vec<_> = decision_points(&trace, &m)
         .into_iter()
         .map(|d| (d.activity, d.needed, d.decided, d.work, d.outcome.unwrap()))
