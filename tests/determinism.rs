@@ -86,3 +86,72 @@ fn attacker_timeline_is_identical_across_models_until_the_first_revocation() {
         "too few attacker events compared: {compared}"
     );
 }
+
+/// Event logs and tabletop packs, the other outputs built from traced runs, are byte-identical
+/// on one and two threads too.
+#[test]
+fn event_logs_and_tabletop_packs_are_byte_identical_on_one_and_two_threads() {
+    let dir = std::env::temp_dir().join(format!("raci-sim-det-logs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let outputs = |threads: &str| -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for (log, notion) in [
+            ("a.csv", "task"),
+            ("b.xes", "incident"),
+            ("c.jsonocel", "incident"),
+        ] {
+            let path = dir.join(format!("{threads}-{log}"));
+            let status = Command::new(env!("CARGO_BIN_EXE_raci-sim"))
+                .args([
+                    "run",
+                    "replayed-token",
+                    "--model",
+                    "hub-and-spoke",
+                    "--runs",
+                    "400",
+                ])
+                .arg("--event-log")
+                .arg(&path)
+                .args(["--case-notion", notion])
+                .env("RAYON_NUM_THREADS", threads)
+                .output()
+                .unwrap()
+                .status;
+            assert!(status.success());
+            out.push(std::fs::read(&path).unwrap());
+        }
+        let pack = dir.join(format!("pack-{threads}"));
+        let status = Command::new(env!("CARGO_BIN_EXE_raci-sim"))
+            .args([
+                "tabletop",
+                "replayed-token",
+                "--model",
+                "hub-and-spoke",
+                "--vs",
+                "split-iam-security",
+            ])
+            .arg("--out")
+            .arg(&pack)
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap()
+            .status;
+        assert!(status.success());
+        for f in [
+            "facilitator.md",
+            "facilitator.html",
+            "timeline.svg",
+            "vs/timeline.svg",
+        ] {
+            out.push(std::fs::read(pack.join(f)).unwrap());
+        }
+        out
+    };
+    let (one, two) = (outputs("1"), outputs("2"));
+    assert_eq!(one.len(), 7);
+    for (i, (a, b)) in one.iter().zip(&two).enumerate() {
+        assert!(!a.is_empty());
+        assert!(a == b, "output {i} differs between 1 and 2 threads");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
