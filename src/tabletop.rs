@@ -190,7 +190,8 @@ fn to_markdown(blocks: &[Block]) -> String {
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1a1a1a;line-height:1.45}
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 table{border-collapse:collapse;font-size:.9rem;width:100%;margin:.5rem 0}th,td{border:1px solid #d6d6d6;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f3f4f6}td:empty::after{content:\"\\a0\"}.svg{overflow-x:auto;margin:.8rem 0}.svg svg{max-width:100%;height:auto}li{margin:.2rem 0}";
+th{background:#f3f4f6}td:empty::after{content:\"\\a0\"}.svg{overflow-x:auto;margin:.8rem 0}.svg svg{max-width:100%;height:auto}li{margin:.2rem 0}
+@media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}tr,.svg,li{break-inside:avoid}.svg{overflow:visible}}";
 
 fn to_html(title: &str, blocks: &[Block], svgs: &[(String, String)]) -> String {
     let mut o = format!(
