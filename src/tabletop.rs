@@ -249,6 +249,36 @@ pub fn team_view(played: &Played, team: usize) -> Vec<&TraceEvent> {
         .collect()
 }
 
+/// The run in one sentence, for the facilitator only: the key moments at T+hh:mm.
+fn at_a_glance(m: &RunMetrics, horizon: u64) -> String {
+    let moment = |t: Option<u64>, done: &str, not: &str| {
+        t.map_or(not.to_string(), |t| format!("{done} {}", format_offset(t)))
+    };
+    let mut parts = vec![
+        moment(m.time_to_detect, "detected", "never detected"),
+        moment(m.time_to_declare, "declared", "never declared"),
+        moment(
+            m.time_to_first_revocation,
+            "first revocation",
+            "nothing revoked",
+        ),
+    ];
+    if m.attack {
+        let still_in = format!(
+            "the attacker still in at the end ({})",
+            format_human(horizon as f64)
+        );
+        parts.push(moment(m.time_to_containment, "attacker evicted", &still_in));
+    }
+    parts.push(moment(m.time_to_first_close, "closed", "never closed"));
+    format!(
+        "For the facilitator, at a glance: {}; {} handoffs, {} stalls.",
+        parts.join(", "),
+        m.handoffs,
+        m.stalls
+    )
+}
+
 /// Missed revocations are counted at the first close; a run never closed has none to show.
 fn missed(m: &RunMetrics) -> String {
     if m.time_to_first_close.is_some() {
@@ -846,6 +876,7 @@ pub fn build_pack(
             "It is a legitimate look-alike: nothing malicious happened, which the players do not know."
         }
     )));
+    blocks.push(Block::Para(at_a_glance(m, scenario.horizon)));
     let creds: Vec<Vec<String>> = scenario
         .credentials
         .iter()

@@ -420,3 +420,28 @@ fn a_committee_delay_is_one_question_naming_the_last_signer() {
     );
     assert!(!questions.contains("sign\\_off waited"), "{questions}");
 }
+
+/// The guide's one-line summary of case (a): detected 900 s, declared 1500, revoked and
+/// evicted 5100, closed 6300; one team, so no handoffs and no stalls.
+#[test]
+fn the_guide_summarises_case_a_at_the_hand_computed_moments() {
+    use raci_sim::tabletop::{build_pack, play, Pick};
+    let sc = scenario(&chain_scenario("ApiKey", "0s", MON_9));
+    let text = ops_model(ALL_KINDS_OPS, OPS_DECIDES, SURE, "");
+    let m = model(&text);
+    let played = play(&sc, &m, 1, 0, 1_000_000).unwrap();
+    let pack = build_pack(
+        &sc,
+        &m,
+        ("test-model.ron", &text),
+        &played,
+        Pick::Run(0),
+        1,
+        None,
+    );
+    let guide = pack_file(&pack, "facilitator.md");
+    assert!(
+        guide.contains("For the facilitator, at a glance: detected T+00:15, declared T+00:25, first revocation T+01:25, attacker evicted T+01:25, closed T+01:45; 0 handoffs, 0 stalls."),
+        "{guide}"
+    );
+}
