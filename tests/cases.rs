@@ -389,23 +389,27 @@ fn a_decision_nobody_signs_is_never_decided() {
 
 /// In the tabletop pack, case (d)'s committee is raised once, as the decision's split
 /// accountability naming the late signer, not again as y's off-hours sign-off wait.
-#[test]
-fn a_committee_delay_is_one_question_naming_the_last_signer() {
+/// The facilitator guide of run 0 of the chain scenario (attack Monday 09:00) under `text`.
+fn chain_guide(text: &str) -> String {
     use raci_sim::tabletop::{build_pack, play, Pick};
     let sc = scenario(&chain_scenario("ApiKey", "0s", MON_9));
-    let text = committee_model();
-    let m = model(&text);
+    let m = model(text);
     let played = play(&sc, &m, 1, 0, 1_000_000).unwrap();
     let pack = build_pack(
         &sc,
         &m,
-        ("test-model.ron", &text),
+        ("test-model.ron", text),
         &played,
         Pick::Run(0),
         1,
         None,
     );
-    let guide = pack_file(&pack, "facilitator.md");
+    pack_file(&pack, "facilitator.md")
+}
+
+#[test]
+fn a_committee_delay_is_one_question_naming_the_last_signer() {
+    let guide = chain_guide(&committee_model());
     let questions = guide
         .split("## Discussion questions")
         .nth(1)
@@ -425,21 +429,7 @@ fn a_committee_delay_is_one_question_naming_the_last_signer() {
 /// evicted 5100, closed 6300; one team, so no handoffs and no stalls.
 #[test]
 fn the_guide_summarises_case_a_at_the_hand_computed_moments() {
-    use raci_sim::tabletop::{build_pack, play, Pick};
-    let sc = scenario(&chain_scenario("ApiKey", "0s", MON_9));
-    let text = ops_model(ALL_KINDS_OPS, OPS_DECIDES, SURE, "");
-    let m = model(&text);
-    let played = play(&sc, &m, 1, 0, 1_000_000).unwrap();
-    let pack = build_pack(
-        &sc,
-        &m,
-        ("test-model.ron", &text),
-        &played,
-        Pick::Run(0),
-        1,
-        None,
-    );
-    let guide = pack_file(&pack, "facilitator.md");
+    let guide = chain_guide(&ops_model(ALL_KINDS_OPS, OPS_DECIDES, SURE, ""));
     assert!(
         guide.contains("For the facilitator, at a glance: detected T+00:15, declared T+00:25, first revocation T+01:25, attacker evicted T+01:25, closed T+01:45; 0 handoffs, 0 stalls."),
         "{guide}"

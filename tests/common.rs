@@ -101,3 +101,21 @@ pub fn pack_file(pack: &[(String, Vec<u8>)], name: &str) -> String {
         .unwrap_or_else(|| panic!("{name} is not in the pack"));
     String::from_utf8(bytes.clone()).unwrap()
 }
+
+/// `raci-sim run replayed-token --model hub-and-spoke --runs N --event-log PATH
+/// --case-notion NOTION`, ready to add environment and run.
+pub fn event_log_command(runs: u64, path: &std::path::Path, notion: &str) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_raci-sim"));
+    c.args([
+        "run",
+        "replayed-token",
+        "--model",
+        "hub-and-spoke",
+        "--runs",
+    ])
+    .arg(runs.to_string())
+    .arg("--event-log")
+    .arg(path)
+    .args(["--case-notion", notion]);
+    c
+}

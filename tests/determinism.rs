@@ -101,18 +101,7 @@ fn event_logs_and_tabletop_packs_are_byte_identical_on_one_and_two_threads() {
             ("c.jsonocel", "incident"),
         ] {
             let path = dir.join(format!("{threads}-{log}"));
-            let status = Command::new(env!("CARGO_BIN_EXE_raci-sim"))
-                .args([
-                    "run",
-                    "replayed-token",
-                    "--model",
-                    "hub-and-spoke",
-                    "--runs",
-                    "400",
-                ])
-                .arg("--event-log")
-                .arg(&path)
-                .args(["--case-notion", notion])
+            let status = crate::common::event_log_command(400, &path, notion)
                 .env("RAYON_NUM_THREADS", threads)
                 .output()
                 .unwrap()

@@ -248,18 +248,7 @@ fn an_event_log_flag_that_cannot_be_used_exits_2_before_simulating_and_writes_no
         ("runs.csv", "tasks", "\"tasks\" is not a case notion"),
     ] {
         let path = dir.join(log);
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_raci-sim"))
-            .args([
-                "run",
-                "replayed-token",
-                "--model",
-                "hub-and-spoke",
-                "--runs",
-                "5",
-            ])
-            .arg("--event-log")
-            .arg(&path)
-            .args(["--case-notion", notion])
+        let out = crate::common::event_log_command(5, &path, notion)
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
