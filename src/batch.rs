@@ -54,21 +54,9 @@ pub fn run_batch(
             .step_by(UNIT as usize)
             .map(|a| (a, (a + UNIT).min(end)))
             .collect();
-        let results: Vec<Result<(Vec<RunMetrics>, Breakdown), SimError>> = units
-            .par_iter()
-            .map(|&(a, b)| {
-                let mut ws = Workspace::new(&ctx);
-                let mut bd = Breakdown::new(model.teams.len());
-                let mut out = Vec::with_capacity((b - a) as usize);
-                for run in a..b {
-                    out.push(simulate(&ctx, &mut ws, run, &mut bd, None)?);
-                }
-                Ok((out, bd))
-            })
-            .collect();
-        for r in results {
-            let (metrics, bd) = r?;
-            breakdown.merge(&bd);
+        let (bd, done) = fold_chunk(&ctx, model.teams.len(), &units)?;
+        breakdown.merge(&bd);
+        for metrics in done {
             for m in &metrics {
                 summary.add(m);
             }
@@ -85,6 +73,65 @@ pub fn run_batch(
         breakdown,
         runs,
     })
+}
+
+/// What one rayon split of a chunk accumulates: its workspace, the breakdown of its runs,
+/// each unit's metrics tagged with the unit's index, and the first unit that failed.
+type Split = (
+    Workspace,
+    Breakdown,
+    Vec<(usize, Vec<RunMetrics>)>,
+    Option<(usize, SimError)>,
+);
+
+/// Simulates a chunk's units in parallel. Each rayon split keeps one workspace and one
+/// breakdown (integer sums, so the order they are added in does not matter), so the memory in
+/// flight is a breakdown per split, not per unit. Metrics come back in run order; an error is
+/// the one of the earliest failing unit, whatever the thread count.
+fn fold_chunk(
+    ctx: &Context,
+    teams: usize,
+    units: &[(u64, u64)],
+) -> Result<(Breakdown, Vec<Vec<RunMetrics>>), SimError> {
+    let start = || -> Split { (Workspace::new(ctx), Breakdown::new(teams), Vec::new(), None) };
+    let step = |(mut ws, mut bd, mut done, mut err): Split, (u, &(a, b)): (usize, &(u64, u64))| {
+        if err.is_none() {
+            let mut out = Vec::with_capacity((b - a) as usize);
+            for run in a..b {
+                match simulate(ctx, &mut ws, run, &mut bd, None) {
+                    Ok(m) => out.push(m),
+                    Err(e) => {
+                        err = Some((u, e));
+                        break;
+                    }
+                }
+            }
+            done.push((u, out));
+        }
+        (ws, bd, done, err)
+    };
+    let (bd, mut done, err) = units
+        .par_iter()
+        .enumerate()
+        .fold(start, step)
+        .map(|(_, bd, done, err)| (bd, done, err))
+        .reduce(
+            || (Breakdown::new(teams), Vec::new(), None),
+            |(mut a, mut da, ea), (b, db, eb)| {
+                a.merge(&b);
+                da.extend(db);
+                let err = match (ea, eb) {
+                    (Some(x), Some(y)) => Some(if x.0 <= y.0 { x } else { y }),
+                    (x, y) => x.or(y),
+                };
+                (a, da, err)
+            },
+        );
+    if let Some((_, e)) = err {
+        return Err(e);
+    }
+    done.sort_unstable_by_key(|(u, _)| *u);
+    Ok((bd, done.into_iter().map(|(_, m)| m).collect()))
 }
 
 /// The seed every command uses unless told otherwise.

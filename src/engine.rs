@@ -22,6 +22,18 @@ use crate::metrics::{Breakdown, RunMetrics};
 /// Events one run may process before it is stopped as a runaway.
 pub const DEFAULT_MAX_EVENTS: u64 = 5_000_000;
 
+/// The ChaCha stream of one source of randomness in one run: the run index in the high 44
+/// bits, the kind of source in 4, its index in 16. Distinct for every run below 2^44 (the run
+/// limit, `budget::MAX_RUNS`, is far below) and every list index below 2^16 (lists are capped
+/// far below), so no two sources of any two runs share a stream.
+pub fn stream_id(run: u64, class: u64, index: usize) -> u64 {
+    debug_assert!(run < 1 << 44 && class < 1 << 4 && index < 1 << 16);
+    (run << 20) | (class << 16) | index as u64
+}
+
+const _: () = assert!(crate::budget::MAX_RUNS <= 1 << 44);
+const _: () = assert!(crate::input::validate::MAX_ITEMS < 1 << 16);
+
 /// Why a run could not finish.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SimError {
@@ -91,7 +103,7 @@ impl<'a> Context<'a> {
     /// The stream for one source of randomness in one run.
     fn stream(&self, run: u64, class: u64, index: usize) -> ChaCha8Rng {
         let mut rng = self.base_rng.clone();
-        rng.set_stream((run << 20) | (class << 16) | index as u64);
+        rng.set_stream(stream_id(run, class, index));
         rng.set_word_pos(0);
         rng
     }
@@ -374,15 +386,15 @@ impl<'c, 'w> Sim<'c, 'w> {
             *t = TeamState::default();
         }
         for (i, r) in ws.team_rngs.iter_mut().enumerate() {
-            r.set_stream((run << 20) | (STREAM_TEAM << 16) | i as u64);
+            r.set_stream(stream_id(run, STREAM_TEAM, i));
             r.set_word_pos(0);
         }
         for (i, r) in ws.background_rngs.iter_mut().enumerate() {
-            r.set_stream((run << 20) | (STREAM_BACKGROUND << 16) | i as u64);
+            r.set_stream(stream_id(run, STREAM_BACKGROUND, i));
             r.set_word_pos(0);
         }
         for (i, r) in ws.stage_rngs.iter_mut().enumerate() {
-            r.set_stream((run << 20) | (STREAM_STAGE << 16) | i as u64);
+            r.set_stream(stream_id(run, STREAM_STAGE, i));
             r.set_word_pos(0);
         }
         for s in &mut ws.stages {

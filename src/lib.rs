@@ -3,6 +3,7 @@
 //! per-run metrics (`metrics`) -> aggregates (`summary`) -> exporters (`report`).
 
 pub mod batch;
+pub mod budget;
 pub mod compare;
 pub mod domain;
 pub mod duration;
@@ -17,6 +18,7 @@ pub mod lint;
 pub mod metrics;
 pub mod report;
 pub mod ronpath;
+pub mod shard;
 pub mod stats;
 pub mod study;
 pub mod summary;

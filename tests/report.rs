@@ -229,13 +229,15 @@ fn hostile_names_come_out_escaped_in_every_format() {
             command_line: &cmd,
             extra: &[],
         },
+        false,
     )
     .unwrap();
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .chain(std::fs::read_dir(dir.join("plots")).unwrap())
         .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file())
+        // Report files, not the .raci-sim-output marker (the tool's own text).
+        .filter(|p| p.is_file() && p.extension().is_some())
         .collect();
     files.sort();
     assert!(files.len() >= 9);
@@ -302,10 +304,11 @@ fn a_report_folder_is_replaced_only_when_the_new_one_is_whole() {
         command_line: &cmd,
         extra: &[],
     };
-    write_report(&dir, &report).unwrap();
+    write_report(&dir, &report, false).unwrap();
     assert_eq!(
         report_files(&dir),
         [
+            ".raci-sim-output",
             "index.html",
             "plots",
             "results.json",
@@ -314,23 +317,11 @@ fn a_report_folder_is_replaced_only_when_the_new_one_is_whole() {
             "summary.md"
         ]
     );
-    std::fs::write(dir.join("marker"), "old").unwrap();
-    // A failed write (its temporary folder cannot be created) leaves the old folder untouched.
+    // raci-sim wrote it, so a second write replaces it whole, and leaves nothing else behind.
+    std::fs::write(dir.join("added-later"), "old").unwrap();
+    write_report(&dir, &report, false).unwrap();
+    assert!(!dir.join("added-later").exists());
     let name = dir.file_name().unwrap().to_string_lossy().to_string();
-    let blocker = dir
-        .parent()
-        .unwrap()
-        .join(format!(".{name}.tmp-{}", std::process::id()));
-    std::fs::write(&blocker, "not a folder").unwrap();
-    assert!(write_report(&dir, &report).is_err());
-    assert!(
-        dir.join("marker").exists(),
-        "the old report must survive a failed write"
-    );
-    std::fs::remove_file(&blocker).unwrap();
-    // A successful write replaces it whole, and leaves nothing else behind.
-    write_report(&dir, &report).unwrap();
-    assert!(!dir.join("marker").exists());
     let leftovers: Vec<_> = std::fs::read_dir(dir.parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())

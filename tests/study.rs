@@ -333,11 +333,14 @@ fn merge_refuses_an_incomplete_set_of_shards() {
     let out = Command::new(env!("CARGO_BIN_EXE_raci-sim"))
         .args(["merge"])
         .arg(&d1)
+        .arg("--out")
+        .arg(dir.join("merged"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr)
-        .contains("merge needs shards 1 to 2 exactly once each, got [1]"));
+        .contains("merge needs shards 1 to 2 exactly once each, got 1"));
+    assert!(!dir.join("merged").exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -1,17 +1,21 @@
 //! The comparison report: one value (`Report`) rendered by one exporter per file, written into
 //! a fresh folder that replaces the old one only when whole.
 
+pub mod confine;
 pub mod escape;
 pub mod files;
+pub mod folder;
 pub mod plots;
 
-use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::compare::Comparison;
 
 pub use files::{
     IndexHtml, ResultsJson, RunsCsv, SummaryCsv, SummaryMarkdown, RESULTS_SCHEMA_VERSION,
+};
+pub use folder::{
+    check_file_target, check_target, write_file, write_folder, Refusal, WriteError, MARKER,
 };
 
 /// An input file of the comparison, for the record.
@@ -86,10 +90,10 @@ pub fn plot_files(c: &Comparison) -> Vec<(String, String)> {
     out
 }
 
-/// Writes the report into `dir`: built in a sibling temporary folder, then moved into place.
-/// An existing `dir` is replaced only once the new one is complete; on any error nothing at
-/// `dir` changes.
-pub fn write_report(dir: &Path, report: &Report) -> io::Result<()> {
+/// Writes the report into `dir` with the safe folder writer ([`folder::write_folder`]): an
+/// existing `dir` is replaced only when raci-sim wrote it (or `force`), and only once the new
+/// one is complete; on any error nothing at `dir` changes.
+pub fn write_report(dir: &Path, report: &Report, force: bool) -> Result<(), WriteError> {
     let mut files: Vec<(String, Vec<u8>)> = exporters()
         .iter()
         .map(|e| (e.file_name().to_string(), e.render(report)))
@@ -98,55 +102,7 @@ pub fn write_report(dir: &Path, report: &Report) -> io::Result<()> {
         files.push((format!("plots/{file}"), svg.into_bytes()));
     }
     files.extend(report.extra.iter().cloned());
-    write_folder(dir, &files)
-}
-
-/// Writes `files` (paths inside the folder, `/`-separated, and their bytes) as the folder
-/// `dir`, whole or not at all.
-pub fn write_folder(dir: &Path, files: &[(String, Vec<u8>)]) -> io::Result<()> {
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let name = dir
-        .file_name()
-        .ok_or_else(|| io::Error::other(format!("{} is not a folder path", dir.display())))?
-        .to_string_lossy()
-        .to_string();
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let built = (|| -> io::Result<()> {
-        std::fs::create_dir(&tmp)?;
-        for (file, bytes) in files {
-            let path = tmp.join(file);
-            if let Some(p) = path.parent() {
-                std::fs::create_dir_all(p)?;
-            }
-            std::fs::write(path, bytes)?;
-        }
-        Ok(())
-    })();
-    if let Err(e) = built {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    let had_old = dir.exists();
-    if had_old {
-        std::fs::rename(dir, &old)?;
-    }
-    if let Err(e) = std::fs::rename(&tmp, dir) {
-        if had_old {
-            let _ = std::fs::rename(&old, dir);
-        }
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    if had_old {
-        std::fs::remove_dir_all(&old)?;
-    }
-    Ok(())
+    write_folder(dir, &files, force)
 }
 
 /// The default report folder for a comparison: timestamp-free, named by its inputs.

@@ -1,0 +1,185 @@
+//! `raci-sim compare` (and the default command): models on the same attacks, a report folder.
+
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+
+use raci_sim::batch::DEFAULT_SEED;
+use raci_sim::budget::Estimate;
+use raci_sim::compare::compare;
+use raci_sim::engine::DEFAULT_MAX_EVENTS;
+use raci_sim::export::{default_dir, write_report, InputFile, Report};
+use raci_sim::input::{Diagnostic, LoadError, Model};
+use raci_sim::library::{model_source, parse_model, parse_scenario, scenario_source};
+use raci_sim::library::{MODELS, SCENARIOS};
+use raci_sim::report;
+
+use super::terminal::{out, outln};
+use super::{progress_bar, within_budget, OutArgs};
+
+#[derive(clap::Args)]
+pub struct CompareArgs {
+    /// Models to compare (shipped names or paths); all shipped models if none.
+    #[arg(long, num_args = 1..)]
+    models: Vec<String>,
+    /// Scenarios to run (shipped names or paths); all shipped scenarios if none.
+    #[arg(long, num_args = 1..)]
+    scenarios: Vec<String>,
+    /// The model the others are compared with; the first model if not given.
+    #[arg(long)]
+    baseline: Option<String>,
+    /// Runs per model and scenario (at most 100000000).
+    #[arg(long, default_value_t = 2000, value_parser = super::runs_arg)]
+    runs: u64,
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    seed: u64,
+    /// Report folder: reports/<name from the inputs> if not given.
+    #[command(flatten)]
+    out: OutArgs,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+    #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
+    max_events: u64,
+}
+
+impl CompareArgs {
+    /// The default command: every shipped model on every shipped scenario.
+    pub fn shipped_library() -> Self {
+        CompareArgs {
+            models: Vec::new(),
+            scenarios: Vec::new(),
+            baseline: None,
+            runs: 2000,
+            seed: DEFAULT_SEED,
+            out: OutArgs::default(),
+            quiet: false,
+            max_events: DEFAULT_MAX_EVENTS,
+        }
+    }
+}
+
+/// Models by name or path, each with its input record; two models with one name are refused.
+fn load_models(names: &[String], inputs: &mut Vec<InputFile>) -> Result<Vec<Model>> {
+    let mut models: Vec<Model> = Vec::new();
+    for name in names {
+        let src = model_source(name)?;
+        let m = parse_model(&src.label, &src.text)?;
+        if models.iter().any(|x| x.name == m.name) {
+            return Err(LoadError::Invalid(vec![Diagnostic {
+                file: src.label.clone(),
+                line: 1,
+                col: 1,
+                field: "name".into(),
+                message: format!(
+                    "model name \"{}\" is given twice; each compared model needs its own name",
+                    m.name
+                ),
+                help: Some("rename one of the models in its file".into()),
+            }])
+            .into());
+        }
+        inputs.push(InputFile::new("model", &m.name, &src));
+        models.push(m);
+    }
+    Ok(models)
+}
+
+/// The baseline's index: by model name, or by the name or path it was given as.
+fn baseline_index(baseline: Option<&str>, models: &[Model], names: &[String]) -> Result<usize> {
+    let Some(b) = baseline else { return Ok(0) };
+    let by_name = models.iter().position(|m| m.name == b);
+    let by_arg = names.iter().position(|m| m == b);
+    Ok(by_name.or(by_arg).ok_or_else(|| LoadError::NotFound {
+        kind: "baseline model among --models",
+        name: b.to_string(),
+        help: Some(format!(
+            "the baseline must be one of the compared models: {}",
+            models
+                .iter()
+                .map(|m| m.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    })?)
+}
+
+pub fn run(a: CompareArgs) -> Result<ExitCode> {
+    let all_shipped = a.models.is_empty() && a.scenarios.is_empty();
+    let or_all = |given: &[String], all: &[raci_sim::library::Shipped]| -> Vec<String> {
+        if given.is_empty() {
+            all.iter().map(|s| s.name.to_string()).collect()
+        } else {
+            given.to_vec()
+        }
+    };
+    let model_names = or_all(&a.models, MODELS);
+    let scenario_names = or_all(&a.scenarios, SCENARIOS);
+    // An output folder raci-sim may not write is refused before anything is simulated.
+    if let Some(dir) = &a.out.out {
+        raci_sim::export::check_target(dir, a.out.force)?;
+    }
+    let mut inputs = Vec::new();
+    let models = load_models(&model_names, &mut inputs)?;
+    let mut scenarios = Vec::new();
+    for name in &scenario_names {
+        let src = scenario_source(name)?;
+        let s = parse_scenario(&src.label, &src.text)?;
+        inputs.push(InputFile::new("scenario", &s.name, &src));
+        scenarios.push(s);
+    }
+    let baseline = baseline_index(a.baseline.as_deref(), &models, &model_names)?;
+    let teams: Vec<usize> = models.iter().map(|m| m.teams.len()).collect();
+    within_budget(
+        Estimate::comparison(a.runs, &teams, scenarios.len(), 1),
+        &format!(
+            "{} runs of {} models on {} scenarios",
+            a.runs,
+            models.len(),
+            scenarios.len()
+        ),
+    )?;
+    let bar = progress_bar(a.runs * (models.len() * scenarios.len()) as u64, a.quiet);
+    let comparison = compare(
+        scenarios,
+        models,
+        baseline,
+        a.runs,
+        a.seed,
+        a.max_events,
+        |n| bar.inc(n),
+    )?;
+    bar.finish_and_clear();
+    let dir = a.out.target(|| default_dir(&comparison, all_shipped))?;
+    let command_line: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let report = Report {
+        comparison: &comparison,
+        inputs: &inputs,
+        command_line: &command_line,
+        extra: &[],
+    };
+    write_report(&dir, &report, a.out.force)
+        .with_context(|| format!("cannot write the report to {}", dir.display()))?;
+    let c = &comparison;
+    outln!(
+        "{} models x {} scenarios, {} runs each, seed {}; baseline {}\n",
+        c.models.len(),
+        c.scenarios.len(),
+        c.runs,
+        c.seed,
+        c.models[c.baseline].name
+    );
+    out(&report::comparison_table(&rows(c)));
+    outln!("\nreport: {}", dir.join("index.html").display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every (scenario, model) summary, scenario-major.
+pub fn rows(c: &raci_sim::compare::Comparison) -> Vec<raci_sim::summary::Summary> {
+    c.scenarios
+        .iter()
+        .flat_map(|s| s.models.iter().map(|m| m.summary.clone()))
+        .collect()
+}

@@ -1,0 +1,134 @@
+//! One module per command (`run.rs` holds `run` and `trace`, `study.rs` holds `study`, `check`
+//! and `merge`), and what they share: exit codes, output folder options, the run limit, the
+//! memory budget and the progress bar. Everything printed goes through `terminal`.
+
+pub mod compare;
+pub mod library;
+pub mod lint;
+pub mod run;
+pub mod study;
+pub mod tabletop;
+pub mod terminal;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::OnceLock;
+
+use raci_sim::budget::{Estimate, OverBudget, DEFAULT_MEMORY_BUDGET, MAX_RUNS};
+use raci_sim::export::{Refusal, WriteError};
+use raci_sim::input::LoadError;
+
+/// A flag that cannot be used as given (exit 2, like any bad input).
+#[derive(Debug)]
+pub struct Usage(pub String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+/// 2 for bad input (files, names, flags, output paths, the memory budget), 1 otherwise.
+pub fn exit_code(e: &anyhow::Error) -> ExitCode {
+    let bad_input = |c: &(dyn std::error::Error + 'static)| {
+        c.downcast_ref::<LoadError>().is_some()
+            || c.downcast_ref::<Usage>().is_some()
+            || c.downcast_ref::<Refusal>().is_some()
+            || c.downcast_ref::<OverBudget>().is_some()
+            || matches!(c.downcast_ref::<WriteError>(), Some(WriteError::Refused(_)))
+    };
+    if e.chain().any(bad_input) {
+        ExitCode::from(2)
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// `--runs`: a whole number from 1 to [`MAX_RUNS`].
+pub fn runs_arg(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n) if (1..=MAX_RUNS).contains(&n) => Ok(n),
+        _ => Err(format!("runs must be a whole number from 1 to {MAX_RUNS}")),
+    }
+}
+
+/// A run index (`trace --run`): a whole number below [`MAX_RUNS`].
+pub fn run_index_arg(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n) if n < MAX_RUNS => Ok(n),
+        _ => Err(format!(
+            "a run index is a whole number from 0 to {}",
+            MAX_RUNS - 1
+        )),
+    }
+}
+
+static MEMORY_BUDGET: OnceLock<u64> = OnceLock::new();
+
+/// Sets `--memory-budget` for this process.
+pub fn set_memory_budget(bytes: u64) {
+    let _ = MEMORY_BUDGET.set(bytes);
+}
+
+/// Refuses a job whose estimate is over `--memory-budget` (exit 2, with the estimate).
+pub fn within_budget(estimate: Estimate, what: &str) -> Result<(), OverBudget> {
+    estimate.within(*MEMORY_BUDGET.get().unwrap_or(&DEFAULT_MEMORY_BUDGET), what)
+}
+
+/// `--out DIR` and `--force`, for every command that writes a folder.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct OutArgs {
+    /// The folder to write. An existing folder is replaced only when raci-sim wrote it (it
+    /// holds a .raci-sim-output file) or it is empty.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace the --out folder even though raci-sim did not write it (everything in it is
+    /// lost).
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl OutArgs {
+    /// The folder to write (the given `--out`, else `default`), checked before any work.
+    pub fn target(&self, default: impl FnOnce() -> PathBuf) -> Result<PathBuf, Refusal> {
+        let dir = self.out.clone().unwrap_or_else(default);
+        raci_sim::export::check_target(&dir, self.force)?;
+        Ok(dir)
+    }
+}
+
+/// A progress bar on standard error, when it is a terminal and not `quiet`.
+pub fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
+    let bar = if quiet || !std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(total)
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {eta} left")
+            .expect("valid template"),
+    );
+    bar
+}
+
+/// Writes a single-file output (`-` for standard output) whole or not at all.
+pub fn write_file_output(path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    if path == "-" {
+        terminal::out_bytes(bytes);
+        return Ok(());
+    }
+    raci_sim::export::write_file(std::path::Path::new(path), bytes)
+        .with_context(|| format!("cannot write {path}"))
+}
+
+/// Refuses a single-file output path before any work (a folder in the way).
+pub fn check_file_output(path: &str) -> Result<(), Refusal> {
+    if path == "-" {
+        return Ok(());
+    }
+    raci_sim::export::check_file_target(std::path::Path::new(path))
+}

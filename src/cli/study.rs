@@ -1,0 +1,404 @@
+//! `raci-sim study`, `check` and `merge`: a study file's models on its scenarios (and its
+//! sweep), its gates, and sharded runs joined back into one report.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+
+use raci_sim::budget::Estimate;
+use raci_sim::compare::{compare, Comparison};
+use raci_sim::engine::DEFAULT_MAX_EVENTS;
+use raci_sim::export::{write_folder, write_report, Report};
+use raci_sim::input::{Diagnostic, LoadError};
+use raci_sim::study::Study;
+
+use super::terminal::{out, outln};
+use super::{progress_bar, within_budget, OutArgs};
+
+#[derive(clap::Args)]
+pub struct StudyArgs {
+    study: String,
+    /// Run only slice K of N of the runs (1 <= K <= N); `merge` joins the slices.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// Report folder (or shard folder); the study's `out` if not given.
+    #[command(flatten)]
+    out: OutArgs,
+    #[arg(long)]
+    quiet: bool,
+    #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
+    max_events: u64,
+}
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    study: String,
+    /// An earlier results.json to hold models to, instead of the study's baseline model.
+    #[arg(long, value_name = "RESULTS_JSON")]
+    baseline: Option<String>,
+    #[command(flatten)]
+    out: OutArgs,
+    #[arg(long)]
+    quiet: bool,
+    #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
+    max_events: u64,
+}
+
+#[derive(clap::Args)]
+pub struct MergeArgs {
+    /// The shard folders, every K of N once, in any order.
+    #[arg(required = true)]
+    dirs: Vec<PathBuf>,
+    /// Where to write the merged report (required: nothing in a shard decides where).
+    #[arg(long, value_name = "DIR", required = true)]
+    out: PathBuf,
+    /// Replace the --out folder even though raci-sim did not write it.
+    #[arg(long)]
+    force: bool,
+}
+
+/// Largest shard or results file merge and check read (they hold every run's metrics).
+pub const MAX_DATA_FILE_BYTES: u64 = 4 << 30;
+
+/// A study's report folder: `--out`, else the study's `out:` (which must stay inside the
+/// study's folder or the current folder), else reports/<study name>.
+fn study_dir(study: &Study, out: &OutArgs) -> Result<PathBuf> {
+    if out.out.is_some() {
+        return Ok(out.target(PathBuf::new)?);
+    }
+    let dir = match &study.out {
+        None => PathBuf::from("reports").join(raci_sim::export::slug(&study.name)),
+        Some(o) => {
+            let home = Path::new(&study.label).parent().unwrap_or(Path::new(""));
+            let home = if home.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                home
+            };
+            raci_sim::export::confine::confined(o, &[home, Path::new(".")]).map_err(|why| {
+                let at = raci_sim::ronpath::RonMap::new(&study.text).locate("out");
+                LoadError::Invalid(vec![Diagnostic {
+                    file: study.label.clone(),
+                    line: at.line,
+                    col: at.col,
+                    field: "out".into(),
+                    message: format!(
+                        "the report folder {why}, outside the study's folder and the current folder"
+                    ),
+                    help: Some("give a path inside the study's folder, or pass --out DIR on the command line".into()),
+                }])
+            })?;
+            o.clone()
+        }
+    };
+    raci_sim::export::check_target(&dir, out.force)?;
+    Ok(dir)
+}
+
+/// Writes a study's report. The recorded command line is the canonical `raci-sim study
+/// <file>`, so a merged sharded study writes the same bytes as an unsharded one.
+fn write_study_report(
+    study: &Study,
+    comparison: &Comparison,
+    dir: &Path,
+    extra: &[(String, Vec<u8>)],
+    force: bool,
+) -> Result<()> {
+    let command_line = vec![
+        "raci-sim".to_string(),
+        "study".to_string(),
+        study.label.clone(),
+    ];
+    let report = Report {
+        comparison,
+        inputs: &study.inputs,
+        command_line: &command_line,
+        extra,
+    };
+    write_report(dir, &report, force)
+        .with_context(|| format!("cannot write the report to {}", dir.display()))
+}
+
+/// The study's memory: the comparison, plus one sweep point (or, for a shard, every point).
+fn check_budget(study: &Study, runs: u64, sweep_copies: u64) -> Result<()> {
+    let teams: Vec<usize> = study.models.iter().map(|m| m.teams.len()).collect();
+    let estimate = Estimate::comparison(runs, &teams, study.scenarios.len(), 1 + sweep_copies);
+    within_budget(
+        estimate,
+        &format!(
+            "the study's {runs} runs of {} models on {} scenarios{}",
+            study.models.len(),
+            study.scenarios.len(),
+            if sweep_copies > 0 {
+                " with its sweep"
+            } else {
+                ""
+            }
+        ),
+    )?;
+    Ok(())
+}
+
+fn simulate_study(study: &Study, quiet: bool, max_events: u64) -> Result<Comparison> {
+    let bar = progress_bar(
+        study.runs * (study.models.len() * study.scenarios.len()) as u64,
+        quiet,
+    );
+    let c = compare(
+        study.scenarios.clone(),
+        study.models.clone(),
+        study.baseline,
+        study.runs,
+        study.seed,
+        max_events,
+        |n| bar.inc(n),
+    )?;
+    bar.finish_and_clear();
+    Ok(c)
+}
+
+fn sweep_files(study: &Study, quiet: bool, max_events: u64) -> Result<Vec<(String, Vec<u8>)>> {
+    if study.sweep.is_empty() {
+        return Ok(Vec::new());
+    }
+    let points = raci_sim::sweep::grid(study).len() as u64;
+    let per_point = study.runs * (study.models.len() * study.scenarios.len()) as u64;
+    let bar = progress_bar(points * per_point, quiet);
+    let rows = raci_sim::sweep::run_sweep(study, max_events, |n| bar.inc(n))?;
+    bar.finish_and_clear();
+    Ok(sweep_report_files(study, &rows))
+}
+
+/// The sweep's files in the report: the tidy CSV and a plot per metric.
+fn sweep_report_files(study: &Study, rows: &[raci_sim::sweep::SweepRow]) -> Vec<(String, Vec<u8>)> {
+    let mut files = vec![(
+        "sweep.csv".to_string(),
+        raci_sim::sweep::sweep_csv(study, rows),
+    )];
+    for (name, svg) in raci_sim::sweep::sweep_plots(study, rows) {
+        files.push((name, svg.into_bytes()));
+    }
+    files
+}
+
+/// The study's runs limit, checked where the file says it.
+fn load(path: &str) -> Result<Study> {
+    let study = raci_sim::study::load_study(path)?;
+    if study.runs > raci_sim::budget::MAX_RUNS {
+        let at = raci_sim::ronpath::RonMap::new(&study.text).locate("runs");
+        return Err(LoadError::Invalid(vec![Diagnostic {
+            file: study.label.clone(),
+            line: at.line,
+            col: at.col,
+            field: "runs".into(),
+            message: format!(
+                "{} runs, more than the limit of {}",
+                study.runs,
+                raci_sim::budget::MAX_RUNS
+            ),
+            help: None,
+        }])
+        .into());
+    }
+    Ok(study)
+}
+
+pub fn study(a: StudyArgs) -> Result<ExitCode> {
+    let study = load(&a.study)?;
+    if let Some(shard) = &a.shard {
+        run_shard(&study, shard, &a)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let dir = study_dir(&study, &a.out)?;
+    check_budget(&study, study.runs, u64::from(!study.sweep.is_empty()))?;
+    let comparison = simulate_study(&study, a.quiet, a.max_events)?;
+    let extra = sweep_files(&study, a.quiet, a.max_events)?;
+    write_study_report(&study, &comparison, &dir, &extra, a.out.force)?;
+    print_study(&comparison, &dir);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs one shard's slice (and its slice of every sweep point) into a shard folder.
+fn run_shard(study: &Study, shard: &str, a: &StudyArgs) -> Result<()> {
+    let (k, n) = raci_sim::study::parse_shard(shard).map_err(super::Usage)?;
+    if n > study.runs {
+        return Err(
+            super::Usage(format!("cannot split {} runs into {n} shards", study.runs)).into(),
+        );
+    }
+    let (first, count) = raci_sim::study::shard_range(k, n, study.runs);
+    let points = if study.sweep.is_empty() {
+        0
+    } else {
+        raci_sim::sweep::grid(study).len() as u64
+    };
+    let shard_dir = match &a.out.out {
+        Some(_) => a.out.target(PathBuf::new)?,
+        None => {
+            let mut d = study_dir(study, &OutArgs::default())?.into_os_string();
+            d.push(format!("-shard-{k}-of-{n}"));
+            let d = PathBuf::from(d);
+            raci_sim::export::check_target(&d, a.out.force)?;
+            d
+        }
+    };
+    check_budget(study, count, points)?;
+    let per_point = count * (study.models.len() * study.scenarios.len()) as u64;
+    let bar = progress_bar((1 + points) * per_point, a.quiet);
+    let raw = raci_sim::compare::simulate_all(
+        &study.scenarios,
+        &study.models,
+        first,
+        count,
+        study.seed,
+        a.max_events,
+        |x| bar.inc(x),
+    )?;
+    let sweep = if study.sweep.is_empty() {
+        Vec::new()
+    } else {
+        raci_sim::sweep::simulate_sweep(study, first, count, a.max_events, |x| bar.inc(x))?
+    };
+    bar.finish_and_clear();
+    let file = raci_sim::study::ShardFile {
+        schema_version: raci_sim::shard::SHARD_SCHEMA_VERSION,
+        study_label: study.label.clone(),
+        study_text: study.text.clone(),
+        sources: study.sources.clone(),
+        shard: k,
+        of: n,
+        first,
+        count,
+        raw,
+        sweep,
+    };
+    let json = serde_json::to_vec(&file).expect("plain data");
+    write_folder(&shard_dir, &[("shard.json".into(), json)], a.out.force)
+        .with_context(|| format!("cannot write the shard to {}", shard_dir.display()))?;
+    outln!(
+        "shard {k}/{n}: runs {first}..{} written to {}",
+        first + count,
+        shard_dir.join("shard.json").display()
+    );
+    Ok(())
+}
+
+fn print_study(c: &Comparison, dir: &Path) {
+    out(&raci_sim::report::comparison_table(&super::compare::rows(
+        c,
+    )));
+    outln!("\nreport: {}", dir.join("index.html").display());
+}
+
+/// Reads a data file (a shard, a results.json) of at most `limit` bytes, limited while reading.
+fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
+    let read = |source| LoadError::Read {
+        file: path.display().to_string(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(read)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read)?;
+    if bytes.len() as u64 > limit {
+        return Err(LoadError::Invalid(vec![Diagnostic {
+            file: path.display().to_string(),
+            line: 1,
+            col: 1,
+            field: String::new(),
+            message: format!("larger than the {limit} byte limit for this file"),
+            help: None,
+        }]));
+    }
+    Ok(bytes)
+}
+
+pub fn merge(a: MergeArgs) -> Result<ExitCode> {
+    raci_sim::export::check_target(&a.out, a.force)?;
+    let mut shards = Vec::new();
+    let mut total = 0u64;
+    for d in &a.dirs {
+        let path = d.join("shard.json");
+        let bytes = read_capped(&path, MAX_DATA_FILE_BYTES)?;
+        total += bytes.len() as u64;
+        // Parsed shards take about as much memory as their JSON; both are held at the peak.
+        within_budget(Estimate { bytes: 2 * total }, "merging these shards")?;
+        shards.push((path.clone(), raci_sim::shard::parse_shard(&path, &bytes)?));
+    }
+    let merged = raci_sim::shard::merge(shards)?;
+    let study = &merged.study;
+    let comparison = raci_sim::compare::assemble(
+        study.scenarios.clone(),
+        study.models.clone(),
+        study.baseline,
+        study.runs,
+        study.seed,
+        merged.raw,
+    );
+    let mut rows = Vec::new();
+    for (point, raw) in raci_sim::sweep::grid(study).iter().zip(&merged.sweep) {
+        rows.extend(raci_sim::sweep::rows_at(study, point, raw));
+    }
+    let extra = if study.sweep.is_empty() {
+        Vec::new()
+    } else {
+        sweep_report_files(study, &rows)
+    };
+    write_study_report(study, &comparison, &a.out, &extra, a.force)?;
+    print_study(&comparison, &a.out);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Exit codes: 0 every gate passed, 1 a gate failed, 2 bad input.
+pub fn check(a: CheckArgs) -> Result<ExitCode> {
+    let study = load(&a.study)?;
+    if study.gates.is_empty() {
+        return Err(LoadError::Invalid(vec![Diagnostic {
+            file: a.study.clone(),
+            line: 1,
+            col: 1,
+            field: "gates".into(),
+            message: "the study has no gates to check".into(),
+            help: Some("add `gates: [(metric: TimeToContainmentP90, at_most: \"4h\")]`; docs/ci.md has examples".into()),
+        }])
+        .into());
+    }
+    let recorded = a.baseline.as_deref().map(read_baseline).transpose()?;
+    let dir = study_dir(&study, &a.out)?;
+    check_budget(&study, study.runs, 0)?;
+    let comparison = simulate_study(&study, a.quiet, a.max_events)?;
+    let results = raci_sim::gate::evaluate(&study, &comparison, recorded.as_ref());
+    let junit = raci_sim::gate::junit(&study, &results);
+    let md = raci_sim::gate::summary_markdown(&study, &results);
+    let extra = [
+        ("check.junit.xml".to_string(), junit.into_bytes()),
+        ("check.md".to_string(), md.clone().into_bytes()),
+    ];
+    write_study_report(&study, &comparison, &dir, &extra, a.out.force)?;
+    out(&md);
+    outln!("\nJUnit: {}", dir.join("check.junit.xml").display());
+    Ok(if results.iter().all(|r| r.passed()) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn read_baseline(p: &str) -> Result<raci_sim::gate::RecordedBaseline, LoadError> {
+    let bytes = read_capped(Path::new(p), MAX_DATA_FILE_BYTES)?;
+    let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        LoadError::Invalid(vec![Diagnostic {
+            file: p.to_string(),
+            line: e.line(),
+            col: e.column(),
+            field: String::new(),
+            message: format!("not a results.json: {e}"),
+            help: Some("give the results.json of an earlier `raci-sim study` or `check`".into()),
+        }])
+    })?;
+    Ok(raci_sim::gate::RecordedBaseline(v))
+}

@@ -1,0 +1,299 @@
+//! The only way raci-sim writes to the file system: whole folders and whole files, never
+//! touching what raci-sim did not write.
+//!
+//! - Every folder raci-sim writes carries a marker file ([`MARKER`]) naming the tool and
+//!   version. An existing folder is replaced only when it is empty or carries the marker (or
+//!   the user passed `--force`); anything else is refused before any work is done
+//!   ([`check_target`]) and again just before the swap.
+//! - A folder is built in a sibling temporary folder with an unpredictable name (`tempfile`,
+//!   created with `mkdir`, so it never follows a symlink), every file is fsynced, and the new
+//!   folder takes the old one's place in one atomic step (`renameat2(RENAME_EXCHANGE)` on
+//!   Linux), so a kill at any moment leaves the old folder or the new one, whole. What is left
+//!   behind by a kill (a temporary folder carrying the marker) is removed on the next write.
+//! - A single file is written to a temporary file beside it, fsynced and renamed over it.
+
+use std::ffi::{OsStr, OsString};
+use std::fs;
+use std::io::{self, Write as _};
+use std::path::{Component, Path, PathBuf};
+
+/// The marker file in every folder raci-sim writes.
+pub const MARKER: &str = ".raci-sim-output";
+
+/// The marker file's text: which tool wrote the folder, and what that means.
+pub fn marker_text() -> String {
+    format!(
+        "raci-sim {}\nThis folder was written by raci-sim. raci-sim replaces it whole when told \
+         to write here again; anything you add to it will be lost then.\n",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// Why raci-sim will not write to a path (bad input: exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    #[error(
+        "{} is a folder raci-sim did not write (it has no {MARKER} file and is not empty); \
+         it is left untouched\n  help: give another --out path, or pass --force to replace \
+         the folder and everything in it",
+        .0.display()
+    )]
+    NotOurs(PathBuf),
+    #[error(
+        "{} exists and is not a folder; it is left untouched\n  help: give another --out path",
+        .0.display()
+    )]
+    NotAFolder(PathBuf),
+    #[error(
+        "{} is a symbolic link; raci-sim does not write through links\n  help: give the \
+         folder's real path, or another --out path",
+        .0.display()
+    )]
+    Link(PathBuf),
+    #[error(
+        "{} is an existing folder; a file cannot be written in its place\n  help: give a file \
+         path",
+        .0.display()
+    )]
+    FolderInTheWay(PathBuf),
+    #[error("{}: {what}\n  help: give a path that ends in a folder name", .path.display())]
+    BadPath { path: PathBuf, what: &'static str },
+}
+
+/// Checks that raci-sim may write the folder `dir`: absent, empty, or carrying the marker
+/// (any folder with `force`). Nothing is changed.
+pub fn check_target(dir: &Path, force: bool) -> Result<(), Refusal> {
+    split(dir)?;
+    let meta = match fs::symlink_metadata(dir) {
+        Ok(m) => m,
+        Err(_) => return Ok(()),
+    };
+    if meta.file_type().is_symlink() {
+        return Err(Refusal::Link(dir.to_path_buf()));
+    }
+    if !meta.is_dir() {
+        return Err(Refusal::NotAFolder(dir.to_path_buf()));
+    }
+    if force || is_ours(dir) || is_empty(dir) {
+        Ok(())
+    } else {
+        Err(Refusal::NotOurs(dir.to_path_buf()))
+    }
+}
+
+/// Checks that raci-sim may write the file `path` (not a folder, not a link to one).
+pub fn check_file_target(path: &Path) -> Result<(), Refusal> {
+    if path.file_name().is_none() {
+        return Err(Refusal::BadPath {
+            path: path.to_path_buf(),
+            what: "not a file path",
+        });
+    }
+    if fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        return Err(Refusal::FolderInTheWay(path.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// A failed folder or file write.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+/// Writes `files` (paths inside the folder, `/`-separated, and their bytes) as the folder
+/// `dir`, with the marker, whole or not at all; see the module documentation.
+pub fn write_folder(
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+    force: bool,
+) -> Result<(), WriteError> {
+    let (parent, name) = split(dir)?;
+    fs::create_dir_all(&parent)?;
+    remove_leftovers(&parent, &name);
+    let mut prefix = OsString::from(".");
+    prefix.push(&name);
+    prefix.push(".raci-sim-tmp-");
+    let tmp = tempfile::Builder::new()
+        .prefix(&prefix)
+        .tempdir_in(&parent)?;
+    // The marker first, so that even a half-built folder is known to be ours.
+    write_synced(&tmp.path().join(MARKER), marker_text().as_bytes())?;
+    for (file, bytes) in files {
+        let path = inside(tmp.path(), file)?;
+        if let Some(p) = path.parent() {
+            fs::create_dir_all(p)?;
+        }
+        write_synced(&path, bytes)?;
+    }
+    sync_tree(tmp.path())?;
+    set_folder_permissions(tmp.path())?;
+    // Checked again at the last moment: the folder may have changed while we simulated.
+    check_target(dir, force)?;
+    if fs::symlink_metadata(dir).is_ok() {
+        exchange(tmp.path(), dir)?;
+        // `tmp` now holds the old folder; dropping it removes it.
+    } else {
+        fs::rename(tmp.path(), dir)?;
+        let _ = tmp.keep();
+    }
+    sync_dir(&parent);
+    Ok(())
+}
+
+/// Writes `bytes` to `path` whole or not at all: a temporary file beside it, fsynced, renamed.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    check_file_target(path)?;
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut prefix = OsString::from(".");
+    prefix.push(path.file_name().unwrap_or(OsStr::new("out")));
+    prefix.push(".raci-sim-tmp-");
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&prefix)
+        .tempfile_in(&parent)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    set_file_permissions(tmp.path())?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    sync_dir(&parent);
+    Ok(())
+}
+
+/// The folder's parent (`.` for a bare name) and its name; `..`, `/` and empty paths refused.
+fn split(dir: &Path) -> Result<(PathBuf, OsString), Refusal> {
+    let bad = |what| Refusal::BadPath {
+        path: dir.to_path_buf(),
+        what,
+    };
+    match dir.components().next_back() {
+        Some(Component::Normal(name)) => {
+            let parent = match dir.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            Ok((parent, name.to_os_string()))
+        }
+        Some(Component::ParentDir) => Err(bad("a folder path may not end in `..`")),
+        Some(Component::CurDir) => Err(bad("the current folder cannot be replaced by a report")),
+        _ => Err(bad("not a folder path that raci-sim can replace")),
+    }
+}
+
+fn is_ours(dir: &Path) -> bool {
+    fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file())
+}
+
+fn is_empty(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
+}
+
+/// A path inside the folder for a `/`-separated relative name; anything else is a bug.
+fn inside(root: &Path, file: &str) -> io::Result<PathBuf> {
+    let mut path = root.to_path_buf();
+    for part in file.split('/') {
+        match Path::new(part).components().collect::<Vec<_>>().as_slice() {
+            [Component::Normal(p)] if *p != OsStr::new(MARKER) => path.push(p),
+            _ => {
+                return Err(io::Error::other(format!(
+                    "internal error: output file name {file:?} is not a plain relative path"
+                )))
+            }
+        }
+    }
+    Ok(path)
+}
+
+/// Temporary folders of earlier writes to `name` that were killed before they finished.
+fn remove_leftovers(parent: &Path, name: &OsStr) {
+    let mut prefix = OsString::from(".");
+    prefix.push(name);
+    prefix.push(".raci-sim-tmp-");
+    let prefix = prefix.as_encoded_bytes();
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && e.file_name().as_encoded_bytes().starts_with(prefix) && is_ours(&e.path()) {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// Fsyncs every folder of the tree (files were synced as they were written).
+fn sync_tree(dir: &Path) -> io::Result<()> {
+    for e in fs::read_dir(dir)? {
+        let e = e?;
+        if e.file_type()?.is_dir() {
+            sync_tree(&e.path())?;
+        }
+    }
+    fs::File::open(dir)?.sync_all()
+}
+
+/// Best effort: a rename is durable once its folder is synced.
+fn sync_dir(dir: &Path) {
+    if let Ok(f) = fs::File::open(dir) {
+        let _ = f.sync_all();
+    }
+}
+
+/// `tempfile` creates private folders and files; outputs are ordinary ones (rwxr-xr-x).
+#[cfg(unix)]
+fn set_folder_permissions(dir: &Path) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o755))
+}
+
+#[cfg(unix)]
+fn set_file_permissions(file: &Path) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(file, fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn set_folder_permissions(_: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn set_file_permissions(_: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+/// Swaps two folders in one step, so that `b` is always one of them whole.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+/// Elsewhere two renames: a kill between them leaves the old folder under the temporary name
+/// (it carries the marker and is removed on the next write) and none at `b`.
+#[cfg(not(target_os = "linux"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    let mut aside = a.as_os_str().to_os_string();
+    aside.push("-old");
+    let aside = PathBuf::from(aside);
+    fs::rename(b, &aside)?;
+    if let Err(e) = fs::rename(a, b) {
+        let _ = fs::rename(&aside, b);
+        return Err(e);
+    }
+    fs::rename(&aside, a)
+}

@@ -1,0 +1,282 @@
+//! Merging shards: a shard file is data from elsewhere (another machine, a pull request), so
+//! every shard is checked strictly before anything is merged: its schema, that all come from
+//! one study and one split, that together they cover every run exactly once, and that every
+//! table has the shape and every value the range the study implies. Nothing a shard says
+//! decides where the merged report is written.
+
+use std::path::{Path, PathBuf};
+
+use crate::compare::RawResult;
+use crate::domain::WEEK;
+use crate::input::{Diagnostic, LoadError, Model, Scenario};
+use crate::metrics::Breakdown;
+use crate::study::{shard_range, study_from_shard, ShardFile, Study};
+
+/// The shard file's schema version this build writes and reads.
+pub const SHARD_SCHEMA_VERSION: u32 = 1;
+
+/// Shards checked and merged: the study and its runs, as one machine would have them.
+pub struct Merged {
+    pub study: Study,
+    /// `raw[scenario][model]`, every run in run order.
+    pub raw: Vec<Vec<RawResult>>,
+    /// `sweep[point][scenario][model]`, likewise (empty without a sweep).
+    pub sweep: Vec<Vec<Vec<RawResult>>>,
+}
+
+/// A located complaint about one shard file (exit 2).
+fn bad(path: &Path, field: &str, message: String, help: &str) -> LoadError {
+    LoadError::Invalid(vec![Diagnostic {
+        file: path.display().to_string(),
+        line: 1,
+        col: 1,
+        field: field.to_string(),
+        message,
+        help: Some(help.to_string()),
+    }])
+}
+
+const RERUN: &str = "merge takes the folders written by `raci-sim study --shard K/N` of one \
+                     study, every K from 1 to N once; run the bad shard again";
+
+/// Parses one shard file's bytes.
+pub fn parse_shard(path: &Path, bytes: &[u8]) -> Result<ShardFile, LoadError> {
+    let shard: ShardFile = serde_json::from_slice(bytes).map_err(|e| {
+        LoadError::Invalid(vec![Diagnostic {
+            file: path.display().to_string(),
+            line: e.line(),
+            col: e.column(),
+            field: String::new(),
+            message: format!("not a raci-sim shard file: {e}"),
+            help: Some(RERUN.into()),
+        }])
+    })?;
+    if shard.schema_version != SHARD_SCHEMA_VERSION {
+        return Err(bad(
+            path,
+            "schema_version",
+            format!(
+                "shard schema version {} is not the version {SHARD_SCHEMA_VERSION} this raci-sim reads",
+                shard.schema_version
+            ),
+            "run the shards again with this version of raci-sim",
+        ));
+    }
+    Ok(shard)
+}
+
+/// Checks `shards` (path, contents) strictly and merges them in run order.
+pub fn merge(mut shards: Vec<(PathBuf, ShardFile)>) -> Result<Merged, LoadError> {
+    shards.sort_by_key(|(_, s)| s.shard);
+    let Some((first_path, first)) = shards.first() else {
+        return Err(LoadError::Invalid(vec![]));
+    };
+    let n = first.of;
+    for (path, s) in &shards {
+        let same = s.of == n
+            && s.study_label == first.study_label
+            && s.study_text == first.study_text
+            && s.sources == first.sources;
+        if !same {
+            return Err(bad(
+                path,
+                "",
+                format!(
+                    "a shard of a different study or split than {}",
+                    first_path.display()
+                ),
+                RERUN,
+            ));
+        }
+    }
+    let ks: Vec<u64> = shards.iter().map(|(_, s)| s.shard).collect();
+    if n == 0 || ks.len() as u64 != n || ks.iter().enumerate().any(|(i, &k)| k != i as u64 + 1) {
+        let shown: Vec<String> = ks.iter().take(20).map(|k| k.to_string()).collect();
+        return Err(bad(
+            first_path,
+            "shard",
+            format!(
+                "merge needs shards 1 to {n} exactly once each, got {}{}",
+                shown.join(", "),
+                if ks.len() > 20 { ", ..." } else { "" }
+            ),
+            RERUN,
+        ));
+    }
+    let study = study_from_shard(first)?;
+    if n > study.runs {
+        return Err(bad(
+            first_path,
+            "of",
+            format!("{n} shards of {} runs", study.runs),
+            RERUN,
+        ));
+    }
+    // A study without a sweep has one (empty) grid point but no sweep results.
+    let grid = if study.sweep.is_empty() {
+        Vec::new()
+    } else {
+        crate::sweep::grid(&study)
+    };
+    let sweep_models: Vec<Vec<Model>> = grid
+        .iter()
+        .map(|p| crate::sweep::models_at(&study, p))
+        .collect();
+    for (path, s) in &shards {
+        check_one(path, s, &study, &sweep_models)?;
+    }
+    let mut shards = shards.into_iter().map(|(_, s)| s);
+    let first = shards.next().expect("n >= 1 shards");
+    let (mut raw, mut sweep) = (first.raw, first.sweep);
+    for s in shards {
+        append(&mut raw, s.raw);
+        for (acc, add) in sweep.iter_mut().zip(s.sweep) {
+            append(acc, add);
+        }
+    }
+    Ok(Merged { study, raw, sweep })
+}
+
+/// Shards in order, each run range after the last: appending keeps every run in run order.
+fn append(acc: &mut [Vec<RawResult>], add: Vec<Vec<RawResult>>) {
+    for (row, add) in acc.iter_mut().zip(add) {
+        for (acc, part) in row.iter_mut().zip(add) {
+            acc.runs.extend(part.runs);
+            acc.breakdown.merge(&part.breakdown);
+        }
+    }
+}
+
+/// One shard against the study: its run range, and the shape and ranges of its tables.
+fn check_one(
+    path: &Path,
+    s: &ShardFile,
+    study: &Study,
+    sweep_models: &[Vec<Model>],
+) -> Result<(), LoadError> {
+    let (first, count) = shard_range(s.shard, s.of, study.runs);
+    if (s.first, s.count) != (first, count) {
+        return Err(bad(
+            path,
+            "first",
+            format!(
+                "shard {}/{} must hold runs {first}..{}, but says {}..{}",
+                s.shard,
+                s.of,
+                first + count,
+                s.first,
+                s.first.saturating_add(s.count)
+            ),
+            RERUN,
+        ));
+    }
+    let span = (first, count);
+    check_table(path, "raw", &s.raw, &study.scenarios, &study.models, span)?;
+    if s.sweep.len() != sweep_models.len() {
+        return Err(bad(
+            path,
+            "sweep",
+            format!(
+                "{} sweep points, but the study's sweep has {}",
+                s.sweep.len(),
+                sweep_models.len()
+            ),
+            RERUN,
+        ));
+    }
+    for (i, (table, models)) in s.sweep.iter().zip(sweep_models).enumerate() {
+        check_table(
+            path,
+            &format!("sweep[{i}]"),
+            table,
+            &study.scenarios,
+            models,
+            span,
+        )?;
+    }
+    Ok(())
+}
+
+/// `table[scenario][model]`: one result per pair, each with runs `first..first + count` in
+/// order, a breakdown of the model's size, and every value in range.
+fn check_table(
+    path: &Path,
+    field: &str,
+    table: &[Vec<RawResult>],
+    scenarios: &[Scenario],
+    models: &[Model],
+    (first, count): (u64, u64),
+) -> Result<(), LoadError> {
+    let shape = |what: String| bad(path, field, what, RERUN);
+    if table.len() != scenarios.len() || table.iter().any(|row| row.len() != models.len()) {
+        return Err(shape(format!(
+            "results are not one per scenario and model ({} x {})",
+            scenarios.len(),
+            models.len()
+        )));
+    }
+    for (row, scenario) in table.iter().zip(scenarios) {
+        for (r, model) in row.iter().zip(models) {
+            let at = format!("{} under {}", scenario.name, model.name);
+            if r.runs.len() as u64 != count {
+                return Err(shape(format!(
+                    "{at}: {} runs, the shard's range has {count}",
+                    r.runs.len()
+                )));
+            }
+            if !same_shape(&r.breakdown, model.teams.len()) {
+                return Err(shape(format!(
+                    "{at}: the handoff tables are not sized for the model's {} teams",
+                    model.teams.len()
+                )));
+            }
+            for (i, m) in r.runs.iter().enumerate() {
+                if let Some(what) = out_of_range(m, first + i as u64, scenario.horizon) {
+                    return Err(shape(format!("{at}: run {}: {what}", first + i as u64)));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn same_shape(b: &Breakdown, teams: usize) -> bool {
+    let e = Breakdown::new(teams);
+    b.teams == teams
+        && b.handoffs.len() == e.handoffs.len()
+        && b.handoff_wait.len() == e.handoff_wait.len()
+        && b.stalls.len() == e.stalls.len()
+        && b.stall_wait.len() == e.stall_wait.len()
+        && b.busy.len() == e.busy.len()
+        && b.capacity.len() == e.capacity.len()
+        && b.background_jobs.len() == e.background_jobs.len()
+        && b.background_wait.len() == e.background_wait.len()
+}
+
+/// What is wrong with one run's metrics, if anything: its index, times past the horizon,
+/// counts that do not add up.
+fn out_of_range(m: &crate::metrics::RunMetrics, run: u64, horizon: u64) -> Option<String> {
+    if m.run != run {
+        return Some(format!("recorded as run {}", m.run));
+    }
+    if m.start_in_week >= WEEK {
+        return Some("start time past the end of the week".into());
+    }
+    let times = [
+        m.time_to_detect,
+        m.time_to_declare,
+        m.time_to_first_revocation,
+        m.time_to_containment,
+        m.time_to_first_close,
+    ];
+    if times.iter().flatten().any(|&t| t > horizon) {
+        return Some(format!("a time past the scenario's horizon of {horizon} s"));
+    }
+    if !m.attack && m.time_to_containment.is_some() {
+        return Some("a benign run with a time to containment".into());
+    }
+    if m.stalls_by_cause.iter().map(|&x| x as u64).sum::<u64>() != m.stalls as u64 {
+        return Some("stalls by cause do not add up to the stalls".into());
+    }
+    None
+}
