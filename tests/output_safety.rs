@@ -281,3 +281,80 @@ fn a_studys_out_stays_inside_its_folder_or_the_current_folder() {
     assert_eq!(tree(&victim), before);
     std::fs::remove_dir_all(&t).unwrap();
 }
+
+#[test]
+fn input_text_reaches_the_terminal_escaped_never_raw() {
+    let t = scratch("terminal");
+    let model = t.join("model.ron");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/models/hub-and-spoke.ron"),
+    )
+    .unwrap()
+    .replacen("r: [\"soc\"]", "r: [\"\u{1b}[2J\u{1b}]0;owned\u{7}\"]", 1);
+    std::fs::write(&model, text).unwrap();
+    for args in [
+        &["lint", model.to_str().unwrap()][..],
+        &["run", "replayed-token", "--model", model.to_str().unwrap()],
+    ] {
+        let o = raci_sim().args(args).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let all = [o.stdout, o.stderr].concat();
+        assert!(
+            !all.contains(&0x1b) && !all.contains(&0x07),
+            "raw control bytes reach the terminal"
+        );
+        assert!(
+            String::from_utf8_lossy(&all).contains("\\u{1b}"),
+            "{}",
+            String::from_utf8_lossy(&all)
+        );
+    }
+    std::fs::remove_dir_all(&t).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_non_utf8_out_path_works() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = scratch("non-utf8");
+    let dir = t.join(std::ffi::OsStr::from_bytes(b"report-\xff"));
+    let o = compare_into(&dir, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.join("index.html").is_file());
+    // Where raci-sim needs the path as text, it is refused before simulating.
+    let o = raci_sim()
+        .args([
+            "run",
+            "replayed-token",
+            "--model",
+            "hub-and-spoke",
+            "--json",
+        ])
+        .arg(std::ffi::OsStr::from_bytes(b"r-\xff.json"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("invalid UTF-8"));
+    std::fs::remove_dir_all(&t).unwrap();
+}
+
+#[test]
+fn per_run_random_streams_never_alias_up_to_the_run_limit() {
+    use raci_sim::budget::MAX_RUNS;
+    use raci_sim::engine::stream_id;
+    let runs = [0, 1, 2, 1 << 20, MAX_RUNS / 2, MAX_RUNS - 2, MAX_RUNS - 1];
+    let mut seen = std::collections::HashSet::new();
+    for &run in &runs {
+        for class in 0..4 {
+            for index in [0usize, 1, 255, 1999, 2000] {
+                let id = stream_id(run, class, index);
+                // The packing is invertible, so no two (run, source) pairs share a stream.
+                assert_eq!(
+                    (id >> 20, (id >> 16) & 0xf, (id & 0xffff) as usize),
+                    (run, class, index)
+                );
+                assert!(seen.insert(id));
+            }
+        }
+    }
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run a study as a Slurm job array of 8 shards, then merge them.
 #   sbatch docs/examples/slurm-array.sh              # the shards
-#   sbatch --dependency=afterok:<jobid> --wrap "raci-sim merge shards/{1..8}"
+#   sbatch --dependency=afterok:<jobid> --wrap "raci-sim merge shards/* --out reports/ownership"
 #SBATCH --job-name=raci-sim-shards
 #SBATCH --array=1-8
 #SBATCH --cpus-per-task=2
