@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Read as _;
+use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -43,10 +44,52 @@ fn compare_args(seed: &str) -> Vec<String> {
     .collect()
 }
 
+/// The temporary folders of writes to `parent/report` (a killed write leaves its own).
+fn temporaries(parent: &Path) -> Vec<std::ffi::OsString> {
+    std::fs::read_dir(parent)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with(".report.raci-sim-tmp-"))
+        .collect()
+}
+
+/// Starts `compare` into `dir` and returns it with the moment its temporary folder appeared.
+fn start_writing(dir: &Path, seed: &str) -> (std::process::Child, Instant) {
+    let parent = dir.parent().unwrap();
+    let before = temporaries(parent);
+    let child = raci_sim()
+        .args(compare_args(seed))
+        .arg(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while temporaries(parent).iter().all(|n| before.contains(n)) {
+        assert!(Instant::now() < deadline, "the write never started");
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    (child, Instant::now())
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
 #[test]
 fn a_kill_at_any_moment_leaves_exactly_the_old_report_or_exactly_the_new_one() {
     let t = scratch("kill");
-    let dir = t.join("report");
+    let work = t.join("work");
+    std::fs::create_dir(&work).unwrap();
+    let dir = work.join("report");
     let fresh = |seed: &str| {
         let o = raci_sim()
             .args(compare_args(seed))
@@ -57,26 +100,29 @@ fn a_kill_at_any_moment_leaves_exactly_the_old_report_or_exactly_the_new_one() {
         tree(&dir)
     };
     let new = fresh("2");
-    let t0 = Instant::now();
     let old = fresh("1");
-    let full = t0.elapsed();
+    copy_tree(&dir, &t.join("pristine-old"));
     let (old_hash, new_hash) = (hash(&old), hash(&new));
     assert_ne!(old_hash, new_hash);
-    let (mut saw_old, mut saw_new, mut leftovers) = (0, 0, 0);
+    // How long the write takes, from its temporary folder appearing to the swap being done.
+    let (mut child, began) = start_writing(&dir, "2");
+    while !temporaries(&work).is_empty() {
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    let write_time = began.elapsed();
+    child.wait().unwrap();
+    let (mut saw_old, mut saw_new, mut mid_write) = (0, 0, 0);
     const KILLS: u32 = 60;
     for i in 0..KILLS {
-        // Kill moments spread over the whole command, densest near its end where it writes.
-        let frac = 0.5 + 0.6 * f64::from(i) / f64::from(KILLS);
-        let mut child = raci_sim()
-            .args(compare_args("2"))
-            .arg(&dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(full.mul_f64(frac));
+        std::fs::remove_dir_all(&dir).unwrap();
+        copy_tree(&t.join("pristine-old"), &dir);
+        // Kill moments from a third into the write to past its end, densest around the swap.
+        let frac = 0.3 + 0.9 * f64::from(i) / f64::from(KILLS);
+        let (mut child, began) = start_writing(&dir, "2");
+        std::thread::sleep(write_time.mul_f64(frac).saturating_sub(began.elapsed()));
         let _ = child.kill();
         child.wait().unwrap();
+        mid_write += usize::from(!temporaries(&work).is_empty());
         let now = hash(&tree(&dir));
         assert!(
             now == old_hash || now == new_hash,
@@ -87,22 +133,19 @@ fn a_kill_at_any_moment_leaves_exactly_the_old_report_or_exactly_the_new_one() {
         } else {
             saw_new += 1;
         }
-        let left = std::fs::read_dir(&t).unwrap().count() - 1;
-        leftovers += left;
-        // Back to the old report for the next kill (raci-sim wrote it, so this is allowed).
-        let o = raci_sim()
-            .args(compare_args("1"))
-            .arg(&dir)
-            .output()
-            .unwrap();
-        assert!(o.status.success());
-        assert_eq!(
-            std::fs::read_dir(&t).unwrap().count(),
-            1,
-            "a rewrite clears leftovers"
-        );
     }
-    eprintln!("{KILLS} kills: {saw_old} left the old report, {saw_new} the new; {leftovers} temporary folders cleared");
+    // The next write clears what a kill left behind.
+    assert_eq!(fresh("1"), old);
+    let left: Vec<_> = std::fs::read_dir(&work)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        left,
+        ["report"],
+        "temporary folders left after a complete write"
+    );
+    eprintln!("{KILLS} kills over a {write_time:?} write: {saw_old} left the old report, {saw_new} the new; {mid_write} landed mid-write");
     std::fs::remove_dir_all(&t).unwrap();
 }
 

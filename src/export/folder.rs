@@ -135,7 +135,9 @@ pub fn write_folder(
     check_target(dir, force)?;
     if fs::symlink_metadata(dir).is_ok() {
         exchange(tmp.path(), dir)?;
-        // `tmp` now holds the old folder; dropping it removes it.
+        // The temporary path now holds the old folder: remove it, its marker last, so that a
+        // kill while removing leaves something the next write recognises and clears.
+        remove_marker_last(&tmp.keep());
     } else {
         fs::rename(tmp.path(), dir)?;
         let _ = tmp.keep();
@@ -221,9 +223,26 @@ fn remove_leftovers(parent: &Path, name: &OsStr) {
     for e in entries.flatten() {
         let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
         if is_dir && e.file_name().as_encoded_bytes().starts_with(prefix) && is_ours(&e.path()) {
-            let _ = fs::remove_dir_all(e.path());
+            remove_marker_last(&e.path());
         }
     }
+}
+
+fn remove_marker_last(dir: &Path) {
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_name() != OsStr::new(MARKER) {
+                let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+                let _ = if is_dir {
+                    fs::remove_dir_all(e.path())
+                } else {
+                    fs::remove_file(e.path())
+                };
+            }
+        }
+    }
+    let _ = fs::remove_file(dir.join(MARKER));
+    let _ = fs::remove_dir(dir);
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
