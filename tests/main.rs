@@ -8,6 +8,7 @@ mod crash_safety;
 mod determinism;
 mod eventlog;
 mod findings;
+mod golden;
 mod invalid;
 mod library;
 mod limits;

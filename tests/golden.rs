@@ -1,0 +1,117 @@
+//! Behaviour pinned across refactoring: the SHA-256 of every file written by the default
+//! command, a study with a sweep, a tabletop pack and the event logs (every format, both case
+//! notions), recorded in `tests/golden/hashes.txt`. A change to any output fails here; when the
+//! change is intended, rewrite the record with `UPDATE_GOLDEN=1 cargo test golden` and say why
+//! in the commit.
+
+use std::os::unix::process::CommandExt as _;
+use std::path::Path;
+
+use crate::output_safety::{raci_sim, tree};
+
+/// Runs raci-sim as a user types it (argv[0] `raci-sim`, from the repository's root, writing
+/// under a fixed relative path), so the command line recorded in reports is the same on every
+/// machine.
+fn run(args: &[&str], extra: &[&Path]) {
+    let o = raci_sim()
+        .arg0("raci-sim")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// `name/path sha256` for every file under `dir`, one a line.
+fn hashes(name: &str, dir: &Path, out: &mut String) {
+    for (path, bytes) in tree(dir) {
+        if !path.ends_with('/') {
+            out.push_str(&format!(
+                "{name}/{path} {}\n",
+                raci_sim::export::sha256_hex(&bytes)
+            ));
+        }
+    }
+}
+
+#[test]
+fn golden_outputs_are_unchanged() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let t = Path::new("target/golden-outputs");
+    let _ = std::fs::remove_dir_all(root.join(t));
+    let d = |n: &str| t.join(n);
+    // The default command is `compare` over the whole shipped library, 2,000 runs each.
+    run(&["compare", "--quiet", "--out"], &[&d("default")]);
+    run(
+        &["study", "docs/examples/study.ron", "--quiet", "--out"],
+        &[&d("study")],
+    );
+    run(
+        &[
+            "tabletop",
+            "compromised-service-account",
+            "--model",
+            "single-incident-lead",
+            "--pick",
+            "p90",
+            "--vs",
+            "cross-channel-identity-assurance",
+            "--out",
+        ],
+        &[&d("tabletop")],
+    );
+    std::fs::create_dir(root.join(d("logs"))).unwrap();
+    for (file, notion) in [
+        ("incident.csv", "incident"),
+        ("incident.xes", "incident"),
+        ("task.csv", "task"),
+        ("task.xes", "task"),
+        ("ocel.jsonocel", "incident"),
+    ] {
+        let path = d("logs").join(file);
+        run(
+            &[
+                "run",
+                "replayed-token",
+                "--model",
+                "hub-and-spoke",
+                "--runs",
+                "200",
+            ],
+            &[
+                Path::new("--case-notion"),
+                Path::new(notion),
+                Path::new("--event-log"),
+                &path,
+            ],
+        );
+    }
+    let mut got = String::new();
+    for name in ["default", "study", "tabletop", "logs"] {
+        hashes(name, &root.join(d(name)), &mut got);
+    }
+    let record = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/hashes.txt");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&record, &got).unwrap();
+    }
+    let want = std::fs::read_to_string(&record).unwrap();
+    let differ: Vec<&str> = got
+        .lines()
+        .zip(want.lines())
+        .filter(|(a, b)| a != b)
+        .map(|(a, _)| a)
+        .collect();
+    assert!(
+        got.lines().count() == want.lines().count() && differ.is_empty(),
+        "outputs changed ({} files now, {} recorded); first differences: {:?}",
+        got.lines().count(),
+        want.lines().count(),
+        &differ[..differ.len().min(5)]
+    );
+    std::fs::remove_dir_all(root.join(t)).unwrap();
+}
