@@ -3,6 +3,7 @@
 
 pub mod escape;
 pub mod files;
+pub mod fold;
 pub mod plots;
 
 use std::io;
