@@ -4,7 +4,11 @@
 //! discussion questions from every stall, gap and missed revocation, an after-action template,
 //! a swimlane timeline, and one handout per team with only what that team saw.
 
+mod handouts;
+
 use std::fmt::Write as _;
+
+pub use handouts::{handout_paths, model_handout_paths};
 
 use crate::domain::{Activity, WaitCause, DAY, HOUR, MINUTE};
 use crate::duration::{format_human, format_offset};
@@ -139,6 +143,8 @@ enum Block {
     Bullets(Vec<String>),
     Table(Vec<String>, Vec<Vec<String>>),
     Svg(String),
+    /// (text, relative link) items: links to files of the pack.
+    Links(Vec<(String, String)>),
 }
 
 fn to_markdown(blocks: &[Block]) -> String {
@@ -181,6 +187,12 @@ fn to_markdown(blocks: &[Block]) -> String {
             }
             Block::Svg(file) => {
                 let _ = writeln!(o, "![timeline]({file})\n");
+            }
+            Block::Links(links) => {
+                for (text, href) in links {
+                    let _ = writeln!(o, "- [{}]({href})", markdown(text));
+                }
+                o.push('\n');
             }
         }
     }
@@ -232,6 +244,13 @@ fn to_html(title: &str, blocks: &[Block], svgs: &[(String, String)]) -> String {
             Block::Svg(file) => {
                 let svg = svgs.iter().find(|(f, _)| f == file).map_or("", |(_, s)| s);
                 let _ = writeln!(o, "<div class=\"svg\">{svg}</div>");
+            }
+            Block::Links(links) => {
+                o.push_str("<ul>\n");
+                for (text, href) in links {
+                    let _ = writeln!(o, "<li><a href=\"{}\">{}</a></li>", html(href), html(text));
+                }
+                o.push_str("</ul>\n");
             }
         }
     }
@@ -1253,6 +1272,7 @@ pub fn build_pack(
         ));
     }
 
+    blocks.extend(handouts::guide_links(model));
     let mut files = vec![
         (
             "facilitator.md".to_string(),
@@ -1266,29 +1286,7 @@ pub fn build_pack(
     for (name, svg) in svgs {
         files.push((name, svg.into_bytes()));
     }
-    for (t, team) in model.teams.iter().enumerate() {
-        let mut o = format!(
-            "# Handout: {}\n\nWhat your team sees during the exercise, and when. You see nothing else.\n\n| T+ | clock | what reaches you |\n|---|---|---|\n",
-            markdown(&team.id)
-        );
-        let seen = team_view(played, t);
-        if seen.is_empty() {
-            o.push_str("| - | - | nothing reaches your team in this run |\n");
-        }
-        for i in injects(seen) {
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} |",
-                format_offset(i.event.time),
-                wall_clock(m.start_in_week, i.event.time),
-                markdown(&inject_text(&i))
-            );
-        }
-        files.push((
-            format!("handouts/{}.md", crate::export::slug(&team.id)),
-            o.into_bytes(),
-        ));
-    }
+    files.extend(handouts::handout_files(model, played));
     files
 }
 

@@ -7,6 +7,7 @@ mod common;
 mod determinism;
 mod eventlog;
 mod findings;
+mod handouts;
 mod invalid;
 mod library;
 mod limits;
