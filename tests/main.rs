@@ -8,6 +8,7 @@ mod determinism;
 mod eventlog;
 mod findings;
 mod handouts;
+mod hostile_text;
 mod invalid;
 mod library;
 mod limits;

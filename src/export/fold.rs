@@ -69,6 +69,14 @@ impl Folding {
             )
         })
     }
+
+    /// `what`, followed by the note in parentheses when teams are folded.
+    pub fn described(&self, what: &str, by: &str) -> String {
+        match self.note(by) {
+            Some(note) => format!("{what} ({note})"),
+            None => what.to_string(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -81,6 +89,7 @@ mod tests {
         assert_eq!(f.shown, vec![0, 1, 2]);
         assert_eq!((f.folded(), f.rows()), (0, 3));
         assert_eq!(f.note("x"), None);
+        assert_eq!(f.described("to team", "x"), "to team");
         assert_eq!(f.labels(|t| ["a", "b", "c"][t]), vec!["a", "b", "c"]);
     }
 
@@ -102,5 +111,8 @@ mod tests {
             f.note("busy share").unwrap(),
             "top 30 of 100 teams by busy share; the other 70 folded into \"others\""
         );
+        assert!(f
+            .described("to team", "x")
+            .starts_with("to team (top 30 of 100 teams by x;"));
     }
 }

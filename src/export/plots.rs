@@ -366,6 +366,19 @@ fn handoff_cells(c: &Comparison, model: usize) -> (Folding, Folding, Vec<Vec<(u6
     (rows, cols, cells)
 }
 
+/// A heatmap cell's colour and two lines of text: the mean wait in hours, and the count.
+fn cell_look(mean: Option<f64>, count: u64, max: f64) -> (RGBColor, (String, String)) {
+    match mean {
+        Some(h) => {
+            let k = (h / max).clamp(0.0, 1.0);
+            let shade = RGBColor(255, (235.0 - 180.0 * k) as u8, (220.0 - 200.0 * k) as u8);
+            let wait = crate::duration::format_human(h * 3600.0);
+            (shade, (wait, format!("{count} handoffs")))
+        }
+        None => (RGBColor(245, 245, 245), ("-".to_string(), String::new())),
+    }
+}
+
 /// Mean handoff wait from team to team for one model, all scenarios, as a heatmap; beyond
 /// `fold::TOP_TEAMS` teams, the top senders and receivers and an "others" row and column.
 pub fn handoff_heatmap(c: &Comparison, model: usize) -> String {
@@ -383,13 +396,9 @@ pub fn handoff_heatmap(c: &Comparison, model: usize) -> String {
         .filter_map(|&c| mean(c))
         .fold(0.0f64, f64::max)
         .max(1e-9);
-    let desc = |axis: &str, f: &Folding, by: &str| match f.note(by) {
-        Some(note) => format!("{axis} ({note})"),
-        None => axis.to_string(),
-    };
     let (x_desc, y_desc) = (
-        desc("to team", &cols, "handoffs received"),
-        desc("from team", &rows, "handoffs sent"),
+        cols.described("to team", "handoffs received"),
+        rows.described("from team", "handoffs sent"),
     );
     let (w, h) = ((nc as u32 * 90).max(180), (nr as u32 * 90).max(180));
     render((w + 260, h + 150), |root| {
@@ -417,16 +426,7 @@ pub fn handoff_heatmap(c: &Comparison, model: usize) -> String {
             for (to, &cell) in row.iter().enumerate() {
                 let y = (nr - 1 - from) as f64;
                 let x = to as f64;
-                let (fill, label) = match mean(cell) {
-                    Some(h) => {
-                        let k = (h / max).clamp(0.0, 1.0);
-                        let shade =
-                            RGBColor(255, (235.0 - 180.0 * k) as u8, (220.0 - 200.0 * k) as u8);
-                        let wait = crate::duration::format_human(h * 3600.0);
-                        (shade, (wait, format!("{} handoffs", cell.1)))
-                    }
-                    None => (RGBColor(245, 245, 245), ("-".to_string(), String::new())),
-                };
+                let (fill, label) = cell_look(mean(cell), cell.1, max);
                 chart.draw_series(std::iter::once(Rectangle::new(
                     [(x + 0.02, y + 0.02), (x + 0.98, y + 0.98)],
                     fill.filled(),

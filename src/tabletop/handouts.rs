@@ -9,7 +9,7 @@
 //!    other team of the model has the same slug and the slug is not a name Windows reserves
 //!    (`con`, `nul`, `com1`, ...);
 //! 2. otherwise the slug, a dash and the first 8 hex digits of the SHA-256 of the exact id
-//!    (`soc-3f2a9c01`), so case variants, ids that differ only in punctuation or beyond 40
+//!    (`soc-7114d75b`), so case variants, ids that differ only in punctuation or beyond 40
 //!    characters, and non-ASCII ids get names of their own;
 //! 3. and if the names of steps 1 and 2 still repeat (an id spelled like another's hashed
 //!    name, or a hash prefix shared by two ids), every team's name is instead its 1-based
