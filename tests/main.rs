@@ -14,6 +14,7 @@ mod library;
 mod limits;
 mod lint;
 mod queueing;
+mod report_size;
 mod report;
 mod robustness;
 mod study;
