@@ -5,6 +5,7 @@
 //! a swimlane timeline, and one handout per team with only what that team saw.
 
 mod handouts;
+mod lanes;
 
 use std::fmt::Write as _;
 
@@ -675,7 +676,8 @@ pub fn run_end(played: &Played) -> u64 {
 /// on one scale).
 pub fn timeline_svg(title: &str, played: &Played, model: &Model, end: u64) -> String {
     let end = end.max(run_end(played));
-    let lanes = model.teams.len() + 1;
+    let folded = lanes::lanes(title, played, model);
+    let lanes = folded.names.len();
     let (left, width, lane_h, top) = (170.0, 900.0, 46.0, 56.0);
     let height = top + lanes as f64 * lane_h + 130.0;
     let x = |t: u64| left + width * t as f64 / end as f64;
@@ -689,12 +691,9 @@ pub fn timeline_svg(title: &str, played: &Played, model: &Model, end: u64) -> St
     let _ = writeln!(
         o,
         r#"<rect width="100%" height="100%" fill="white"/><text x="{left}" y="24" font-size="17">{}</text>"#,
-        html(title)
+        html(&folded.title)
     );
-    let lane_names: Vec<String> = std::iter::once("attacker".to_string())
-        .chain(model.teams.iter().map(|t| t.id.clone()))
-        .collect();
-    for (i, name) in lane_names.iter().enumerate() {
+    for (i, name) in folded.names.iter().enumerate() {
         let y = top + i as f64 * lane_h;
         let fill = if i % 2 == 0 { "#f7f7f7" } else { "#ffffff" };
         let _ = writeln!(
@@ -736,7 +735,7 @@ pub fn timeline_svg(title: &str, played: &Played, model: &Model, end: u64) -> St
             (Some(task), "done") => {
                 if let Some(pos) = started.iter().position(|(id, _)| *id == task.id) {
                     let (_, s) = started.swap_remove(pos);
-                    let lane = s.team.map_or(0, |t| t + 1);
+                    let lane = s.team.map_or(0, |t| folded.of_team[t]);
                     let y = top + lane as f64 * lane_h;
                     if s.wait > 0 {
                         let c = s.cause.map_or("#cccccc", cause_colour);

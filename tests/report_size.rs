@@ -1,5 +1,5 @@
 //! A huge model's report stays small: per-team plots show the top 30 teams and fold the rest
-//! into "others" (a 2,000-team model wrote a 3 GB report before).
+//! into "others" (a 2,000-team model wrote a 3 GB report before); so does the tabletop timeline.
 
 use std::path::Path;
 
@@ -8,6 +8,7 @@ use raci_sim::engine::DEFAULT_MAX_EVENTS;
 use raci_sim::export::fold::TOP_TEAMS;
 use raci_sim::export::{write_report, Report};
 use raci_sim::library::{load_scenario, parse_model};
+use raci_sim::tabletop::{build_pack, play, Pick};
 
 const TEAMS: usize = 2000;
 
@@ -16,7 +17,9 @@ fn team(i: usize) -> String {
 }
 
 fn list(ids: impl Iterator<Item = String>) -> String {
-    ids.map(|id| format!("\"{id}\"")).collect::<Vec<_>>().join(", ")
+    ids.map(|id| format!("\"{id}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// RACI rows: 50 responsible teams (any may take a task) and 10 consulted, a different block
@@ -147,4 +150,33 @@ fn a_two_thousand_team_report_stays_under_twenty_megabytes() {
     let index = std::fs::read_to_string(dir.join("index.html")).unwrap();
     assert!(index.len() < 5_000_000, "{}", index.len());
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_two_thousand_team_timeline_has_thirty_team_lanes_and_others() {
+    let text = huge_model();
+    let m = parse_model("huge.ron", &text).unwrap();
+    let sc = load_scenario("replayed-token").unwrap();
+    let played = play(&sc, &m, 7, 0, DEFAULT_MAX_EVENTS).unwrap();
+    let pack = build_pack(&sc, &m, ("huge.ron", &text), &played, Pick::Run(0), 7, None);
+    let svg = String::from_utf8(
+        pack.iter()
+            .find(|(p, _)| p == "timeline.svg")
+            .unwrap()
+            .1
+            .clone(),
+    )
+    .unwrap();
+    roxmltree::Document::parse(&svg).unwrap();
+    // Lane labels are the right-aligned texts: the attacker, 30 teams, others.
+    let lanes = svg.matches(r#"text-anchor="end">"#).count();
+    assert_eq!(lanes, 1 + TOP_TEAMS + 1);
+    assert!(svg.contains("top 30 of 2000 teams by events in this run"));
+    assert!(svg.contains(r#"text-anchor="end">others ("#));
+    assert!(svg.len() < 2_000_000, "{}", svg.len());
+    let handouts = pack
+        .iter()
+        .filter(|(p, _)| p.starts_with("handouts/"))
+        .count();
+    assert_eq!(handouts, TEAMS);
 }
