@@ -136,7 +136,11 @@ pub fn run_sweep(
 /// The tidy CSV of a sweep.
 pub fn sweep_csv(study: &Study, rows: &[SweepRow]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = study.sweep.iter().map(|a| a.parameter.column()).collect();
+    let mut header: Vec<String> = study
+        .sweep
+        .iter()
+        .map(|a| csv_text(&a.parameter.column()))
+        .collect();
     header.extend(
         [
             "model",

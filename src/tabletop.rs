@@ -4,7 +4,12 @@
 //! discussion questions from every stall, gap and missed revocation, an after-action template,
 //! a swimlane timeline, and one handout per team with only what that team saw.
 
+mod handouts;
+mod lanes;
+
 use std::fmt::Write as _;
+
+pub use handouts::{handout_paths, model_handout_paths};
 
 use crate::domain::{Activity, WaitCause, DAY, HOUR, MINUTE};
 use crate::duration::{format_human, format_offset};
@@ -139,6 +144,8 @@ enum Block {
     Bullets(Vec<String>),
     Table(Vec<String>, Vec<Vec<String>>),
     Svg(String),
+    /// (text, relative link) items: links to files of the pack.
+    Links(Vec<(String, String)>),
 }
 
 fn to_markdown(blocks: &[Block]) -> String {
@@ -181,6 +188,12 @@ fn to_markdown(blocks: &[Block]) -> String {
             }
             Block::Svg(file) => {
                 let _ = writeln!(o, "![timeline]({file})\n");
+            }
+            Block::Links(links) => {
+                for (text, href) in links {
+                    let _ = writeln!(o, "- [{}]({href})", markdown(text));
+                }
+                o.push('\n');
             }
         }
     }
@@ -232,6 +245,13 @@ fn to_html(title: &str, blocks: &[Block], svgs: &[(String, String)]) -> String {
             Block::Svg(file) => {
                 let svg = svgs.iter().find(|(f, _)| f == file).map_or("", |(_, s)| s);
                 let _ = writeln!(o, "<div class=\"svg\">{svg}</div>");
+            }
+            Block::Links(links) => {
+                o.push_str("<ul>\n");
+                for (text, href) in links {
+                    let _ = writeln!(o, "<li><a href=\"{}\">{}</a></li>", html(href), html(text));
+                }
+                o.push_str("</ul>\n");
             }
         }
     }
@@ -656,7 +676,8 @@ pub fn run_end(played: &Played) -> u64 {
 /// on one scale).
 pub fn timeline_svg(title: &str, played: &Played, model: &Model, end: u64) -> String {
     let end = end.max(run_end(played));
-    let lanes = model.teams.len() + 1;
+    let folded = lanes::lanes(title, played, model);
+    let lanes = folded.names.len();
     let (left, width, lane_h, top) = (170.0, 900.0, 46.0, 56.0);
     let height = top + lanes as f64 * lane_h + 130.0;
     let x = |t: u64| left + width * t as f64 / end as f64;
@@ -670,12 +691,9 @@ pub fn timeline_svg(title: &str, played: &Played, model: &Model, end: u64) -> St
     let _ = writeln!(
         o,
         r#"<rect width="100%" height="100%" fill="white"/><text x="{left}" y="24" font-size="17">{}</text>"#,
-        html(title)
+        html(&folded.title)
     );
-    let lane_names: Vec<String> = std::iter::once("attacker".to_string())
-        .chain(model.teams.iter().map(|t| t.id.clone()))
-        .collect();
-    for (i, name) in lane_names.iter().enumerate() {
+    for (i, name) in folded.names.iter().enumerate() {
         let y = top + i as f64 * lane_h;
         let fill = if i % 2 == 0 { "#f7f7f7" } else { "#ffffff" };
         let _ = writeln!(
@@ -717,7 +735,7 @@ pub fn timeline_svg(title: &str, played: &Played, model: &Model, end: u64) -> St
             (Some(task), "done") => {
                 if let Some(pos) = started.iter().position(|(id, _)| *id == task.id) {
                     let (_, s) = started.swap_remove(pos);
-                    let lane = s.team.map_or(0, |t| t + 1);
+                    let lane = s.team.map_or(0, |t| folded.of_team[t]);
                     let y = top + lane as f64 * lane_h;
                     if s.wait > 0 {
                         let c = s.cause.map_or("#cccccc", cause_colour);
@@ -1253,6 +1271,7 @@ pub fn build_pack(
         ));
     }
 
+    blocks.extend(handouts::guide_links(model));
     let mut files = vec![
         (
             "facilitator.md".to_string(),
@@ -1266,29 +1285,7 @@ pub fn build_pack(
     for (name, svg) in svgs {
         files.push((name, svg.into_bytes()));
     }
-    for (t, team) in model.teams.iter().enumerate() {
-        let mut o = format!(
-            "# Handout: {}\n\nWhat your team sees during the exercise, and when. You see nothing else.\n\n| T+ | clock | what reaches you |\n|---|---|---|\n",
-            markdown(&team.id)
-        );
-        let seen = team_view(played, t);
-        if seen.is_empty() {
-            o.push_str("| - | - | nothing reaches your team in this run |\n");
-        }
-        for i in injects(seen) {
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} |",
-                format_offset(i.event.time),
-                wall_clock(m.start_in_week, i.event.time),
-                markdown(&inject_text(&i))
-            );
-        }
-        files.push((
-            format!("handouts/{}.md", crate::export::slug(&team.id)),
-            o.into_bytes(),
-        ));
-    }
+    files.extend(handouts::handout_files(model, played));
     files
 }
 

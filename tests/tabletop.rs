@@ -28,11 +28,11 @@ fn no_handout_contains_an_event_its_team_could_not_have_seen() {
         let m = load_model(model).unwrap();
         let played = play(&sc, &m, SEED, 3, 1_000_000).unwrap();
         let files = build_pack(&sc, &m, text_of(model), &played, Pick::Run(3), SEED, None);
+        let paths = raci_sim::tabletop::model_handout_paths(&m);
         for (t, team) in m.teams.iter().enumerate() {
             let seen = team_view(&played, t);
             assert!(seen.iter().all(|e| e.team == Some(t)));
-            let path = format!("handouts/{}.md", raci_sim::export::slug(&team.id));
-            let handout = pack_file(&files, &path);
+            let handout = pack_file(&files, &paths[t]);
             let rows: Vec<&str> = handout
                 .lines()
                 .filter(|l| l.starts_with("| T+") && !l.starts_with("| T+ |"))
@@ -344,11 +344,8 @@ fn informed_teams_see_each_notification_in_their_handout() {
             None,
         );
         for e in &notes {
-            let path = format!(
-                "handouts/{}.md",
-                raci_sim::export::slug(&m.teams[e.team.unwrap()].id)
-            );
-            let text = pack_file(&files, &path);
+            let path = &raci_sim::tabletop::model_handout_paths(&m)[e.team.unwrap()];
+            let text = pack_file(&files, path);
             assert!(text.contains("informed that"), "{path}");
         }
         seen += notes.len();

@@ -4,6 +4,7 @@
 pub mod confine;
 pub mod escape;
 pub mod files;
+pub mod fold;
 pub mod folder;
 pub mod plots;
 

@@ -1,10 +1,14 @@
 //! The report's plots, as SVG text (plotters' SVG backend: no system fonts needed; text is
 //! left to the viewer's sans-serif). Every plot has a title, labelled axes and a legend where
-//! there is more than one series.
+//! there is more than one series. Input text is passed through `escape::visible` before
+//! plotters (which escapes markup, not control characters) writes it. Plots with a row per team
+//! fold all but the top teams into "others" (`fold`).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::escape::visible;
+use super::fold::Folding;
 use crate::compare::{Comparison, ScenarioResult};
 use crate::domain::{CredentialKind, WaitCause};
 
@@ -50,6 +54,11 @@ fn render(size: (u32, u32), draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -
     svg
 }
 
+/// Input text as plot text: hidden characters as visible escapes.
+fn shown(s: &str) -> String {
+    visible(s).into_owned()
+}
+
 fn hours_label(h: f64) -> String {
     if h >= 48.0 {
         format!("{:.0}d", h / 24.0)
@@ -69,7 +78,7 @@ pub fn survival(result: &ScenarioResult, models: &[String]) -> String {
             .caption(
                 format!(
                     "{}: share of attacks not yet contained",
-                    result.scenario.name
+                    shown(&result.scenario.name)
                 ),
                 ("sans-serif", 18),
             )
@@ -102,7 +111,7 @@ pub fn survival(result: &ScenarioResult, models: &[String]) -> String {
             let c = colour(i);
             chart
                 .draw_series(LineSeries::new(points, c.stroke_width(2)))?
-                .label(models[i].as_str())
+                .label(shown(&models[i]))
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(3))
                 });
@@ -147,7 +156,7 @@ fn grouped_bars(b: Bars) -> String {
         let (root, legend) = whole.split_horizontally(width - legend_width);
         let root = &root;
         let mut chart = ChartBuilder::on(root)
-            .caption(b.title.as_str(), ("sans-serif", 18))
+            .caption(shown(&b.title), ("sans-serif", 18))
             .margin(14)
             .x_label_area_size(70)
             .y_label_area_size(64)
@@ -171,7 +180,7 @@ fn grouped_bars(b: Bars) -> String {
                 let y = 50 + 20 * s as i32;
                 legend.draw(&Rectangle::new([(10, y - 6), (24, y + 6)], c.filled()))?;
                 legend.draw(&Text::new(
-                    name.clone(),
+                    shown(name),
                     (32, y),
                     ("sans-serif", 13).into_font().color(&BLACK).pos(
                         plotters::style::text_anchor::Pos::new(
@@ -185,7 +194,7 @@ fn grouped_bars(b: Bars) -> String {
         for (k, cat) in b.categories.iter().enumerate() {
             let (px, py) = chart.backend_coord(&(k as f64 + 0.5, 0.0));
             root.draw(&Text::new(
-                cat.clone(),
+                shown(cat),
                 (px, py + 10),
                 ("sans-serif", 13).into_font().color(&BLACK).pos(
                     plotters::style::text_anchor::Pos::new(
@@ -287,48 +296,99 @@ pub fn wait_by_cause(c: &Comparison) -> String {
     })
 }
 
-/// Per-team utilisation (work over staffed time) for one model, all scenarios.
+/// Per-team utilisation (work over staffed time) for one model, all scenarios; beyond
+/// `fold::TOP_TEAMS` teams, the busiest and one "others" bar (their summed work over their
+/// summed staffed time).
 pub fn utilisation(c: &Comparison, model: usize) -> String {
     let teams = &c.models[model].teams;
-    let values = vec![teams
-        .iter()
-        .enumerate()
-        .map(|(t, _)| {
-            let (busy, cap) = c.scenarios.iter().fold((0u64, 0u64), |acc, s| {
-                let bd = &s.models[model].breakdown;
-                (acc.0 + bd.busy[t], acc.1 + bd.capacity[t])
-            });
-            busy as f64 / cap.max(1) as f64
-        })
-        .collect()];
+    let mut busy = vec![(0u64, 0u64); teams.len()];
+    for s in &c.scenarios {
+        let bd = &s.models[model].breakdown;
+        for (t, b) in busy.iter_mut().enumerate() {
+            b.0 += bd.busy[t];
+            b.1 += bd.capacity[t];
+        }
+    }
+    let share = |(work, cap): (u64, u64)| work as f64 / cap.max(1) as f64;
+    let fold = Folding::top(&busy.iter().map(|&b| share(b)).collect::<Vec<_>>());
+    let mut rows = vec![(0u64, 0u64); fold.rows()];
+    for (t, row) in fold.row_of().into_iter().enumerate() {
+        rows[row].0 += busy[t].0;
+        rows[row].1 += busy[t].1;
+    }
+    let mut title = format!(
+        "{}: team utilisation (work / staffed time)",
+        c.models[model].name
+    );
+    if let Some(note) = fold.note("utilisation") {
+        title = format!("{title}, {note}");
+    }
     grouped_bars(Bars {
-        title: format!(
-            "{}: team utilisation (work / staffed time)",
-            c.models[model].name
-        ),
+        title,
         y_desc: "utilisation",
-        categories: teams.iter().map(|t| t.id.clone()).collect(),
+        categories: fold.labels(|t| teams[t].id.as_str()),
         series: vec![c.models[model].name.clone()],
-        values,
+        values: vec![rows.into_iter().map(share).collect()],
         format: |v| format!("{:.0}%", v * 100.0),
     })
 }
 
-/// Mean handoff wait from team to team for one model, all scenarios, as a heatmap.
-pub fn handoff_heatmap(c: &Comparison, model: usize) -> String {
-    let teams: Vec<String> = c.models[model].teams.iter().map(|t| t.id.clone()).collect();
-    let n = teams.len();
-    let mut wait = vec![vec![(0u64, 0u64); n]; n];
+/// Summed handoff wait and count from team to team for one model over all scenarios, folded:
+/// rows are senders, columns receivers, each the top `fold::TOP_TEAMS` by handoffs plus
+/// "others".
+fn handoff_cells(c: &Comparison, model: usize) -> (Folding, Folding, Vec<Vec<(u64, u64)>>) {
+    let n = c.models[model].teams.len();
+    let (mut sent, mut received) = (vec![0f64; n], vec![0f64; n]);
     for s in &c.scenarios {
         let bd = &s.models[model].breakdown;
-        for (from, row) in wait.iter_mut().enumerate() {
-            for (to, cell) in row.iter_mut().enumerate() {
+        for (from, out) in sent.iter_mut().enumerate() {
+            for (to, into) in received.iter_mut().enumerate() {
+                let h = bd.handoffs[bd.pair(from, to)] as f64;
+                *out += h;
+                *into += h;
+            }
+        }
+    }
+    let (rows, cols) = (Folding::top(&sent), Folding::top(&received));
+    let (row_of, col_of) = (rows.row_of(), cols.row_of());
+    let mut cells = vec![vec![(0u64, 0u64); cols.rows()]; rows.rows()];
+    for s in &c.scenarios {
+        let bd = &s.models[model].breakdown;
+        for from in 0..n {
+            for to in 0..n {
                 let p = bd.pair(from, to);
+                let cell = &mut cells[row_of[from]][col_of[to]];
                 cell.0 += bd.handoff_wait[p];
                 cell.1 += bd.handoffs[p];
             }
         }
     }
+    (rows, cols, cells)
+}
+
+/// A heatmap cell's colour and two lines of text: the mean wait in hours, and the count.
+fn cell_look(mean: Option<f64>, count: u64, max: f64) -> (RGBColor, (String, String)) {
+    match mean {
+        Some(h) => {
+            let k = (h / max).clamp(0.0, 1.0);
+            let shade = RGBColor(255, (235.0 - 180.0 * k) as u8, (220.0 - 200.0 * k) as u8);
+            let wait = crate::duration::format_human(h * 3600.0);
+            (shade, (wait, format!("{count} handoffs")))
+        }
+        None => (RGBColor(245, 245, 245), ("-".to_string(), String::new())),
+    }
+}
+
+/// Mean handoff wait from team to team for one model, all scenarios, as a heatmap; beyond
+/// `fold::TOP_TEAMS` teams, the top senders and receivers and an "others" row and column.
+pub fn handoff_heatmap(c: &Comparison, model: usize) -> String {
+    let teams = &c.models[model].teams;
+    let (rows, cols, wait) = handoff_cells(c, model);
+    let (row_names, col_names) = (
+        rows.labels(|t| teams[t].id.as_str()),
+        cols.labels(|t| teams[t].id.as_str()),
+    );
+    let (nr, nc) = (row_names.len(), col_names.len());
     let mean = |cell: (u64, u64)| (cell.1 > 0).then(|| cell.0 as f64 / cell.1 as f64 / 3600.0);
     let max = wait
         .iter()
@@ -336,39 +396,37 @@ pub fn handoff_heatmap(c: &Comparison, model: usize) -> String {
         .filter_map(|&c| mean(c))
         .fold(0.0f64, f64::max)
         .max(1e-9);
-    let side = (n as u32 * 90).max(180);
-    render((side + 260, side + 150), |root| {
+    let (x_desc, y_desc) = (
+        cols.described("to team", "handoffs received"),
+        rows.described("from team", "handoffs sent"),
+    );
+    let (w, h) = ((nc as u32 * 90).max(180), (nr as u32 * 90).max(180));
+    render((w + 260, h + 150), |root| {
         let mut chart = ChartBuilder::on(root)
             .caption(
-                format!("{}: mean handoff wait (hours)", c.models[model].name),
+                format!(
+                    "{}: mean handoff wait (hours)",
+                    shown(&c.models[model].name)
+                ),
                 ("sans-serif", 18),
             )
             .margin(14)
             .x_label_area_size(60)
             .y_label_area_size(150)
-            .build_cartesian_2d(0f64..n as f64, 0f64..n as f64)?;
+            .build_cartesian_2d(0f64..nc as f64, 0f64..nr as f64)?;
         chart
             .configure_mesh()
             .disable_mesh()
             .x_labels(0)
             .y_labels(0)
-            .x_desc("to team")
-            .y_desc("from team")
+            .x_desc(x_desc.as_str())
+            .y_desc(y_desc.as_str())
             .draw()?;
         for (from, row) in wait.iter().enumerate() {
             for (to, &cell) in row.iter().enumerate() {
-                let y = (n - 1 - from) as f64;
+                let y = (nr - 1 - from) as f64;
                 let x = to as f64;
-                let (fill, label) = match mean(cell) {
-                    Some(h) => {
-                        let k = (h / max).clamp(0.0, 1.0);
-                        let shade =
-                            RGBColor(255, (235.0 - 180.0 * k) as u8, (220.0 - 200.0 * k) as u8);
-                        let wait = crate::duration::format_human(h * 3600.0);
-                        (shade, (wait, format!("{} handoffs", cell.1)))
-                    }
-                    None => (RGBColor(245, 245, 245), ("-".to_string(), String::new())),
-                };
+                let (fill, label) = cell_look(mean(cell), cell.1, max);
                 chart.draw_series(std::iter::once(Rectangle::new(
                     [(x + 0.02, y + 0.02), (x + 0.98, y + 0.98)],
                     fill.filled(),
@@ -378,12 +436,16 @@ pub fn handoff_heatmap(c: &Comparison, model: usize) -> String {
                 root.draw(&Text::new(label.1, (px, py + 9), centred(11)))?;
             }
         }
-        for (i, t) in teams.iter().enumerate() {
-            let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
-            root.draw(&Text::new(t.clone(), (px, py + 14), centred(13)))?;
-            let (qx, qy) = chart.backend_coord(&(0.0, (n - 1 - i) as f64 + 0.5));
+        // Each column's label, then each row's, interleaved (the order of the unfolded plot).
+        for i in 0..nr.max(nc) {
+            if let Some(t) = col_names.get(i) {
+                let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
+                root.draw(&Text::new(shown(t), (px, py + 14), centred(13)))?;
+            }
+            let Some(t) = row_names.get(i) else { continue };
+            let (qx, qy) = chart.backend_coord(&(0.0, (nr - 1 - i) as f64 + 0.5));
             root.draw(&Text::new(
-                t.clone(),
+                shown(t),
                 (qx - 8, qy),
                 ("sans-serif", 13).into_font().color(&BLACK).pos(
                     plotters::style::text_anchor::Pos::new(
@@ -426,7 +488,7 @@ pub fn lines(
         * (1.15 + 0.07 * series.len() as f64);
     render((900, 460), |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", 18))
+            .caption(shown(title), ("sans-serif", 18))
             .margin(14)
             .x_label_area_size(56)
             .y_label_area_size(64)
@@ -437,13 +499,13 @@ pub fn lines(
             .x_label_formatter(&|x| {
                 let i = x.round();
                 if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < xs.len() {
-                    xs[i as usize].clone()
+                    shown(&xs[i as usize])
                 } else {
                     String::new()
                 }
             })
-            .x_desc(x_desc)
-            .y_desc(y_desc)
+            .x_desc(shown(x_desc))
+            .y_desc(shown(y_desc))
             .label_style(("sans-serif", 13))
             .draw()?;
         for (k, (name, ys)) in series.iter().enumerate() {
@@ -451,7 +513,7 @@ pub fn lines(
             let pts: Vec<(f64, f64)> = ys.iter().enumerate().map(|(i, &y)| (i as f64, y)).collect();
             chart
                 .draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))?
-                .label(name.as_str())
+                .label(shown(name))
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(3))
                 });
