@@ -483,8 +483,8 @@ pub fn findings_markdown(rows: &[Summary]) -> String {
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} | {} | {:.2} | {} | {} | {:.2} |",
-            s.scenario,
-            s.model,
+            crate::export::escape::markdown(&s.scenario),
+            crate::export::escape::markdown(&s.model),
             s.time_to_containment_p50.display(h),
             s.time_to_containment_p90.display(h),
             pct(s.share_contained),
