@@ -7,12 +7,12 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
-use raci_sim::batch::{run_batch, BatchOptions};
+use raci_sim::engine::batch::{run_batch, BatchOptions};
+use raci_sim::engine::metrics::Breakdown;
 use raci_sim::engine::{simulate, Context, Workspace, DEFAULT_MAX_EVENTS};
 use raci_sim::library::{
     load_model, load_scenario, parse_model, parse_scenario, MODELS, SCENARIOS,
 };
-use raci_sim::metrics::Breakdown;
 
 const QUIET: &str = include_str!("../tests/fixtures/mmc-quiet-scenario.ron");
 

@@ -6,10 +6,10 @@
 
 use serde::Serialize;
 
-use crate::batch::{run_batch, BatchOptions};
+use crate::engine::batch::{run_batch, BatchOptions};
+use crate::engine::metrics::{Breakdown, RunMetrics};
 use crate::engine::SimError;
 use crate::input::{Model, Scenario};
-use crate::metrics::{Breakdown, RunMetrics};
 use crate::stats::{kaplan_meier, paired_diff, PairedDiff, SurvivalStep};
 use crate::summary::Summary;
 

@@ -10,10 +10,10 @@ use std::fmt::Write as _;
 use rayon::prelude::*;
 
 use crate::domain::{Activity, WaitCause};
+use crate::engine::metrics::{Breakdown, RunMetrics};
 use crate::engine::{simulate, Context, SimError, TraceEvent, Workspace};
 use crate::export::escape::{csv_text, html};
 use crate::input::{Model, Scenario};
-use crate::metrics::{Breakdown, RunMetrics};
 
 /// Unix time of Monday 2026-01-05 00:00:00 UTC: week 0 of every simulated run.
 pub const CALENDAR_BASE: u64 = 1_767_571_200;

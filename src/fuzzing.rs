@@ -5,7 +5,7 @@
 
 use rand::{Rng, RngExt};
 
-use crate::batch::{run_batch, BatchOptions};
+use crate::engine::batch::{run_batch, BatchOptions};
 use crate::library::{load_model, load_scenario, parse_model, parse_scenario};
 use crate::lint::lint;
 

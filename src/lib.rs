@@ -2,8 +2,6 @@
 //! response. Data flows one way: files -> validated inputs (`input`) -> engine (`engine`) ->
 //! per-run metrics (`metrics`) -> aggregates (`summary`) -> exporters (`report`).
 
-pub mod batch;
-pub mod budget;
 pub mod compare;
 pub mod domain;
 pub mod duration;
@@ -15,7 +13,6 @@ pub mod gate;
 pub mod input;
 pub mod library;
 pub mod lint;
-pub mod metrics;
 pub mod report;
 pub mod ronpath;
 pub mod shard;

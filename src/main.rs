@@ -25,7 +25,7 @@ struct Cli {
     command: Option<Command>,
     /// Memory a command may plan to use (e.g. 512M, 16G); larger jobs are refused up front.
     #[arg(long, global = true, value_name = "SIZE", default_value = "8G",
-          value_parser = raci_sim::budget::parse_size)]
+          value_parser = raci_sim::engine::budget::parse_size)]
     memory_budget: u64,
 }
 

@@ -9,12 +9,12 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::batch::Batch;
 use crate::domain::{Activity, CredentialKind, WaitCause};
 use crate::duration::{format_human, format_offset};
+use crate::engine::batch::Batch;
+use crate::engine::metrics::{Breakdown, RunMetrics};
 use crate::engine::TraceEvent;
 use crate::input::{Model, Scenario};
-use crate::metrics::{Breakdown, RunMetrics};
 use crate::summary::Summary;
 
 /// Version of the JSON documents this tool writes; bumped on any incompatible change.

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use crate::compare::RawResult;
 use crate::domain::WEEK;
+use crate::engine::metrics::Breakdown;
 use crate::input::{Diagnostic, LoadError, Model, Scenario};
-use crate::metrics::Breakdown;
 use crate::study::{shard_range, study_from_shard, ShardFile, Study};
 
 /// The shard file's schema version this build writes and reads.
@@ -255,7 +255,7 @@ fn same_shape(b: &Breakdown, teams: usize) -> bool {
 
 /// What is wrong with one run's metrics, if anything: its index, times past the horizon,
 /// counts that do not add up.
-fn out_of_range(m: &crate::metrics::RunMetrics, run: u64, horizon: u64) -> Option<String> {
+fn out_of_range(m: &crate::engine::metrics::RunMetrics, run: u64, horizon: u64) -> Option<String> {
     if m.run != run {
         return Some(format!("recorded as run {}", m.run));
     }

@@ -41,7 +41,7 @@ fn default_runs() -> u64 {
     2000
 }
 fn default_seed() -> u64 {
-    crate::batch::DEFAULT_SEED
+    crate::engine::batch::DEFAULT_SEED
 }
 
 #[derive(Debug, Deserialize)]

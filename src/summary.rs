@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use crate::domain::{CredentialKind, WaitCause};
+use crate::engine::metrics::RunMetrics;
 use crate::input::{Model, Scenario};
-use crate::metrics::RunMetrics;
 
 /// A percentile of a censored sample: a value, or beyond the horizon.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -13,11 +13,11 @@ pub use handouts::{handout_paths, model_handout_paths};
 
 use crate::domain::{Activity, WaitCause, DAY, HOUR, MINUTE};
 use crate::duration::{format_human, format_offset};
+use crate::engine::metrics::{Breakdown, RunMetrics};
 use crate::engine::{simulate, Context, SimError, TraceEvent, Workspace};
 use crate::export::escape::{html, markdown};
 use crate::input::{Model, Scenario};
 use crate::lint::{lint, Level};
-use crate::metrics::{Breakdown, RunMetrics};
 
 /// Which run of the seeded batch the pack is built from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,9 +4,9 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
+use raci_sim::engine::metrics::Breakdown;
 use raci_sim::engine::{simulate, Context, Workspace};
 use raci_sim::library::{load_model, load_scenario, MODELS, SCENARIOS};
-use raci_sim::metrics::Breakdown;
 
 pub struct Counting;
 

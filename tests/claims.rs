@@ -2,12 +2,12 @@
 //! random numbers) under two models, compared run by run. A claim holds when the mean paired
 //! difference is positive and at least four standard errors from zero.
 
-use raci_sim::batch::{run_batch, BatchOptions};
 use raci_sim::domain::WaitCause;
+use raci_sim::engine::batch::{run_batch, BatchOptions};
+use raci_sim::engine::metrics::RunMetrics;
 use raci_sim::engine::DEFAULT_MAX_EVENTS;
 use raci_sim::input::{Model, Scenario};
 use raci_sim::library::{load_model, load_scenario, parse_model, MODELS};
-use raci_sim::metrics::RunMetrics;
 
 const RUNS: u64 = 1500;
 const SEED: u64 = 2026;

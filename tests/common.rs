@@ -1,9 +1,9 @@
 //! Helpers shared by the test modules: small models and scenarios with fixed durations.
 
+use raci_sim::engine::metrics::{Breakdown, RunMetrics};
 use raci_sim::engine::{simulate, Context, TraceEvent, Workspace};
 use raci_sim::input::{Model, Scenario};
 use raci_sim::library::{parse_model, parse_scenario};
-use raci_sim::metrics::{Breakdown, RunMetrics};
 
 /// Fixed efforts used by every hand-computed case (seconds in comments).
 pub const EFFORT: &str = r#"effort: (

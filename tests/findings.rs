@@ -1,6 +1,6 @@
 //! docs/findings.md holds the tool's own output: regenerate the table and compare.
 
-use raci_sim::batch::{run_library, DEFAULT_SEED};
+use raci_sim::engine::batch::{run_library, DEFAULT_SEED};
 use raci_sim::report::findings_markdown;
 
 const BEGIN: &str =

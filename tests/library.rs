@@ -1,7 +1,7 @@
 //! Every shipped scenario runs against every shipped model, and every shipped file says where
 //! its values come from.
 
-use raci_sim::batch::{run_batch, BatchOptions};
+use raci_sim::engine::batch::{run_batch, BatchOptions};
 use raci_sim::engine::DEFAULT_MAX_EVENTS;
 use raci_sim::library::{load_model, load_scenario, MODELS, SCENARIOS};
 

@@ -1,7 +1,7 @@
 //! Runaway inputs end: at the horizon, or at the per-run event cap with a clear error.
 
+use raci_sim::engine::metrics::Breakdown;
 use raci_sim::engine::{simulate, Context, SimError, Workspace};
-use raci_sim::metrics::Breakdown;
 
 use crate::common::{model, ops_model, run_one, scenario, SURE};
 

@@ -244,7 +244,7 @@ fn l009_idle_team() {
 
 // ---------------------------------------------------------------- lint predicts simulation
 
-fn simulate(model_text: &str) -> raci_sim::metrics::RunMetrics {
+fn simulate(model_text: &str) -> raci_sim::engine::metrics::RunMetrics {
     let m = parse_model("lint-test.ron", model_text).unwrap();
     run_one(&chain(), &m, 1, 0).0
 }

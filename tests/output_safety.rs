@@ -340,7 +340,7 @@ fn a_non_utf8_out_path_works() {
 
 #[test]
 fn per_run_random_streams_never_alias_up_to_the_run_limit() {
-    use raci_sim::budget::MAX_RUNS;
+    use raci_sim::engine::budget::MAX_RUNS;
     use raci_sim::engine::stream_id;
     let runs = [0, 1, 2, 1 << 20, MAX_RUNS / 2, MAX_RUNS - 2, MAX_RUNS - 1];
     let mut seen = std::collections::HashSet::new();

@@ -1,7 +1,7 @@
 //! Analytic check: a team fed Poisson arrivals with exponential effort and c staff is an M/M/c
 //! queue; its mean wait in queue must match Erlang C.
 
-use raci_sim::batch::{run_batch, BatchOptions};
+use raci_sim::engine::batch::{run_batch, BatchOptions};
 
 use crate::common::{model, scenario};
 

@@ -1,8 +1,8 @@
 //! Tabletop packs: handouts show a team only what it saw; --pick p90 is the batch's 90th
 //! percentile; the same command gives the same bytes; repeats fold so long runs stay readable.
 
-use raci_sim::batch::{run_batch, BatchOptions};
 use raci_sim::domain::WaitCause;
+use raci_sim::engine::batch::{run_batch, BatchOptions};
 use raci_sim::engine::TraceEvent;
 use raci_sim::library::{load_model, load_scenario, MODELS};
 use raci_sim::summary::Censored;

@@ -4,9 +4,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 
-use raci_sim::batch::DEFAULT_SEED;
-use raci_sim::budget::Estimate;
 use raci_sim::compare::compare;
+use raci_sim::engine::batch::DEFAULT_SEED;
+use raci_sim::engine::budget::Estimate;
 use raci_sim::engine::DEFAULT_MAX_EVENTS;
 use raci_sim::export::{default_dir, write_report, InputFile, Report};
 use raci_sim::input::{Diagnostic, LoadError, Model};

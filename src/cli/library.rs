@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 
-use raci_sim::batch::{run_library, DEFAULT_SEED};
+use raci_sim::engine::batch::{run_library, DEFAULT_SEED};
 use raci_sim::library::{load_model, load_scenario, MODELS, SCENARIOS};
 use raci_sim::report;
 

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::OnceLock;
 
-use raci_sim::budget::{Estimate, OverBudget, DEFAULT_MEMORY_BUDGET, MAX_RUNS};
+use raci_sim::engine::budget::{Estimate, OverBudget, DEFAULT_MEMORY_BUDGET, MAX_RUNS};
 use raci_sim::export::{Refusal, WriteError};
 use raci_sim::input::LoadError;
 

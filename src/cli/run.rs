@@ -5,13 +5,13 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use raci_sim::batch::{run_batch, BatchOptions, DEFAULT_SEED};
-use raci_sim::budget::Estimate;
+use raci_sim::engine::batch::{run_batch, BatchOptions, DEFAULT_SEED};
+use raci_sim::engine::budget::Estimate;
+use raci_sim::engine::metrics::Breakdown;
 use raci_sim::engine::{simulate, Context, Workspace, DEFAULT_MAX_EVENTS};
 use raci_sim::eventlog::{CaseNotion, Format as LogFormat, TaskRecord};
 use raci_sim::input::{Model, Scenario};
 use raci_sim::library::{load_model, load_scenario};
-use raci_sim::metrics::Breakdown;
 use raci_sim::report;
 
 use super::terminal::{out, outln};

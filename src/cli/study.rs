@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 
-use raci_sim::budget::Estimate;
 use raci_sim::compare::{compare, Comparison};
+use raci_sim::engine::budget::Estimate;
 use raci_sim::engine::DEFAULT_MAX_EVENTS;
 use raci_sim::export::{write_folder, write_report, Report};
 use raci_sim::input::{Diagnostic, LoadError};
@@ -186,7 +186,7 @@ fn sweep_report_files(study: &Study, rows: &[raci_sim::sweep::SweepRow]) -> Vec<
 /// The study's runs limit, checked where the file says it.
 fn load(path: &str) -> Result<Study> {
     let study = raci_sim::study::load_study(path)?;
-    if study.runs > raci_sim::budget::MAX_RUNS {
+    if study.runs > raci_sim::engine::budget::MAX_RUNS {
         let at = raci_sim::ronpath::RonMap::new(&study.text).locate("runs");
         return Err(LoadError::Invalid(vec![Diagnostic {
             file: study.label.clone(),
@@ -196,7 +196,7 @@ fn load(path: &str) -> Result<Study> {
             message: format!(
                 "{} runs, more than the limit of {}",
                 study.runs,
-                raci_sim::budget::MAX_RUNS
+                raci_sim::engine::budget::MAX_RUNS
             ),
             help: None,
         }])

@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 
-use raci_sim::batch::{run_batch, BatchOptions, DEFAULT_SEED};
-use raci_sim::budget::{Estimate, MAX_RUNS};
+use raci_sim::engine::batch::{run_batch, BatchOptions, DEFAULT_SEED};
+use raci_sim::engine::budget::{Estimate, MAX_RUNS};
 use raci_sim::engine::DEFAULT_MAX_EVENTS;
 use raci_sim::library::{load_model, load_scenario, model_source, parse_model};
 use raci_sim::tabletop::{build_pack, pick_run, play, Pick};

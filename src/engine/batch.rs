@@ -4,9 +4,9 @@
 
 use rayon::prelude::*;
 
+use crate::engine::metrics::{Breakdown, RunMetrics};
 use crate::engine::{simulate, Context, SimError, Workspace};
 use crate::input::{Model, Scenario};
-use crate::metrics::{Breakdown, RunMetrics};
 use crate::summary::Summary;
 
 /// Runs per parallel work unit: large enough to amortise a workspace, small enough to balance.

@@ -2,7 +2,7 @@
 //! estimated before anything is simulated so that a run too big for the machine is refused
 //! with its estimate instead of being killed (or swapping) an hour in.
 
-use crate::metrics::{Breakdown, RunMetrics};
+use crate::engine::metrics::{Breakdown, RunMetrics};
 
 /// Most runs a command accepts (`--runs`, a study's `runs`); a run index (`trace --run`,
 /// `tabletop --pick run:I`) is below it. Per-run random streams are keyed by

@@ -1,0 +1,63 @@
+//! Credentials under response: revocations found by scope and verify, revoked credentials,
+//! and the missed revocations counted at close.
+
+use super::*;
+
+impl<'c, 'w> Sim<'c, 'w> {
+    pub(super) fn task_found_revocations(&mut self, from_team: u16) {
+        // Held open while tasking, so a revoke abandoned at once cannot close the incident
+        // before its siblings exist.
+        self.incident.outstanding += 1;
+        for k in 0..self.ws.creds.len() {
+            let c = self.ws.creds[k];
+            if c.found && c.revoke == RevokeState::NotTasked {
+                self.ws.creds[k].revoke = RevokeState::Tasked;
+                self.incident.outstanding += 1;
+                self.begin(Activity::Revoke, k as u16, from_team);
+            }
+        }
+        self.incident.outstanding -= 1;
+    }
+
+    pub(super) fn revoked(&mut self, k: usize) {
+        let c = self.ws.creds[k];
+        if c.revoke == RevokeState::Revoked {
+            return;
+        }
+        self.met.revocations += 1;
+        if self.met.time_to_first_revocation.is_none() {
+            self.met.time_to_first_revocation = Some(self.now);
+        }
+        if !self.attack || !c.held {
+            self.met.wrongful_revocations += 1;
+        }
+        let cm = &mut self.ws.creds[k];
+        cm.revoke = RevokeState::Revoked;
+        cm.revoked_at = self.now;
+        let residual = self.sc.credentials[k].residual_validity;
+        let id = &self.sc.credentials[k].id;
+        self.note(None, Some(Activity::Revoke), || {
+            format!("credential `{id}` revoked (keeps working {residual}s)")
+        });
+        if residual == 0 {
+            self.credential_stops(k);
+        } else {
+            self.schedule(self.now + residual, Ev::CredentialStops(k as u16));
+        }
+    }
+
+    pub(super) fn count_missed(&mut self) {
+        if !self.attack {
+            return;
+        }
+        let mut missed = 0;
+        for (k, c) in self.ws.creds.iter().enumerate() {
+            if c.held && c.working && c.revoke != RevokeState::Revoked {
+                missed += 1;
+                self.met.missed_by_kind[self.sc.credentials[k].kind.index()] += 1;
+            }
+        }
+        self.met.missed_revocations = missed;
+        self.met.false_closure = missed > 0 && self.met.time_to_first_close.is_some();
+    }
+}

@@ -1,0 +1,286 @@
+//! The response lifecycle: what happens when each activity completes (detect, triage, scope,
+//! validate, confirm, approve, revoke, evidence, verify, close), and when the incident settles.
+
+use super::*;
+
+impl<'c, 'w> Sim<'c, 'w> {
+    /// A task finished: the lifecycle moves on according to its activity.
+    pub(super) fn completed(&mut self, job: u32) {
+        let j = self.ws.jobs[job as usize];
+        let team = j.team;
+        match j.activity {
+            Activity::Detect => self.detected(&j),
+            Activity::Triage => self.declared(team),
+            Activity::Scope => self.scoped(&j),
+            Activity::ValidateEntitlement => {
+                self.incident.validated = true;
+                self.maybe_approve(team);
+            }
+            Activity::ConfirmBusiness => self.confirmed(team),
+            Activity::ApproveContainment => self.approved(team),
+            Activity::Revoke => {
+                self.revoked(j.cred as usize);
+                self.incident.outstanding += 1;
+                self.begin(Activity::CaptureEvidence, j.cred, team);
+                self.incident.outstanding -= 1;
+                self.settle(team);
+            }
+            Activity::CaptureEvidence => {
+                if self.met.time_to_first_close.is_none() {
+                    self.met.evidence_by_close += 1;
+                }
+                self.incident.outstanding -= 1;
+                self.settle(team);
+            }
+            Activity::Verify => {
+                let found = self.verify(team as usize);
+                if found > 0 {
+                    self.incident.verify_needed = true;
+                    self.task_found_revocations(team);
+                }
+                self.incident.outstanding -= 1;
+                self.settle(team);
+            }
+            Activity::Close => self.closed(team as usize),
+            Activity::Consult | Activity::SignOff => unreachable!("handled in job_done"),
+        }
+    }
+
+    /// A detection: the first leads to triage; a later one, while the incident is open, is
+    /// scoped directly.
+    fn detected(&mut self, j: &Job) {
+        let team = j.team;
+        if self.met.time_to_detect.is_none() {
+            self.met.time_to_detect = Some(self.now);
+        }
+        if !j.late {
+            self.begin(Activity::Triage, j.cred, team);
+            return;
+        }
+        let phase = self.incident.phase;
+        if !matches!(
+            phase,
+            Phase::Scoping | Phase::Approving | Phase::Containing | Phase::Closing
+        ) {
+            self.ws.creds[j.cred as usize].late_pending = false;
+            return;
+        }
+        let counted = phase == Phase::Containing;
+        if counted {
+            self.incident.outstanding += 1;
+        }
+        let s = self.begin(Activity::Scope, j.cred, team);
+        let sj = &mut self.ws.jobs[s as usize];
+        sj.late = true;
+        sj.counted = counted;
+    }
+
+    /// Triage declares the incident (again, if it was closed before) and scope starts.
+    fn declared(&mut self, team: u16) {
+        if self.met.time_to_declare.is_none() {
+            self.met.time_to_declare = Some(self.now);
+        }
+        let inc = &mut self.incident;
+        if inc.closed_before {
+            self.met.reopened += 1;
+        }
+        inc.phase = Phase::Scoping;
+        inc.approved = false;
+        inc.validated = false;
+        inc.confirmed = false;
+        let cred = inc.detected_cred;
+        self.note(Some(team as usize), Some(Activity::Triage), || {
+            "incident declared".to_string()
+        });
+        self.begin(Activity::Scope, cred, team);
+    }
+
+    /// Scope found what it found: a late scope adds revocations; the first moves the incident
+    /// to approval, by emergency containment when the severity allows it.
+    fn scoped(&mut self, j: &Job) {
+        let team = j.team;
+        self.scope(j.cred as usize, team as usize);
+        if j.late {
+            self.ws.creds[j.cred as usize].late_pending = false;
+            if j.counted {
+                self.incident.outstanding -= 1;
+            }
+            if self.incident.approved {
+                self.task_found_revocations(team);
+            }
+            self.settle(team);
+            return;
+        }
+        if self.incident.phase != Phase::Scoping {
+            return;
+        }
+        self.incident.phase = Phase::Approving;
+        let emergency = self
+            .m
+            .policy
+            .emergency
+            .filter(|e| self.incident.severity >= e.min_severity);
+        match emergency {
+            Some(e) => {
+                let a = self.new_job(Activity::ApproveContainment, NOBODY, team);
+                self.ws.jobs[a as usize].emergency = true;
+                self.note(Some(e.team), Some(Activity::ApproveContainment), || {
+                    "emergency containment: approved without business confirmation".to_string()
+                });
+                self.enqueue(a, e.team);
+            }
+            None => {
+                self.begin(Activity::ValidateEntitlement, NOBODY, team);
+                self.begin(Activity::ConfirmBusiness, NOBODY, team);
+            }
+        }
+    }
+
+    /// The business owner answered: in a benign run they may recognise legitimate work.
+    fn confirmed(&mut self, team: u16) {
+        if !self.attack
+            && self.ws.team_rngs[team as usize].random::<f64>() < self.m.policy.business_recognition
+        {
+            self.incident.phase = Phase::ClosedBenign;
+            self.note(Some(team as usize), Some(Activity::ConfirmBusiness), || {
+                "business owner recognises legitimate work: incident closed as benign".to_string()
+            });
+            return;
+        }
+        self.incident.confirmed = true;
+        self.maybe_approve(team);
+    }
+
+    /// Approval starts once entitlement is validated and the business has confirmed.
+    fn maybe_approve(&mut self, team: u16) {
+        if self.incident.validated
+            && self.incident.confirmed
+            && self.incident.phase == Phase::Approving
+        {
+            self.begin(Activity::ApproveContainment, NOBODY, team);
+        }
+    }
+
+    /// Containment approved: every credential scope found is tasked for revocation.
+    fn approved(&mut self, team: u16) {
+        if self.incident.phase == Phase::ClosedBenign {
+            return;
+        }
+        self.incident.approved = true;
+        self.incident.phase = Phase::Containing;
+        self.incident.verify_needed = true;
+        self.note(
+            Some(team as usize),
+            Some(Activity::ApproveContainment),
+            || "containment approved".to_string(),
+        );
+        self.task_found_revocations(team);
+        self.settle(team);
+    }
+
+    pub(super) fn dismissed(&mut self, team: usize) {
+        self.note(Some(team), Some(Activity::Triage), || {
+            "alert dismissed".to_string()
+        });
+        self.incident.phase = if self.incident.closed_before {
+            Phase::Closed
+        } else {
+            Phase::Idle
+        };
+    }
+
+    /// Finds attacker-held credentials linked to `from`, each with its plane's accuracy.
+    pub(super) fn scope(&mut self, from: usize, team: usize) {
+        let ws = &mut *self.ws;
+        ws.scratch.clear();
+        ws.scratch.push(from as u16);
+        let mut i = 0;
+        // Breadth-first over the link graph; `scratch` doubles as the visited list.
+        while i < ws.scratch.len() {
+            let k = ws.scratch[i] as usize;
+            i += 1;
+            for &n in &self.sc.links[k] {
+                if !ws.scratch.contains(&(n as u16)) {
+                    ws.scratch.push(n as u16);
+                }
+            }
+        }
+        let mut found = 0;
+        for idx in 0..self.ws.scratch.len() {
+            let k = self.ws.scratch[idx] as usize;
+            let c = self.ws.creds[k];
+            if !c.held || !c.working || c.found || c.revoke != RevokeState::NotTasked {
+                continue;
+            }
+            // The alert names its own credential; linked ones need the plane's inventory.
+            let acc = if k == from {
+                1.0
+            } else {
+                self.ctx.scope_accuracy[self.sc.credentials[k].plane.index()]
+            };
+            // Always draw, so one credential's luck never shifts the next one's.
+            let u = self.ws.team_rngs[team].random::<f64>();
+            if u < acc {
+                self.ws.creds[k].found = true;
+                found += 1;
+            }
+        }
+        self.note(Some(team), Some(Activity::Scope), || {
+            format!("scope found {found} credential(s)")
+        });
+    }
+
+    pub(super) fn verify(&mut self, team: usize) -> u32 {
+        let mut found = 0;
+        for k in 0..self.ws.creds.len() {
+            let c = self.ws.creds[k];
+            if !c.held || !c.working || c.found || c.revoke != RevokeState::NotTasked {
+                continue;
+            }
+            let plane = self.sc.credentials[k].plane;
+            let Some(acc) = self.m.teams[team].visibility[plane.index()] else {
+                continue;
+            };
+            let u = self.ws.team_rngs[team].random::<f64>();
+            if u < acc * self.m.policy.verify_accuracy {
+                self.ws.creds[k].found = true;
+                found += 1;
+            }
+        }
+        self.note(Some(team), Some(Activity::Verify), || {
+            format!("verify found {found} more credential(s)")
+        });
+        found
+    }
+
+    /// When no known work is outstanding, the incident moves on: verify, then close.
+    /// `from` is the team whose finished task let the incident move on (the predecessor of
+    /// the verify or close task it may start), or `NOBODY` when a task was dropped.
+    pub(super) fn settle(&mut self, from: u16) {
+        if self.incident.outstanding > 0 || self.incident.phase != Phase::Containing {
+            return;
+        }
+        if self.incident.verify_needed {
+            self.incident.verify_needed = false;
+            self.incident.outstanding += 1;
+            self.begin(Activity::Verify, NOBODY, from);
+            return;
+        }
+        self.incident.phase = Phase::Closing;
+        self.begin(Activity::Close, NOBODY, from);
+    }
+
+    pub(super) fn closed(&mut self, team: usize) {
+        self.incident.phase = Phase::Closed;
+        self.incident.closed_before = true;
+        self.note(Some(team), Some(Activity::Close), || {
+            "incident closed".to_string()
+        });
+        if self.met.time_to_first_close.is_some() {
+            return;
+        }
+        self.met.time_to_first_close = Some(self.now);
+        self.met.revocations_by_close = self.met.revocations;
+        self.count_missed();
+    }
+}

@@ -1,0 +1,329 @@
+//! Teams: queues, weekly calendars and on-call paging, dispatching work to free staff, and
+//! attributing every second a task waited to its cause when it starts.
+
+use super::*;
+
+impl<'c, 'w> Sim<'c, 'w> {
+    pub(super) fn enqueue(&mut self, job: u32, team: usize) {
+        self.ws.jobs[job as usize].ready = self.now;
+        self.ws.queues[team].push_back(QueueItem {
+            job,
+            ready: self.now,
+        });
+        self.dispatch(team);
+    }
+
+    pub(super) fn local_week_time(&self, team: usize, t: u64) -> u64 {
+        let offset = self.m.teams[team].utc_offset;
+        ((self.week_offset + t) as i64 + offset).rem_euclid(WEEK as i64) as u64
+    }
+
+    pub(super) fn on_shift(&self, team: usize, t: u64) -> bool {
+        match self.m.teams[team].coverage {
+            Coverage::AlwaysOn => true,
+            Coverage::BusinessHours {
+                start, end, days, ..
+            } => {
+                let local = self.local_week_time(team, t);
+                let day = local / DAY;
+                let sec = local % DAY;
+                days & (1 << day) != 0 && sec >= start && sec < end
+            }
+        }
+    }
+
+    /// The next time at or after `t` when the team's shift starts.
+    pub(super) fn next_shift_start(&self, team: usize, t: u64) -> u64 {
+        let Coverage::BusinessHours { start, days, .. } = self.m.teams[team].coverage else {
+            return t;
+        };
+        let local = self.local_week_time(team, t);
+        let day = local / DAY;
+        for ahead in 0..=7 {
+            let d = (day + ahead) % 7;
+            if days & (1 << d) == 0 {
+                continue;
+            }
+            let at = (day + ahead) * DAY + start;
+            if at >= local {
+                return t + (at - local);
+            }
+        }
+        t + WEEK
+    }
+
+    /// Seconds of [a, b) the team is off shift.
+    pub(super) fn off_shift_seconds(&self, team: usize, a: u64, b: u64) -> u64 {
+        let Coverage::BusinessHours {
+            start, end, days, ..
+        } = self.m.teams[team].coverage
+        else {
+            return 0;
+        };
+        let la = self.local_week_time(team, a);
+        let len = b - a;
+        let mut on = 0;
+        // Walk whole days from the local midnight before `a`.
+        let day0 = la / DAY;
+        let from = la;
+        let to = la + len;
+        let mut d = day0;
+        while d * DAY < to {
+            if days & (1 << (d % 7)) != 0 {
+                let s = (d * DAY + start).max(from);
+                let e = (d * DAY + end).min(to);
+                if e > s {
+                    on += e - s;
+                }
+            }
+            d += 1;
+        }
+        len - on
+    }
+
+    pub(super) fn pageable(&self, team: usize, item: &QueueItem) -> bool {
+        if item.job == NONE {
+            return false;
+        }
+        let Coverage::BusinessHours {
+            on_call: Some(oc), ..
+        } = self.m.teams[team].coverage
+        else {
+            return false;
+        };
+        self.ws.jobs[item.job as usize].severity >= oc.min_severity
+    }
+
+    pub(super) fn dispatch(&mut self, team: usize) {
+        while let Some(&front) = self.ws.queues[team].front() {
+            if front.job != NONE && self.ws.jobs[front.job as usize].started {
+                self.ws.queues[team].pop_front();
+                continue;
+            }
+            if self.on_shift(team, self.now) {
+                if self.ws.teams[team].busy < self.m.teams[team].staff {
+                    self.ws.queues[team].pop_front();
+                    self.start(front, team, false);
+                    continue;
+                }
+                break;
+            }
+            // Off shift: wait for the next shift, or page the on-call for a severe task.
+            if !self.ws.teams[team].shift_wake_pending {
+                self.ws.teams[team].shift_wake_pending = true;
+                let at = self.next_shift_start(team, self.now);
+                self.schedule(at, Ev::ShiftStart(team as u16));
+            }
+            let Coverage::BusinessHours {
+                on_call: Some(oc), ..
+            } = self.m.teams[team].coverage
+            else {
+                break;
+            };
+            let ts = self.ws.teams[team];
+            if ts.on_call_busy {
+                break;
+            }
+            let pos = (0..self.ws.queues[team].len()).find(|&i| {
+                let item = self.ws.queues[team][i];
+                self.pageable(team, &item) && !self.ws.jobs[item.job as usize].started
+            });
+            let Some(pos) = pos else {
+                self.ws.teams[team].on_call_awake = false;
+                break;
+            };
+            if ts.on_call_awake {
+                let item = self.ws.queues[team]
+                    .remove(pos)
+                    .expect("position is in range");
+                self.start(item, team, true);
+                continue;
+            }
+            if !ts.page_pending {
+                let tsm = &mut self.ws.teams[team];
+                tsm.page_pending = true;
+                tsm.page_sent = self.now;
+                self.schedule(self.now + oc.page_latency, Ev::PageAnswered(team as u16));
+            }
+            break;
+        }
+    }
+
+    pub(super) fn start(&mut self, item: QueueItem, team: usize, on_call: bool) {
+        let effort;
+        if item.job == NONE {
+            let bg = self.m.teams[team]
+                .background
+                .expect("background queued only with load");
+            effort = bg.effort.sample(&mut self.ws.background_rngs[team]);
+            self.bd.background_jobs[team] += 1;
+            self.bd.background_wait[team] += self.now - item.ready;
+        } else {
+            let activity = self.ws.jobs[item.job as usize].activity;
+            effort = self.m.effort[activity.index()].sample(&mut self.ws.team_rngs[team]);
+            self.attribute_start(item.job, team, on_call);
+        }
+        let ts = &mut self.ws.teams[team];
+        if on_call {
+            ts.on_call_busy = true;
+        } else {
+            ts.busy += 1;
+        }
+        ts.busy_seconds += effort;
+        self.schedule(
+            self.now + effort,
+            Ev::JobDone {
+                job: item.job,
+                team: team as u16,
+                on_call,
+            },
+        );
+    }
+
+    /// Splits the team-side wait of a starting job into causes and records handoffs and stalls.
+    pub(super) fn attribute_start(&mut self, job: u32, team: usize, on_call: bool) {
+        let j = self.ws.jobs[job as usize];
+        let queued = self.now - j.ready;
+        let mut waits = j.waits;
+        if on_call {
+            let ts = self.ws.teams[team];
+            let paging = ts
+                .page_answered
+                .saturating_sub(ts.page_sent.max(j.ready))
+                .min(queued);
+            waits[WaitCause::Paging.index()] += paging;
+            waits[WaitCause::Queue.index()] += queued - paging;
+        } else {
+            let off = self.off_shift_seconds(team, j.ready, self.now);
+            waits[WaitCause::OffHours.index()] += off;
+            waits[WaitCause::Queue.index()] += queued - off;
+        }
+        let jm = &mut self.ws.jobs[job as usize];
+        jm.started = true;
+        jm.team = team as u16;
+        jm.waits = waits;
+        let total = self.now - j.created;
+        let handoff = j.from_team != NOBODY && j.from_team as usize != team;
+        if handoff {
+            self.met.handoffs += 1;
+            let p = self.bd.pair(j.from_team as usize, team);
+            self.bd.handoffs[p] += 1;
+            self.bd.handoff_wait[p] += total;
+        }
+        let (cause, _) = dominant(&waits);
+        if !j.committee {
+            for (w, x) in self.met.wait_by_cause.iter_mut().zip(waits) {
+                *w += x;
+            }
+            let ownership = waits
+                .iter()
+                .enumerate()
+                .any(|(c, &w)| w > 0 && WaitCause::ALL[c].is_ownership());
+            if ownership || (handoff && total > self.m.policy.stall_threshold) {
+                self.stall(j.from_team, team, j.activity, cause, total);
+            }
+        }
+        let activity = j.activity;
+        let task = TaskRef {
+            id: job,
+            handoff_from: handoff.then_some(j.from_team as usize),
+            from_team: (j.from_team != NOBODY).then_some(j.from_team as usize),
+            credential: (j.cred != NOBODY).then_some(j.cred as usize),
+            parent: (j.parent != NONE).then_some(j.parent),
+        };
+        self.note_wait(Some(team), Some(activity), total, cause, waits, task);
+    }
+
+    pub(super) fn stall(
+        &mut self,
+        from: u16,
+        to: usize,
+        activity: Activity,
+        cause: WaitCause,
+        wait: u64,
+    ) {
+        self.met.stalls += 1;
+        self.met.stall_wait += wait;
+        self.met.stalls_by_cause[cause.index()] += 1;
+        let from = if from == NOBODY {
+            self.m.teams.len()
+        } else {
+            from as usize
+        };
+        let i = self.bd.stall_index(from, to, activity);
+        self.bd.stalls[i] += 1;
+        self.bd.stall_wait[i] += wait;
+    }
+
+    pub(super) fn job_done(&mut self, job: u32, team: usize, on_call: bool) {
+        let ts = &mut self.ws.teams[team];
+        if on_call {
+            ts.on_call_busy = false;
+        } else {
+            ts.busy -= 1;
+        }
+        self.dispatch(team);
+        if job == NONE {
+            return;
+        }
+        let j = self.ws.jobs[job as usize];
+        if let Some(tr) = self.trace.as_mut() {
+            tr.push(TraceEvent {
+                time: self.now,
+                team: Some(team),
+                activity: Some(j.activity),
+                what: "done".to_string(),
+                wait: 0,
+                cause: None,
+                waits: [0; WaitCause::COUNT],
+                task: Some(TaskRef {
+                    id: job,
+                    handoff_from: None,
+                    from_team: None,
+                    credential: (j.cred != NOBODY).then_some(j.cred as usize),
+                    parent: (j.parent != NONE).then_some(j.parent),
+                }),
+            });
+        }
+        match j.activity {
+            Activity::Consult => {
+                let p = j.parent as usize;
+                self.ws.jobs[p].consults_pending -= 1;
+                let parent = self.ws.jobs[p];
+                if parent.r_done && parent.consults_pending == 0 {
+                    self.consults_answered(j.parent);
+                }
+            }
+            Activity::SignOff => self.signed(job),
+            _ => {
+                self.met.notifications += self.informed(&j) as u32;
+                if self.trace.is_some() {
+                    self.trace_informed(&j, team);
+                }
+                let jm = &mut self.ws.jobs[job as usize];
+                jm.r_done = true;
+                jm.r_done_at = self.now;
+                if jm.consults_pending == 0 {
+                    self.r_finished(job);
+                }
+            }
+        }
+    }
+
+    pub(super) fn background_gap(&mut self, team: usize) -> u64 {
+        let rate = self.m.teams[team].background.map_or(0.0, |b| b.rate);
+        let u = self.ws.background_rngs[team].random::<f64>();
+        ((-(1.0 - u).ln() / rate) + 0.5).min(1e12) as u64
+    }
+}
+
+/// The cause with the most seconds (ties go to the earlier cause in `WaitCause::ALL`).
+fn dominant(waits: &[u64; WaitCause::COUNT]) -> (WaitCause, u64) {
+    let mut best = (WaitCause::Queue, 0);
+    for (i, &w) in waits.iter().enumerate() {
+        if w > best.1 {
+            best = (WaitCause::ALL[i], w);
+        }
+    }
+    best
+}
