@@ -13,6 +13,7 @@ pub mod gate;
 pub mod input;
 pub mod library;
 pub mod lint;
+pub mod plan;
 pub mod report;
 pub mod ronpath;
 pub mod shard;

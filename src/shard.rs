@@ -10,6 +10,7 @@ use crate::compare::RawResult;
 use crate::domain::WEEK;
 use crate::engine::metrics::Breakdown;
 use crate::input::{Diagnostic, LoadError, Model, Scenario};
+use crate::plan::Plan;
 use crate::study::{shard_range, study_from_shard, ShardFile, Study};
 
 /// The shard file's schema version this build writes and reads.
@@ -18,10 +19,9 @@ pub const SHARD_SCHEMA_VERSION: u32 = 1;
 /// Shards checked and merged: the study and its runs, as one machine would have them.
 pub struct Merged {
     pub study: Study,
-    /// `raw[scenario][model]`, every run in run order.
-    pub raw: Vec<Vec<RawResult>>,
-    /// `sweep[point][scenario][model]`, likewise (empty without a sweep).
-    pub sweep: Vec<Vec<Vec<RawResult>>>,
+    /// `points[point][scenario][model]` in the order of the study's plan (the study's own
+    /// models, then each sweep point), every run in run order.
+    pub points: Vec<Vec<Vec<RawResult>>>,
 }
 
 /// A located complaint about one shard file (exit 2).
@@ -112,18 +112,12 @@ pub fn merge(mut shards: Vec<(PathBuf, ShardFile)>) -> Result<Merged, LoadError>
             RERUN,
         ));
     }
-    // A study without a sweep has one (empty) grid point but no sweep results.
-    let grid = if study.sweep.is_empty() {
-        Vec::new()
-    } else {
-        crate::sweep::grid(&study)
-    };
-    let sweep_models: Vec<Vec<Model>> = grid
-        .iter()
-        .map(|p| crate::sweep::models_at(&study, p))
-        .collect();
-    for (path, s) in &shards {
-        check_one(path, s, &study, &sweep_models)?;
+    {
+        let plan = Plan::resolve(&study);
+        let sweep_models: Vec<&[Model]> = plan.points[1..].iter().map(|p| &p.models[..]).collect();
+        for (path, s) in &shards {
+            check_one(path, s, &study, &sweep_models)?;
+        }
     }
     let mut shards = shards.into_iter().map(|(_, s)| s);
     let first = shards.next().expect("n >= 1 shards");
@@ -134,7 +128,9 @@ pub fn merge(mut shards: Vec<(PathBuf, ShardFile)>) -> Result<Merged, LoadError>
             append(acc, add);
         }
     }
-    Ok(Merged { study, raw, sweep })
+    let mut points = vec![raw];
+    points.extend(sweep);
+    Ok(Merged { study, points })
 }
 
 /// Shards in order, each run range after the last: appending keeps every run in run order.
@@ -152,7 +148,7 @@ fn check_one(
     path: &Path,
     s: &ShardFile,
     study: &Study,
-    sweep_models: &[Vec<Model>],
+    sweep_models: &[&[Model]],
 ) -> Result<(), LoadError> {
     let (first, count) = shard_range(s.shard, s.of, study.runs);
     if (s.first, s.count) != (first, count) {

@@ -1,8 +1,7 @@
 //! Parameter sweeps: every point of a study's grid, every model, every scenario; a tidy CSV
 //! (one row per grid point x model x scenario) and a plot of each metric against the grid.
 
-use crate::compare::{simulate_all, RawResult};
-use crate::engine::SimError;
+use crate::compare::RawResult;
 use crate::export::escape::csv_text;
 use crate::input::Model;
 use crate::study::Study;
@@ -50,34 +49,14 @@ pub fn models_at(study: &Study, point: &[f64]) -> Vec<Model> {
         .collect()
 }
 
-/// Simulates runs `first .. first + count` at every grid point: `raw[point][scenario][model]`,
-/// the slice of a sweep one shard keeps.
-pub fn simulate_sweep(
+/// The rows of one grid point from its runs (`raw[scenario][model]` of `models`, the study's
+/// models at the point, every run in run order).
+pub fn rows_at(
     study: &Study,
-    first: u64,
-    count: u64,
-    max_events: u64,
-    mut progress: impl FnMut(u64),
-) -> Result<Vec<Vec<Vec<RawResult>>>, SimError> {
-    grid(study)
-        .iter()
-        .map(|point| {
-            simulate_all(
-                &study.scenarios,
-                &models_at(study, point),
-                first,
-                count,
-                study.seed,
-                max_events,
-                &mut progress,
-            )
-        })
-        .collect()
-}
-
-/// The rows of one grid point from its runs (`raw[scenario][model]`, every run in run order).
-pub fn rows_at(study: &Study, point: &[f64], raw: &[Vec<RawResult>]) -> Vec<SweepRow> {
-    let models = models_at(study, point);
+    point: &[f64],
+    models: &[Model],
+    raw: &[Vec<RawResult>],
+) -> Vec<SweepRow> {
     let mut rows = Vec::new();
     for (m, model) in models.iter().enumerate() {
         for (sc, results) in study.scenarios.iter().zip(raw) {
@@ -109,28 +88,6 @@ pub fn rows_at(study: &Study, point: &[f64], raw: &[Vec<RawResult>]) -> Vec<Swee
         }
     }
     rows
-}
-
-/// Runs the whole grid, one point at a time (only one point's runs are held at once).
-pub fn run_sweep(
-    study: &Study,
-    max_events: u64,
-    mut progress: impl FnMut(u64),
-) -> Result<Vec<SweepRow>, SimError> {
-    let mut rows = Vec::new();
-    for point in grid(study) {
-        let raw = simulate_all(
-            &study.scenarios,
-            &models_at(study, &point),
-            0,
-            study.runs,
-            study.seed,
-            max_events,
-            &mut progress,
-        )?;
-        rows.extend(rows_at(study, &point, &raw));
-    }
-    Ok(rows)
 }
 
 /// The tidy CSV of a sweep.

@@ -13,8 +13,9 @@ use raci_sim::export::{write_report, InputFile, Report};
 use raci_sim::gate::{evaluate, junit, summary_markdown};
 use raci_sim::input::{Model, Scenario};
 use raci_sim::library::{parse_model, parse_scenario};
+use raci_sim::plan::Plan;
 use raci_sim::study::{parse_study, Parameter, Study};
-use raci_sim::sweep::{run_sweep, sweep_csv, sweep_plots};
+use raci_sim::sweep::{sweep_csv, sweep_plots};
 use raci_sim::tabletop::{build_pack, play, Pick};
 
 /// ESC[31m, U+0001, backspace, VT, FF, DEL, NEL, U+FFFE, markup and a CDATA end.
@@ -179,7 +180,10 @@ fn all_outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut study = hostile_study(&sc, &models);
     let results = evaluate(&study, &c, None);
     assert!(results.iter().any(|r| !r.passed()), "a failing gate");
-    let rows = run_sweep(&study, DEFAULT_MAX_EVENTS, |_| {}).unwrap();
+    let rows = Plan::resolve(&study)
+        .run(DEFAULT_MAX_EVENTS, |_| {})
+        .unwrap()
+        .sweep;
     // A team parameter puts a team id in the sweep's column names.
     study.sweep[0].parameter = Parameter::TeamStaff(models[0].teams[0].id.clone());
     let mut extra = vec![

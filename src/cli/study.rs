@@ -7,11 +7,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 
-use raci_sim::compare::{compare, Comparison};
+use raci_sim::compare::Comparison;
 use raci_sim::engine::budget::Estimate;
 use raci_sim::engine::DEFAULT_MAX_EVENTS;
 use raci_sim::export::{write_folder, write_report, Report};
 use raci_sim::input::{Diagnostic, LoadError};
+use raci_sim::plan::{Outcome, Plan};
 use raci_sim::study::Study;
 
 use super::terminal::{out, outln};
@@ -121,17 +122,23 @@ fn write_study_report(
         .with_context(|| format!("cannot write the report to {}", dir.display()))
 }
 
-/// The study's memory: the comparison, plus one sweep point (or, for a shard, every point).
-fn check_budget(study: &Study, runs: u64, sweep_copies: u64) -> Result<()> {
+/// The study's memory: the comparison, plus one sweep point at a time (or, for a shard, its
+/// slice of every point).
+fn check_budget(plan: &Plan, runs: u64, all_points: bool) -> Result<()> {
+    let study = plan.study;
     let teams: Vec<usize> = study.models.iter().map(|m| m.teams.len()).collect();
-    let estimate = Estimate::comparison(runs, &teams, study.scenarios.len(), 1 + sweep_copies);
+    let copies = match (plan.points.len() as u64, all_points) {
+        (n, true) => n,
+        (n, false) => n.min(2),
+    };
+    let estimate = Estimate::comparison(runs, &teams, study.scenarios.len(), copies);
     within_budget(
         estimate,
         &format!(
             "the study's {runs} runs of {} models on {} scenarios{}",
             study.models.len(),
             study.scenarios.len(),
-            if sweep_copies > 0 {
+            if plan.points.len() > 1 {
                 " with its sweep"
             } else {
                 ""
@@ -141,38 +148,20 @@ fn check_budget(study: &Study, runs: u64, sweep_copies: u64) -> Result<()> {
     Ok(())
 }
 
-fn simulate_study(study: &Study, quiet: bool, max_events: u64) -> Result<Comparison> {
-    let bar = progress_bar(
-        study.runs * (study.models.len() * study.scenarios.len()) as u64,
-        quiet,
-    );
-    let c = compare(
-        study.scenarios.clone(),
-        study.models.clone(),
-        study.baseline,
-        study.runs,
-        study.seed,
-        max_events,
-        |n| bar.inc(n),
-    )?;
+/// Simulates the whole plan, a point at a time, with a progress bar.
+fn simulate(plan: &Plan, quiet: bool, max_events: u64) -> Result<Outcome> {
+    let bar = progress_bar(plan.runs(plan.study.runs), quiet);
+    let outcome = plan.run(max_events, |n| bar.inc(n))?;
     bar.finish_and_clear();
-    Ok(c)
+    Ok(outcome)
 }
 
-fn sweep_files(study: &Study, quiet: bool, max_events: u64) -> Result<Vec<(String, Vec<u8>)>> {
+/// The report's files beyond the comparison: the sweep's tidy CSV and a plot per metric.
+fn sweep_report_files(study: &Study, outcome: &Outcome) -> Vec<(String, Vec<u8>)> {
     if study.sweep.is_empty() {
-        return Ok(Vec::new());
+        return Vec::new();
     }
-    let points = raci_sim::sweep::grid(study).len() as u64;
-    let per_point = study.runs * (study.models.len() * study.scenarios.len()) as u64;
-    let bar = progress_bar(points * per_point, quiet);
-    let rows = raci_sim::sweep::run_sweep(study, max_events, |n| bar.inc(n))?;
-    bar.finish_and_clear();
-    Ok(sweep_report_files(study, &rows))
-}
-
-/// The sweep's files in the report: the tidy CSV and a plot per metric.
-fn sweep_report_files(study: &Study, rows: &[raci_sim::sweep::SweepRow]) -> Vec<(String, Vec<u8>)> {
+    let rows = &outcome.sweep;
     let mut files = vec![(
         "sweep.csv".to_string(),
         raci_sim::sweep::sweep_csv(study, rows),
@@ -207,21 +196,23 @@ fn load(path: &str) -> Result<Study> {
 
 pub fn study(a: StudyArgs) -> Result<ExitCode> {
     let study = load(&a.study)?;
+    let plan = Plan::resolve(&study);
     if let Some(shard) = &a.shard {
-        run_shard(&study, shard, &a)?;
+        run_shard(&plan, shard, &a)?;
         return Ok(ExitCode::SUCCESS);
     }
     let dir = study_dir(&study, &a.out)?;
-    check_budget(&study, study.runs, u64::from(!study.sweep.is_empty()))?;
-    let comparison = simulate_study(&study, a.quiet, a.max_events)?;
-    let extra = sweep_files(&study, a.quiet, a.max_events)?;
-    write_study_report(&study, &comparison, &dir, &extra, a.out.force)?;
-    print_study(&comparison, &dir);
+    check_budget(&plan, study.runs, false)?;
+    let outcome = simulate(&plan, a.quiet, a.max_events)?;
+    let extra = sweep_report_files(&study, &outcome);
+    write_study_report(&study, &outcome.comparison, &dir, &extra, a.out.force)?;
+    print_study(&outcome.comparison, &dir);
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs one shard's slice (and its slice of every sweep point) into a shard folder.
-fn run_shard(study: &Study, shard: &str, a: &StudyArgs) -> Result<()> {
+/// Runs one shard's slice of every point of the plan into a shard folder.
+fn run_shard(plan: &Plan, shard: &str, a: &StudyArgs) -> Result<()> {
+    let study = plan.study;
     let (k, n) = raci_sim::study::parse_shard(shard).map_err(super::Usage)?;
     if n > study.runs {
         return Err(
@@ -229,11 +220,6 @@ fn run_shard(study: &Study, shard: &str, a: &StudyArgs) -> Result<()> {
         );
     }
     let (first, count) = raci_sim::study::shard_range(k, n, study.runs);
-    let points = if study.sweep.is_empty() {
-        0
-    } else {
-        raci_sim::sweep::grid(study).len() as u64
-    };
     let shard_dir = match &a.out.out {
         Some(_) => a.out.target(PathBuf::new)?,
         None => {
@@ -244,24 +230,13 @@ fn run_shard(study: &Study, shard: &str, a: &StudyArgs) -> Result<()> {
             d
         }
     };
-    check_budget(study, count, points)?;
-    let per_point = count * (study.models.len() * study.scenarios.len()) as u64;
-    let bar = progress_bar((1 + points) * per_point, a.quiet);
-    let raw = raci_sim::compare::simulate_all(
-        &study.scenarios,
-        &study.models,
-        first,
-        count,
-        study.seed,
-        a.max_events,
-        |x| bar.inc(x),
-    )?;
-    let sweep = if study.sweep.is_empty() {
-        Vec::new()
-    } else {
-        raci_sim::sweep::simulate_sweep(study, first, count, a.max_events, |x| bar.inc(x))?
-    };
+    check_budget(plan, count, true)?;
+    let bar = progress_bar(plan.runs(count), a.quiet);
+    let mut points = (0..plan.points.len())
+        .map(|p| plan.simulate_point(p, first, count, a.max_events, &mut |x| bar.inc(x)))
+        .collect::<Result<Vec<_>, _>>()?;
     bar.finish_and_clear();
+    let raw = points.remove(0);
     let file = raci_sim::study::ShardFile {
         schema_version: raci_sim::shard::SHARD_SCHEMA_VERSION,
         study_label: study.label.clone(),
@@ -272,7 +247,7 @@ fn run_shard(study: &Study, shard: &str, a: &StudyArgs) -> Result<()> {
         first,
         count,
         raw,
-        sweep,
+        sweep: points,
     };
     let json = serde_json::to_vec(&file).expect("plain data");
     write_folder(&shard_dir, &[("shard.json".into(), json)], a.out.force)
@@ -330,26 +305,11 @@ pub fn merge(a: MergeArgs) -> Result<ExitCode> {
         shards.push((path.clone(), raci_sim::shard::parse_shard(&path, &bytes)?));
     }
     let merged = raci_sim::shard::merge(shards)?;
-    let study = &merged.study;
-    let comparison = raci_sim::compare::assemble(
-        study.scenarios.clone(),
-        study.models.clone(),
-        study.baseline,
-        study.runs,
-        study.seed,
-        merged.raw,
-    );
-    let mut rows = Vec::new();
-    for (point, raw) in raci_sim::sweep::grid(study).iter().zip(&merged.sweep) {
-        rows.extend(raci_sim::sweep::rows_at(study, point, raw));
-    }
-    let extra = if study.sweep.is_empty() {
-        Vec::new()
-    } else {
-        sweep_report_files(study, &rows)
-    };
-    write_study_report(study, &comparison, &a.out, &extra, a.force)?;
-    print_study(&comparison, &a.out);
+    let plan = Plan::resolve(&merged.study);
+    let outcome = plan.render(merged.points.into_iter().map(Ok::<_, LoadError>))?;
+    let extra = sweep_report_files(&merged.study, &outcome);
+    write_study_report(&merged.study, &outcome.comparison, &a.out, &extra, a.force)?;
+    print_study(&outcome.comparison, &a.out);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -369,16 +329,17 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
     }
     let recorded = a.baseline.as_deref().map(read_baseline).transpose()?;
     let dir = study_dir(&study, &a.out)?;
-    check_budget(&study, study.runs, 0)?;
-    let comparison = simulate_study(&study, a.quiet, a.max_events)?;
-    let results = raci_sim::gate::evaluate(&study, &comparison, recorded.as_ref());
+    let plan = Plan::resolve(&study);
+    check_budget(&plan, study.runs, false)?;
+    let outcome = simulate(&plan, a.quiet, a.max_events)?;
+    let comparison = &outcome.comparison;
+    let results = raci_sim::gate::evaluate(&study, comparison, recorded.as_ref());
     let junit = raci_sim::gate::junit(&study, &results);
     let md = raci_sim::gate::summary_markdown(&study, &results);
-    let extra = [
-        ("check.junit.xml".to_string(), junit.into_bytes()),
-        ("check.md".to_string(), md.clone().into_bytes()),
-    ];
-    write_study_report(&study, &comparison, &dir, &extra, a.out.force)?;
+    let mut extra = sweep_report_files(&study, &outcome);
+    extra.push(("check.junit.xml".to_string(), junit.into_bytes()));
+    extra.push(("check.md".to_string(), md.clone().into_bytes()));
+    write_study_report(&study, comparison, &dir, &extra, a.out.force)?;
     out(&md);
     outln!("\nJUnit: {}", dir.join("check.junit.xml").display());
     Ok(if results.iter().all(|r| r.passed()) {
