@@ -1,6 +1,6 @@
 //! Robustness harness: drives any bytes through the loaders, validation, lint and a short
 //! simulation, and mutates valid files into hostile ones. Used by `examples/fuzz.rs` (long runs,
-//! crashes saved to tests/fuzz-corpus/) and by tests (fixed seeds, and every corpus file as a
+//! crashes saved to tests/hostile/) and by tests (fixed seeds, and every corpus file as a
 //! regression test). Nothing here may panic on any input: that is what it checks.
 
 use rand::{Rng, RngExt};

@@ -67,7 +67,11 @@ impl<'a> RonMap<'a> {
     }
 
     fn line_col(&self, offset: usize) -> LineCol {
-        let before = &self.text[..offset.min(self.text.len())];
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &self.text[..offset];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         LineCol {
@@ -94,8 +98,8 @@ impl<'a> RonMap<'a> {
     }
 }
 
-/// Nesting deeper than this is not walked (the parser has its own limit).
-const MAX_DEPTH: usize = 200;
+/// Nesting deeper than this is not walked (the parser stops at `input::MAX_NESTING`, 64).
+const MAX_DEPTH: usize = 80;
 
 struct Walker<'s> {
     s: &'s [u8],
@@ -153,6 +157,28 @@ impl Walker<'_> {
         (self.i > start).then(|| std::str::from_utf8(&self.s[start..self.i]).unwrap_or(""))
     }
 
+    /// Whether a raw string (`r"..."`, `r#"..."#`) starts here, rather than an identifier.
+    fn raw_string_opens(&self) -> bool {
+        let rest = self.s.get(self.i + 1..).unwrap_or_default();
+        let hashes = rest.iter().take_while(|&&c| c == b'#').count();
+        rest.get(hashes) == Some(&b'"')
+    }
+
+    /// `r#"..."#`: ends at a quote followed by as many hashes as opened it.
+    fn raw_string(&mut self) -> Option<()> {
+        self.i += 1;
+        let hashes = self.s[self.i..].iter().take_while(|&&c| c == b'#').count();
+        self.i += hashes + 1;
+        let rest = self.s.get(self.i..)?;
+        let end = (0..rest.len()).find(|&k| {
+            rest[k] == b'"'
+                && rest.len() - k > hashes
+                && rest[k + 1..=k + hashes].iter().all(|&c| c == b'#')
+        })?;
+        self.i += end + hashes + 1;
+        Some(())
+    }
+
     fn string(&mut self) -> Option<()> {
         let quote = self.peek()?;
         self.i += 1;
@@ -189,24 +215,7 @@ impl Walker<'_> {
                 self.i += 1;
                 self.group(&path)?;
             }
-            b'r' if matches!(self.s.get(self.i + 1), Some(b'"' | b'#')) => {
-                // raw string r#"..."#
-                self.i += 1;
-                let mut hashes = 0;
-                while self.peek() == Some(b'#') {
-                    hashes += 1;
-                    self.i += 1;
-                }
-                self.i += 1;
-                let close: Vec<u8> = std::iter::once(b'"')
-                    .chain(std::iter::repeat_n(b'#', hashes))
-                    .collect();
-                let rest = &self.s[self.i..];
-                let end = rest
-                    .windows(close.len())
-                    .position(|w| w == close.as_slice())?;
-                self.i += end + close.len();
-            }
+            b'r' if self.raw_string_opens() => self.raw_string()?,
             c if c.is_ascii_alphabetic() || c == b'_' => {
                 self.ident()?;
                 self.skip_ws();
@@ -265,10 +274,8 @@ impl Walker<'_> {
             let key_start = self.i;
             self.value(String::new())?;
             self.entries.pop();
-            let key = String::from_utf8_lossy(&self.s[key_start..self.i])
-                .trim_matches('"')
-                .to_string();
-            let child = join(path, &key);
+            let key = String::from_utf8_lossy(&self.s[key_start..self.i]);
+            let child = join(path, key.trim_matches('"'));
             self.skip_ws();
             if self.peek()? != b':' {
                 return None;
@@ -340,7 +347,15 @@ impl Walker<'_> {
     }
 }
 
+/// Longest field name kept in a path, in characters: longer ones are cut, so a hostile file's
+/// paths (one per value) stay small.
+const MAX_SEGMENT: usize = 64;
+
 fn join(path: &str, name: &str) -> String {
+    let name = match name.char_indices().nth(MAX_SEGMENT) {
+        Some((cut, _)) => &name[..cut],
+        None => name,
+    };
     if path.is_empty() {
         name.to_string()
     } else {
@@ -389,5 +404,54 @@ mod tests {
             m.path_at(LineCol { line: 5, col: 60 }),
             Some("stages[1].duration.p90")
         );
+    }
+
+    #[test]
+    fn raw_strings_are_walked_whole() {
+        let m = RonMap::new("(a: r##\"x\"# \"##, b: r\"y\", c: r#ident)");
+        assert_eq!(m.locate("b"), LineCol { line: 1, col: 18 });
+        assert_eq!(m.locate("c"), LineCol { line: 1, col: 27 });
+    }
+
+    #[test]
+    fn truncated_and_odd_text_never_panics() {
+        let long_key = format!("{{\"{}\": [[1]]}}", "k".repeat(500));
+        let cases = [
+            "r#",
+            "r",
+            "r##",
+            "r#\"",
+            "r##\"abc\"#",
+            "r\"",
+            "(a: r#",
+            "b\"x",
+            "b'",
+            "'",
+            "'\\",
+            "\"\\",
+            "\"é\\",
+            "/*",
+            "/* /* */",
+            "//",
+            "(a: /*",
+            "é",
+            "(é: 1)",
+            "(a: \"\u{0}\")",
+            "[r#\"]",
+            "{r#: 1}",
+            "(a: 1e",
+            "ü\\\"",
+            &long_key,
+        ];
+        for text in cases {
+            let m = RonMap::new(text);
+            let _ = m.locate("a.b[0]");
+            for col in 0..8 {
+                let _ = m.path_at(LineCol { line: 1, col });
+            }
+        }
+        // A long field name is cut in paths.
+        let m = RonMap::new(&long_key);
+        assert!(m.entries.iter().all(|e| e.path.len() <= 70), "{m:?}");
     }
 }

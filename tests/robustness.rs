@@ -1,5 +1,5 @@
 //! Hostile input: nothing panics, nothing hangs, absurd values get a clear error or run within
-//! limits. Every file in tests/fuzz-corpus/ (crashes the fuzzer found, and hand-made absurd
+//! limits. Every file in tests/hostile/ (crashes the fuzzer found, and hand-made absurd
 //! files) is replayed here.
 
 use std::panic;
@@ -12,7 +12,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 fn corpus_dir() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-corpus")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile")
 }
 
 #[test]
