@@ -11,8 +11,8 @@ use serde::Deserialize;
 use crate::domain::Plane;
 use crate::duration::parse_duration;
 use crate::export::{sha256_hex, InputFile};
-use crate::input::validate::Checker;
-use crate::input::{parse_ron, LoadError, Model, Scenario};
+use crate::input::validate::{Checker, Names};
+use crate::input::{clip, parse_ron, read_text_limited, LoadError, Model, Scenario};
 use crate::library::{model_source, parse_model, parse_scenario, scenario_source};
 
 // ---------------------------------------------------------------- file format
@@ -282,10 +282,7 @@ fn resolve_ref(dir: &Path, r: &str) -> String {
 
 /// Loads and validates a study file.
 pub fn load_study(path: &str) -> Result<Study, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
-        file: path.to_string(),
-        source,
-    })?;
+    let text = read_text_limited(Path::new(path), crate::input::MAX_INPUT_BYTES as u64)?;
     parse_study(path, &text)
 }
 
@@ -310,6 +307,15 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
     let f: StudyFile = parse_ron(label, text)?;
     let dir = Path::new(label).parent().unwrap_or(Path::new("."));
     let mut c = Checker::new(label, text);
+    if !study_lists_fit(&mut c, &f) {
+        return Err(c.stop());
+    }
+    c.identifier("name", "name", &f.name);
+    for (i, g) in f.gates.iter().enumerate() {
+        if let Some(name) = &g.name {
+            c.identifier(&format!("gates[{i}].name"), "name", name);
+        }
+    }
     let mut models = Vec::new();
     let mut scenarios = Vec::new();
     let mut inputs = vec![InputFile {
@@ -326,7 +332,7 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
                 let mut c = Checker::new(label, text);
                 c.error(
                     &format!("models[{i}]"),
-                    format!("no shipped model or file named \"{r}\""),
+                    format!("no shipped model or file named \"{}\"", clip(r)),
                     Some("give a shipped model name (`raci-sim list`) or a path relative to the study file".into()),
                 );
                 c.finish(()).unwrap_err()
@@ -337,7 +343,7 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
         if models.iter().any(|x: &Model| x.name == m.name) {
             c.error(
                 &format!("models[{i}]"),
-                format!("model \"{}\" is listed twice", m.name),
+                format!("model \"{}\" is listed twice", clip(&m.name)),
                 None,
             );
         }
@@ -351,7 +357,7 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
                 let mut c = Checker::new(label, text);
                 c.error(
                     &format!("scenarios[{i}]"),
-                    format!("no shipped scenario or file named \"{r}\""),
+                    format!("no shipped scenario or file named \"{}\"", clip(r)),
                     Some("give a shipped scenario name (`raci-sim list`) or a path relative to the study file".into()),
                 );
                 c.finish(()).unwrap_err()
@@ -376,8 +382,8 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
             None,
         );
     }
-    let model_names: Vec<&str> = models.iter().map(|m| m.name.as_str()).collect();
-    let scenario_names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+    let model_names = Names::new(models.iter().map(|m| m.name.as_str()));
+    let scenario_names = Names::new(scenarios.iter().map(|s| s.name.as_str()));
     let baseline = f
         .baseline
         .as_ref()
@@ -485,11 +491,11 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
         let team_ok = |c: &mut Checker, t: &str| {
             for m in &models {
                 if m.team_index(t).is_none() {
-                    let ids: Vec<&str> = m.teams.iter().map(|t| t.id.as_str()).collect();
+                    let ids = Names::new(m.teams.iter().map(|t| t.id.as_str()));
                     c.resolve(&format!("{p}.parameter.team"), "team", t, &ids);
                     c.error(
                         &format!("{p}.parameter.team"),
-                        format!("model \"{}\" has no team \"{t}\"", m.name),
+                        format!("model \"{}\" has no team \"{}\"", clip(&m.name), clip(t)),
                         Some(
                             "a swept team parameter must name a team every model in the study has"
                                 .into(),
@@ -552,8 +558,9 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
                         c.error(
                             &field,
                             format!(
-                                "with {x} staff, team \"{t}\" of model \"{}\" is overloaded: background work needs {load:.3} staff on average but only {capacity:.3} would be on shift",
-                                m.name
+                                "with {x} staff, team \"{}\" of model \"{}\" is overloaded: background work needs {load:.3} staff on average but only {capacity:.3} would be on shift",
+                                clip(t),
+                                clip(&m.name)
                             ),
                             Some(format!(
                                 "sweep staff from {} up",
@@ -575,14 +582,6 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
         }
         sweep.push(Axis { parameter, values });
     }
-    let grid: usize = sweep.iter().map(|a| a.values.len().max(1)).product();
-    if grid > 1000 {
-        c.error(
-            "sweep",
-            format!("the sweep grid has {grid} points, more than 1000"),
-            None,
-        );
-    }
     let study = Study {
         name: f.name,
         label: label.to_string(),
@@ -599,6 +598,45 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
         sweep,
     };
     c.finish(study)
+}
+
+/// Most models in a study.
+pub const MAX_STUDY_MODELS: usize = 50;
+/// Most scenarios in a study.
+pub const MAX_STUDY_SCENARIOS: usize = 100;
+/// Most gates in a study.
+pub const MAX_GATES: usize = 500;
+/// Most sweep axes in a study.
+pub const MAX_AXES: usize = 8;
+/// Most points in a sweep grid (the product of the axes' value counts), and so most values
+/// on one axis.
+pub const MAX_GRID: usize = 1000;
+
+/// Points in a grid with these axis lengths (an empty axis counts as one), saturating.
+fn grid_points(lengths: impl Iterator<Item = usize>) -> usize {
+    lengths.fold(1usize, |n, len| n.saturating_mul(len.max(1)))
+}
+
+/// Every list of a study within its cap, the sweep grid included (errors for those that
+/// are not).
+fn study_lists_fit(c: &mut Checker, f: &StudyFile) -> bool {
+    let mut ok = c.cap("models", f.models.len(), MAX_STUDY_MODELS)
+        & c.cap("scenarios", f.scenarios.len(), MAX_STUDY_SCENARIOS)
+        & c.cap("gates", f.gates.len(), MAX_GATES)
+        & c.cap("sweep", f.sweep.len(), MAX_AXES);
+    for (i, a) in f.sweep.iter().enumerate() {
+        ok &= c.cap(&format!("sweep[{i}].values"), a.values.len(), MAX_GRID);
+    }
+    let grid = grid_points(f.sweep.iter().map(|a| a.values.len()));
+    if ok && grid > MAX_GRID {
+        c.error(
+            "sweep",
+            format!("the sweep grid has {grid} points, more than {MAX_GRID}"),
+            Some("sweep fewer values, or fewer parameters at once".into()),
+        );
+        ok = false;
+    }
+    ok
 }
 
 /// `a/b/../c` -> `a/c`, lexically (the folder may not exist yet).

@@ -3,36 +3,67 @@
 
 use crate::domain::{Activity, Weekday, DAY, HOUR};
 use crate::duration::{Dist, DistFile};
+use std::collections::{HashMap, HashSet};
+
 use crate::ronpath::RonMap;
 
 use super::file::*;
 use super::*;
 
-/// Collects diagnostics for one file.
+/// Ids of one kind, for resolving references in constant time.
+pub(crate) struct Names<'a> {
+    list: Vec<&'a str>,
+    index: HashMap<&'a str, usize>,
+}
+
+impl<'a> Names<'a> {
+    pub(crate) fn new(ids: impl IntoIterator<Item = &'a str>) -> Self {
+        let list: Vec<&str> = ids.into_iter().collect();
+        let mut index = HashMap::with_capacity(list.len());
+        for (i, id) in list.iter().enumerate() {
+            index.entry(*id).or_insert(i);
+        }
+        Names { list, index }
+    }
+}
+
+/// Collects diagnostics for one file: the first [`MAX_DIAGNOSTICS`] in full, the rest counted
+/// only (they are not located or explained, so a file of a million problems costs little).
 pub(crate) struct Checker<'a> {
-    label: &'a str,
+    label: String,
     map: RonMap<'a>,
     found: Vec<Diagnostic>,
+    hidden: usize,
 }
 
 impl<'a> Checker<'a> {
-    pub(crate) fn new(label: &'a str, text: &'a str) -> Self {
+    pub(crate) fn new(label: &str, text: &'a str) -> Self {
         Checker {
-            label,
+            label: clip_to(label, read::MAX_LABEL),
             map: RonMap::new(text),
             found: Vec::new(),
+            hidden: 0,
         }
     }
 
+    /// Whether further problems are only counted.
+    fn full(&self) -> bool {
+        self.found.len() >= MAX_DIAGNOSTICS
+    }
+
     pub(crate) fn error(&mut self, field: &str, message: impl Into<String>, help: Option<String>) {
+        if self.full() {
+            self.hidden += 1;
+            return;
+        }
         let at = self.map.locate(field);
         self.found.push(Diagnostic {
-            file: self.label.to_string(),
+            file: self.label.clone(),
             line: at.line,
             col: at.col,
             field: field.to_string(),
-            message: message.into(),
-            help,
+            message: clip_to(&message.into(), read::MAX_MESSAGE),
+            help: help.map(|h| clip_to(&h, read::MAX_MESSAGE)),
         });
     }
 
@@ -42,24 +73,53 @@ impl<'a> Checker<'a> {
         field: &str,
         what: &str,
         id: &str,
-        ids: &[&str],
+        ids: &Names,
     ) -> Option<usize> {
-        if let Some(i) = ids.iter().position(|x| *x == id) {
+        if let Some(&i) = ids.index.get(id) {
             return Some(i);
         }
-        let help = match closest(id, ids.iter().copied()) {
-            Some(best) => Some(format!("did you mean \"{best}\"?")),
-            None if ids.is_empty() => Some(format!("no {what} is defined in this file")),
+        if self.full() {
+            self.hidden += 1;
+            return None;
+        }
+        let help = match closest(id, ids.list.iter().copied()) {
+            Some(best) => Some(format!("did you mean \"{}\"?", clip(best))),
+            None if ids.list.is_empty() => Some(format!("no {what} is defined in this file")),
             None => Some(format!(
                 "known {what}s: {}",
-                ids.iter()
-                    .map(|s| format!("\"{s}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                known_list(ids.list.iter().copied(), '"')
             )),
         };
-        self.error(field, format!("unknown {what} \"{id}\""), help);
+        self.error(field, format!("unknown {what} \"{}\"", clip(id)), help);
         None
+    }
+
+    /// A list longer than `max` is an error; returns whether it fits.
+    pub(crate) fn cap(&mut self, field: &str, n: usize, max: usize) -> bool {
+        if n > max {
+            self.error(
+                field,
+                format!("{n} entries, more than the limit of {max}"),
+                Some("docs/lint.md lists every limit".into()),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// An id or name is printed and used in file names: no control characters.
+    pub(crate) fn identifier(&mut self, field: &str, what: &str, id: &str) {
+        if let Some((pos, ch)) = id.chars().enumerate().find(|(_, c)| c.is_control()) {
+            self.error(
+                field,
+                format!(
+                    "{what} contains a control character U+{:04X} at position {}; {what}s are printed and used in file names",
+                    ch as u32,
+                    pos + 1
+                ),
+                Some("remove it; summaries and sources may hold any text".into()),
+            );
+        }
     }
 
     pub(crate) fn probability(&mut self, field: &str, p: f64) -> f64 {
@@ -85,18 +145,20 @@ impl<'a> Checker<'a> {
     }
 
     fn unique_ids<'b>(&mut self, list: &str, ids: impl Iterator<Item = &'b str>) {
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         for (i, id) in ids.enumerate() {
+            let field = format!("{list}[{i}].id");
             if id.trim().is_empty() {
-                self.error(&format!("{list}[{i}].id"), "id is empty", None);
-            } else if seen.contains(&id) {
+                self.error(&field, "id is empty", None);
+            } else if !seen.insert(id) {
                 self.error(
-                    &format!("{list}[{i}].id"),
-                    format!("duplicate id \"{id}\""),
+                    &field,
+                    format!("duplicate id \"{}\"", clip(id)),
                     Some("ids must be unique within their list".into()),
                 );
+            } else {
+                self.identifier(&field, "id", id);
             }
-            seen.push(id);
         }
     }
 
@@ -105,14 +167,19 @@ impl<'a> Checker<'a> {
             return Ok(value);
         }
         // A file with hundreds of problems is usually the wrong file: show the first few.
-        if self.found.len() > MAX_DIAGNOSTICS {
-            let more = self.found.len() - MAX_DIAGNOSTICS;
-            self.found.truncate(MAX_DIAGNOSTICS);
+        if self.hidden > 0 {
+            let more = self.hidden;
             if let Some(last) = self.found.last_mut() {
                 last.help = Some(format!("{more} more problems not shown; fix these first"));
             }
         }
         Err(LoadError::Invalid(self.found))
+    }
+
+    /// The problems so far, as an error (for checks that stop early).
+    pub(crate) fn stop(self) -> LoadError {
+        let e = self.finish(());
+        e.err().unwrap_or(LoadError::Invalid(Vec::new()))
     }
 }
 
@@ -121,19 +188,97 @@ const MAX_DIAGNOSTICS: usize = 20;
 
 /// Longest horizon a scenario may ask for.
 pub const MAX_HORIZON: u64 = 366 * DAY;
-/// Most elements of any one list (stages, credentials, teams).
+/// Most elements of a file's main lists (identities, credentials, stages, teams).
 pub const MAX_ITEMS: usize = 2_000;
+/// Most elements of any other list (needs, after, grants, signals, sources, RACI rows,
+/// detect rows and their signals).
+pub const MAX_LIST: usize = 100;
+/// Most days in a team's business hours.
+pub const MAX_DAYS: usize = 7;
 
-fn too_many(c: &mut Checker, field: &str, n: usize) -> bool {
-    if n > MAX_ITEMS {
-        c.error(
-            field,
-            format!("{n} entries, more than the limit of {MAX_ITEMS}"),
-            None,
-        );
-        return true;
+/// Every list of a scenario within its cap (errors for those that are not).
+fn scenario_lists_fit(c: &mut Checker, f: &ScenarioFile) -> bool {
+    let mut ok = c.cap("stages", f.stages.len(), MAX_ITEMS)
+        & c.cap("credentials", f.credentials.len(), MAX_ITEMS)
+        & c.cap("identities", f.identities.len(), MAX_ITEMS)
+        & c.cap("sources", f.sources.len(), MAX_LIST);
+    for (i, s) in f.stages.iter().enumerate() {
+        for (name, n) in [
+            ("after", s.after.len()),
+            ("needs", s.needs.len()),
+            ("grants", s.grants.len()),
+            ("signals", s.signals.len()),
+        ] {
+            ok &= c.cap(&format!("stages[{i}].{name}"), n, MAX_LIST);
+        }
     }
-    false
+    ok
+}
+
+/// Every list of a model within its cap (errors for those that are not).
+fn model_lists_fit(c: &mut Checker, f: &ModelFile) -> bool {
+    let mut ok =
+        c.cap("teams", f.teams.len(), MAX_ITEMS) & c.cap("sources", f.sources.len(), MAX_LIST);
+    for (i, t) in f.teams.iter().enumerate() {
+        if let CoverageFile::BusinessHours { days, .. } = &t.coverage {
+            ok &= c.cap(&format!("teams[{i}].coverage.days"), days.len(), MAX_DAYS);
+        }
+    }
+    let raci = &f.raci;
+    ok &= c.cap("raci.detect", raci.detect.len(), MAX_LIST);
+    for (j, d) in raci.detect.iter().enumerate() {
+        for (name, n) in [
+            ("signals", d.signals.len()),
+            ("r", d.r.len()),
+            ("i", d.i.len()),
+        ] {
+            ok &= c.cap(&format!("raci.detect[{j}].{name}"), n, MAX_LIST);
+        }
+    }
+    let rows = raci_rows(raci)
+        .into_iter()
+        .map(|(_, name, row)| (format!("raci.{name}"), row))
+        .chain(
+            raci.revoke
+                .iter()
+                .map(|(kind, row)| (format!("raci.revoke.{kind:?}"), row)),
+        );
+    for (field, row) in rows {
+        for (name, list) in [("r", &row.r), ("a", &row.a), ("c", &row.c), ("i", &row.i)] {
+            ok &= c.cap(&format!("{field}.{name}"), list.len(), MAX_LIST);
+        }
+    }
+    ok
+}
+
+/// The single-row activities of a RACI table with their field names.
+fn raci_rows(raci: &RaciFile) -> [(Activity, &'static str, &RowFile); 8] {
+    [
+        (Activity::Triage, "triage", &raci.triage),
+        (Activity::Scope, "scope", &raci.scope),
+        (
+            Activity::ValidateEntitlement,
+            "validate_entitlement",
+            &raci.validate_entitlement,
+        ),
+        (
+            Activity::ConfirmBusiness,
+            "confirm_business",
+            &raci.confirm_business,
+        ),
+        (
+            Activity::ApproveContainment,
+            "approve_containment",
+            &raci.approve_containment,
+        ),
+        (Activity::Verify, "verify", &raci.verify),
+        (
+            Activity::CaptureEvidence,
+            "capture_evidence",
+            &raci.capture_evidence,
+        ),
+        (Activity::Close, "close", &raci.close),
+    ]
 }
 
 /// Validates a parsed scenario file. `text` is the file's text, for positions.
@@ -142,19 +287,17 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
     if f.name.trim().is_empty() {
         c.error("name", "name is empty", None);
     }
-    if too_many(&mut c, "stages", f.stages.len())
-        | too_many(&mut c, "credentials", f.credentials.len())
-        | too_many(&mut c, "identities", f.identities.len())
-    {
-        return Err(LoadError::Invalid(c.found));
+    c.identifier("name", "name", &f.name);
+    if !scenario_lists_fit(&mut c, &f) {
+        return Err(c.stop());
     }
     c.unique_ids("identities", f.identities.iter().map(|i| i.id.as_str()));
     c.unique_ids("credentials", f.credentials.iter().map(|i| i.id.as_str()));
     c.unique_ids("stages", f.stages.iter().map(|i| i.id.as_str()));
 
-    let identity_ids: Vec<&str> = f.identities.iter().map(|i| i.id.as_str()).collect();
-    let cred_ids: Vec<&str> = f.credentials.iter().map(|i| i.id.as_str()).collect();
-    let stage_ids: Vec<&str> = f.stages.iter().map(|i| i.id.as_str()).collect();
+    let identity_ids = Names::new(f.identities.iter().map(|i| i.id.as_str()));
+    let cred_ids = Names::new(f.credentials.iter().map(|i| i.id.as_str()));
+    let stage_ids = Names::new(f.stages.iter().map(|i| i.id.as_str()));
 
     let identities = f
         .identities
@@ -226,7 +369,10 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
             if at == start {
                 c.error(
                     &format!("credentials[{start}].parent"),
-                    format!("parent links of \"{}\" form a cycle", credentials[start].id),
+                    format!(
+                        "parent links of \"{}\" form a cycle",
+                        clip(&credentials[start].id)
+                    ),
                     None,
                 );
                 break;
@@ -237,7 +383,7 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
     let mut stages = Vec::new();
     for (i, sf) in f.stages.iter().enumerate() {
         let p = format!("stages[{i}]");
-        let ids = |c: &mut Checker, list: &[String], field: &str, what: &str, pool: &[&str]| {
+        let ids = |c: &mut Checker, list: &[String], field: &str, what: &str, pool: &Names| {
             list.iter()
                 .enumerate()
                 .filter_map(|(j, id)| c.resolve(&format!("{p}.{field}[{j}]"), what, id, pool))
@@ -317,13 +463,10 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
     }
     if visited < n {
         let on_cycle: Vec<usize> = (0..n).filter(|&i| indegree[i] > 0).collect();
-        let names: Vec<String> = on_cycle
-            .iter()
-            .map(|&i| format!("\"{}\"", stages[i].id))
-            .collect();
+        let names = known_list(on_cycle.iter().map(|&i| stages[i].id.as_str()), '"');
         c.error(
             &format!("stages[{}].after", on_cycle[0]),
-            format!("stages form a cycle through {}", names.join(", ")),
+            format!("stages form a cycle through {names}"),
             Some("`after` must describe a DAG: remove one of these links".into()),
         );
     }
@@ -386,14 +529,15 @@ pub fn validate_model(label: &str, text: &str, f: ModelFile) -> Result<Model, Lo
     if f.name.trim().is_empty() {
         c.error("name", "name is empty", None);
     }
-    if too_many(&mut c, "teams", f.teams.len()) {
-        return Err(LoadError::Invalid(c.found));
+    c.identifier("name", "name", &f.name);
+    if !model_lists_fit(&mut c, &f) {
+        return Err(c.stop());
     }
     c.unique_ids("teams", f.teams.iter().map(|t| t.id.as_str()));
     if f.teams.is_empty() {
         c.error("teams", "a model needs at least one team", None);
     }
-    let team_ids: Vec<&str> = f.teams.iter().map(|t| t.id.as_str()).collect();
+    let team_ids = Names::new(f.teams.iter().map(|t| t.id.as_str()));
 
     let mut teams = Vec::new();
     for (i, tf) in f.teams.iter().enumerate() {
@@ -415,6 +559,7 @@ pub fn validate_model(label: &str, text: &str, f: ModelFile) -> Result<Model, Lo
                 None,
             );
         }
+        let mut hours_ok = true;
         let coverage = match &tf.coverage {
             CoverageFile::AlwaysOn => Coverage::AlwaysOn,
             CoverageFile::BusinessHours {
@@ -424,6 +569,7 @@ pub fn validate_model(label: &str, text: &str, f: ModelFile) -> Result<Model, Lo
                 on_call,
             } => {
                 if start.0 >= end.0 {
+                    hours_ok = false;
                     c.error(
                         &format!("{p}.coverage.end"),
                         "business hours must end after they start",
@@ -491,12 +637,13 @@ pub fn validate_model(label: &str, text: &str, f: ModelFile) -> Result<Model, Lo
             background,
             visibility,
         };
-        if let Some((load, capacity)) = team.overload() {
+        // Overload is measured against valid hours only (the error above says what is wrong).
+        if let Some((load, capacity)) = team.overload().filter(|_| hours_ok) {
             c.error(
                 &format!("{p}.background"),
                 format!(
                     "team \"{}\" is overloaded: background work needs {load:.2} staff on average but only {capacity:.2} are on shift",
-                    tf.id
+                    clip(&tf.id)
                 ),
                 Some("lower alerts_per_hour or effort, or raise staff or coverage".into()),
             );
@@ -511,7 +658,7 @@ pub fn validate_model(label: &str, text: &str, f: ModelFile) -> Result<Model, Lo
                 if out.contains(&t) {
                     c.error(
                         &format!("{field}[{j}]"),
-                        format!("team \"{id}\" is listed twice"),
+                        format!("team \"{}\" is listed twice", clip(id)),
                         None,
                     );
                 } else {
@@ -529,32 +676,7 @@ pub fn validate_model(label: &str, text: &str, f: ModelFile) -> Result<Model, Lo
     };
     let raci = &f.raci;
     let mut rows = vec![Row::default(); Activity::COUNT];
-    for (activity, name, rf) in [
-        (Activity::Triage, "triage", &raci.triage),
-        (Activity::Scope, "scope", &raci.scope),
-        (
-            Activity::ValidateEntitlement,
-            "validate_entitlement",
-            &raci.validate_entitlement,
-        ),
-        (
-            Activity::ConfirmBusiness,
-            "confirm_business",
-            &raci.confirm_business,
-        ),
-        (
-            Activity::ApproveContainment,
-            "approve_containment",
-            &raci.approve_containment,
-        ),
-        (Activity::Verify, "verify", &raci.verify),
-        (
-            Activity::CaptureEvidence,
-            "capture_evidence",
-            &raci.capture_evidence,
-        ),
-        (Activity::Close, "close", &raci.close),
-    ] {
+    for (activity, name, rf) in raci_rows(raci) {
         rows[activity.index()] = row(&mut c, &format!("raci.{name}"), rf);
     }
     let mut revoke = vec![Row::default(); crate::domain::CredentialKind::COUNT];
