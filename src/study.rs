@@ -298,6 +298,26 @@ pub fn parse_study(label: &str, text: &str) -> Result<Study, LoadError> {
     })
 }
 
+/// Parses and validates study text whose models and scenarios are shipped names only: the
+/// file system is never touched (the fuzz target's entry point).
+pub fn parse_study_shipped(label: &str, text: &str) -> Result<Study, LoadError> {
+    use crate::library::{Source, MODELS, SCENARIOS};
+    parse_study_with(label, text, &|kind, _, r| {
+        let shipped = if kind == "model" { MODELS } else { SCENARIOS };
+        match shipped.iter().find(|s| s.name == r) {
+            Some(s) => Ok(Source {
+                label: s.path.to_string(),
+                text: s.text.into(),
+            }),
+            None => Err(LoadError::NotFound {
+                kind: "shipped input",
+                name: clip(r),
+                help: None,
+            }),
+        }
+    })
+}
+
 /// Reads a model or scenario for a study: (kind, position among all references, reference).
 pub type Loader<'a> = &'a dyn Fn(&str, usize, &str) -> Result<crate::library::Source, LoadError>;
 
