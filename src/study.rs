@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::domain::Plane;
 use crate::duration::parse_duration;
 use crate::export::{sha256_hex, InputFile};
-use crate::input::validate::{Checker, Names};
+use crate::input::check::{Checker, Names};
 use crate::input::{clip, parse_ron, read_text_limited, LoadError, Model, Scenario};
 use crate::library::{model_source, parse_model, parse_scenario, scenario_source};
 

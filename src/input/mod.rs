@@ -5,6 +5,7 @@
 //!
 //! **Invariant:** a `Scenario` or `Model` that exists is valid: the engine never re-checks.
 
+pub(crate) mod check;
 pub mod file;
 pub mod read;
 pub(crate) mod validate;
