@@ -24,6 +24,10 @@ struct Entry {
 pub struct RonMap<'a> {
     text: &'a str,
     entries: Vec<Entry>,
+    /// Entry indices sorted by path (then by position), for lookups in O(log n).
+    by_path: Vec<usize>,
+    /// Byte offset where each line starts.
+    line_starts: Vec<usize>,
 }
 
 impl<'a> RonMap<'a> {
@@ -35,10 +39,42 @@ impl<'a> RonMap<'a> {
             depth: 0,
         };
         let _ = w.value(String::new());
+        let entries = w.entries;
+        let mut by_path: Vec<usize> = (0..entries.len()).collect();
+        by_path.sort_by(|&a, &b| entries[a].path.cmp(&entries[b].path));
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         RonMap {
             text,
-            entries: w.entries,
+            entries,
+            by_path,
+            line_starts,
         }
+    }
+
+    /// The first entry recorded for `path`.
+    fn entry(&self, path: &str) -> Option<&Entry> {
+        let at = self
+            .by_path
+            .partition_point(|&i| self.entries[i].path.as_str() < path);
+        let &i = self.by_path.get(at)?;
+        (self.entries[i].path == path).then(|| &self.entries[i])
+    }
+
+    /// The text of a 1-based line, without its line break.
+    pub fn line_text(&self, line: usize) -> &'a str {
+        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |&next| next - 1);
+        let text = self.text;
+        text[start..end]
+            .strip_suffix('\r')
+            .unwrap_or(&text[start..end])
     }
 
     /// Line and column of the value at `path`; the nearest recorded ancestor if the path itself
@@ -46,7 +82,7 @@ impl<'a> RonMap<'a> {
     pub fn locate(&self, path: &str) -> LineCol {
         let mut p = path;
         loop {
-            if let Some(e) = self.entries.iter().find(|e| e.path == p) {
+            if let Some(e) = self.entry(p) {
                 return self.line_col(e.start);
             }
             match p.rfind(['.', '[']) {
@@ -71,24 +107,16 @@ impl<'a> RonMap<'a> {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let line_start = self.line_starts[line - 1];
         LineCol {
             line,
-            col: before[line_start..].chars().count() + 1,
+            col: self.text[line_start..offset].chars().count() + 1,
         }
     }
 
     fn offset(&self, at: LineCol) -> Option<usize> {
-        let line_start = if at.line <= 1 {
-            0
-        } else {
-            self.text
-                .match_indices('\n')
-                .nth(at.line - 2)
-                .map(|(i, _)| i + 1)?
-        };
+        let line_start = *self.line_starts.get(at.line.max(1) - 1)?;
         let line = &self.text[line_start..];
         let within = line
             .char_indices()

@@ -367,6 +367,15 @@ fn ids_and_names_refuse_control_characters() {
         e.starts_with("s.ron:1:10: field `name`: name contains a control character U+0009 at position 2; names are printed"),
         "{e}"
     );
+    let e = model_error(&format!(
+        "{MODEL_HEAD} teams: [(id: \"soc\"), (id: \"{}\")], {RACI} detect: []))",
+        "t".repeat(101)
+    ));
+    assert_eq!(
+        e,
+        "m.ron:1:66: field `teams[1].id`: id is 101 characters long, more than the limit of 100\n  \
+         help: ids are printed and used in file names; keep them short"
+    );
     // Free text keeps them.
     let ok = SCENARIO_HEAD
         .replace("summary: \"\"", "summary: \"a\\tb\u{7}\"")
@@ -375,4 +384,31 @@ fn ids_and_names_refuse_control_characters() {
             "horizon: \"7d\", stages: [(id: \"a\", duration: Fixed(\"1m\"))])",
         );
     assert_eq!(parse_scenario("s.ron", &ok).unwrap().summary, "a\tb\u{7}");
+}
+
+#[test]
+fn lint_of_two_thousand_idle_teams_on_one_line_is_quick_and_shows_short_lines() {
+    let teams: String = (0..1999)
+        .map(|i| format!("(id: \"t{i:04}-{}\"), ", "w".repeat(90)))
+        .collect();
+    let text = format!("{MODEL_HEAD} teams: [(id: \"soc\"), {teams}], {RACI} detect: []))");
+    let dir = std::env::temp_dir().join(format!("raci-sim-lint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = write(&dir, "idle", &text);
+    let start = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_raci-sim"))
+        .arg("lint")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.matches("warning[L009]").count(), 1999);
+    let longest = stdout.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(longest < 250, "a line of {longest} characters");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

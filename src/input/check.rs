@@ -107,9 +107,19 @@ impl<'a> Checker<'a> {
         true
     }
 
-    /// An id or name is printed and used in file names: no control characters.
+    /// An id or name is printed and used in file names: at most [`MAX_ID_CHARS`] characters,
+    /// no control characters.
     pub(crate) fn identifier(&mut self, field: &str, what: &str, id: &str) {
-        if let Some((pos, ch)) = id.chars().enumerate().find(|(_, c)| c.is_control()) {
+        let len = id.chars().count();
+        if len > MAX_ID_CHARS {
+            self.error(
+                field,
+                format!("{what} is {len} characters long, more than the limit of {MAX_ID_CHARS}"),
+                Some(format!(
+                    "{what}s are printed and used in file names; keep them short"
+                )),
+            );
+        } else if let Some((pos, ch)) = id.chars().enumerate().find(|(_, c)| c.is_control()) {
             self.error(
                 field,
                 format!(
@@ -188,6 +198,8 @@ const MAX_DIAGNOSTICS: usize = 20;
 
 /// Longest horizon a scenario may ask for.
 pub const MAX_HORIZON: u64 = 366 * DAY;
+/// Longest id or name, in characters.
+pub const MAX_ID_CHARS: usize = 100;
 /// Most elements of a file's main lists (identities, credentials, stages, teams).
 pub const MAX_ITEMS: usize = 2_000;
 /// Most elements of any other list (needs, after, grants, signals, sources, RACI rows,
