@@ -236,15 +236,15 @@ fn worst_case_1mb_inputs_get_bounded_errors_quickly() {
 
 fn scenario_error(text: &str) -> String {
     parse_scenario("s.ron", text)
-        .err()
-        .expect("rejected")
+        .map(|_| ())
+        .expect_err("rejected")
         .to_string()
 }
 
 fn model_error(text: &str) -> String {
     parse_model("m.ron", text)
-        .err()
-        .expect("rejected")
+        .map(|_| ())
+        .expect_err("rejected")
         .to_string()
 }
 
@@ -299,7 +299,7 @@ fn every_list_has_a_cap_with_a_located_error() {
         "s.ron:5:44: field `stages[0].needs`: 101 entries, more than the limit of 100\n  \
          help: docs/lint.md lists every limit"
     );
-    let days = vec!["Mon"; 8].join(", ");
+    let days = ["Mon"; 8].join(", ");
     let e = model_error(&format!(
         "{MODEL_HEAD}\n teams: [(id: \"soc\", coverage: BusinessHours(days: [{days}]))], {RACI} detect: []))"
     ));
@@ -321,8 +321,8 @@ fn every_list_has_a_cap_with_a_located_error() {
     let head = r#"Study(name: "s", models: ["split-iam-security"], scenarios: ["replayed-token"],"#;
     let axes = "(parameter: Diffusion, values: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]),".repeat(4);
     let e = parse_study_shipped("s.ron", &format!("{head} sweep: [{axes}])"))
-        .err()
-        .expect("rejected")
+        .map(|_| ())
+        .expect_err("rejected")
         .to_string();
     assert_eq!(
         e,
@@ -334,8 +334,8 @@ fn every_list_has_a_cap_with_a_located_error() {
         "s.ron",
         &format!("Study(name: \"s\", models: [{models}], scenarios: [])"),
     )
-    .err()
-    .expect("rejected")
+    .map(|_| ())
+    .expect_err("rejected")
     .to_string();
     assert!(
         e.starts_with("s.ron:1:18: field `models`: 51 entries, more than the limit of 50"),

@@ -13,6 +13,9 @@ use raci_sim::library::{parse_model, parse_scenario, MODELS, SCENARIOS};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+/// A loader's fuzz entry and what it loads.
+type Entry = (&'static str, fn(&[u8]));
+
 fn corpus_dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile")
 }
@@ -24,7 +27,7 @@ fn every_corpus_file_replays_without_panic() {
         let path = e.unwrap().path();
         let bytes = std::fs::read(&path).unwrap();
         // Each entry asserts that any error text stays under 64 KB.
-        let entries: [(&str, fn(&[u8])); 5] = [
+        let entries: [Entry; 5] = [
             ("scenario", fuzz_scenario),
             ("model", fuzz_model),
             ("study", fuzz_study),
