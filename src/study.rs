@@ -409,199 +409,12 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
         .as_ref()
         .and_then(|b| c.resolve("baseline", "model", b, &model_names))
         .unwrap_or(0);
-    let mut gates = Vec::new();
-    for (i, g) in f.gates.iter().enumerate() {
-        let p = format!("gates[{i}]");
-        let scenario = g
-            .scenario
-            .as_ref()
-            .and_then(|s| c.resolve(&format!("{p}.scenario"), "scenario", s, &scenario_names));
-        let model = g
-            .model
-            .as_ref()
-            .and_then(|m| c.resolve(&format!("{p}.model"), "model", m, &model_names));
-        let mut rules = Vec::new();
-        for (field, t, at_most) in [
-            ("at_most", g.at_most, true),
-            ("at_least", g.at_least, false),
-        ] {
-            let Some(t) = t else { continue };
-            let v = match (t, g.metric.is_time()) {
-                (Threshold::Seconds(s), true) => s as f64,
-                (Threshold::Number(n), false) if n.is_finite() => n,
-                (Threshold::Number(_), true) => {
-                    c.error(
-                        &format!("{p}.{field}"),
-                        format!("{} is a time: write a duration", g.metric.name()),
-                        Some("e.g. \"4h\" or \"2d\"".into()),
-                    );
-                    continue;
-                }
-                _ => {
-                    c.error(
-                        &format!("{p}.{field}"),
-                        format!("{} is not a time: write a number", g.metric.name()),
-                        Some("shares and rates are numbers, e.g. 0.01".into()),
-                    );
-                    continue;
-                }
-            };
-            rules.push(if at_most {
-                Rule::AtMost(v)
-            } else {
-                Rule::AtLeast(v)
-            });
-        }
-        if let Some(tol) = g.no_worse_than_baseline_by {
-            if !(0.0..=10.0).contains(&tol) {
-                c.error(
-                    &format!("{p}.no_worse_than_baseline_by"),
-                    format!("tolerance must be between 0 and 10 (a share, 0.10 = 10%), got {tol}"),
-                    None,
-                );
-            } else if g.metric.paired_key().is_none() {
-                c.error(
-                    &format!("{p}.metric"),
-                    format!(
-                        "{} cannot be compared run by run with the baseline",
-                        g.metric.name()
-                    ),
-                    Some("baseline gates take RestrictedMeanTimeToContainment, ContainedShare, MissedRevocationRate, StallHours, WrongfulRevocationRate or Damage".into()),
-                );
-            } else {
-                rules.push(Rule::NoWorseThanBaseline(tol));
-            }
-        }
-        if rules.len() != 1 {
-            c.error(
-                &p,
-                format!("a gate needs exactly one rule, it has {}", rules.len()),
-                Some("give one of `at_most`, `at_least` or `no_worse_than_baseline_by`".into()),
-            );
-            continue;
-        }
-        let name = g.name.clone().unwrap_or_else(|| {
-            let rule = match rules[0] {
-                Rule::AtMost(v) => format!("<= {}", show(g.metric, v)),
-                Rule::AtLeast(v) => format!(">= {}", show(g.metric, v)),
-                Rule::NoWorseThanBaseline(t) => {
-                    format!("no worse than baseline by more than {:.0}%", t * 100.0)
-                }
-            };
-            format!(
-                "{} {rule}{}",
-                g.metric.name(),
-                g.scenario
-                    .as_ref()
-                    .map(|s| format!(" on {s}"))
-                    .unwrap_or_default()
-            )
-        });
-        gates.push(Gate {
-            name,
-            metric: g.metric,
-            scenario,
-            model,
-            rule: rules[0],
-        });
-    }
-    let mut sweep = Vec::new();
-    for (i, a) in f.sweep.iter().enumerate() {
-        let p = format!("sweep[{i}]");
-        let team_ok = |c: &mut Checker, t: &str| {
-            for m in &models {
-                if m.team_index(t).is_none() {
-                    let ids = Names::new(m.teams.iter().map(|t| t.id.as_str()));
-                    c.resolve(&format!("{p}.parameter.team"), "team", t, &ids);
-                    c.error(
-                        &format!("{p}.parameter.team"),
-                        format!("model \"{}\" has no team \"{}\"", clip(&m.name), clip(t)),
-                        Some(
-                            "a swept team parameter must name a team every model in the study has"
-                                .into(),
-                        ),
-                    );
-                    return;
-                }
-            }
-        };
-        let parameter = match &a.parameter {
-            ParameterFile::TeamStaff { team } => {
-                team_ok(&mut c, team);
-                Parameter::TeamStaff(team.clone())
-            }
-            ParameterFile::EscalationTimeout => Parameter::EscalationTimeout,
-            ParameterFile::PageLatency { team } => {
-                team_ok(&mut c, team);
-                Parameter::PageLatency(team.clone())
-            }
-            ParameterFile::Diffusion => Parameter::Diffusion,
-            ParameterFile::InventoryAccuracy { team, plane } => {
-                team_ok(&mut c, team);
-                Parameter::InventoryAccuracy(team.clone(), *plane)
-            }
-        };
-        let mut values = Vec::new();
-        for (j, v) in a.values.iter().enumerate() {
-            let field = format!("{p}.values[{j}]");
-            let x = match (&parameter, v) {
-                (
-                    Parameter::EscalationTimeout | Parameter::PageLatency(_),
-                    Threshold::Seconds(s),
-                ) => *s as f64,
-                (Parameter::TeamStaff(_), Threshold::Number(n))
-                    if n.fract() == 0.0 && (1.0..=10_000.0).contains(n) =>
-                {
-                    *n
-                }
-                (Parameter::Diffusion | Parameter::InventoryAccuracy(..), Threshold::Number(n))
-                    if (0.0..=1.0).contains(n) =>
-                {
-                    *n
-                }
-                _ => {
-                    c.error(
-                        &field,
-                        format!("{v:?} is not a valid value for {}", parameter.column()),
-                        Some("staff: whole numbers 1 to 10000; timeouts and latencies: durations like \"30m\"; diffusion and accuracy: 0.0 to 1.0".into()),
-                    );
-                    continue;
-                }
-            };
-            // A staff level too small for a team's background work would never settle.
-            if let Parameter::TeamStaff(t) = &parameter {
-                for m in &models {
-                    let Some(i) = m.team_index(t) else { continue };
-                    let mut team = m.teams[i].clone();
-                    team.staff = x as u32;
-                    if let Some((load, capacity)) = team.overload() {
-                        c.error(
-                            &field,
-                            format!(
-                                "with {x} staff, team \"{}\" of model \"{}\" is overloaded: background work needs {load:.3} staff on average but only {capacity:.3} would be on shift",
-                                clip(t),
-                                clip(&m.name)
-                            ),
-                            Some(format!(
-                                "sweep staff from {} up",
-                                // The smallest staff level the 2% margin of `overload` accepts.
-                                (load / (0.98 * capacity / x)).floor() as u64 + 1
-                            )),
-                        );
-                    }
-                }
-            }
-            values.push(x);
-        }
-        if a.values.is_empty() {
-            c.error(
-                &format!("{p}.values"),
-                "a sweep axis needs at least one value",
-                None,
-            );
-        }
-        sweep.push(Axis { parameter, values });
-    }
+    let gates = (f.gates.iter().enumerate())
+        .filter_map(|(i, g)| gate(&mut c, i, g, &model_names, &scenario_names))
+        .collect();
+    let sweep = (f.sweep.iter().enumerate())
+        .map(|(i, a)| axis(&mut c, i, a, &models))
+        .collect();
     let study = Study {
         name: f.name,
         label: label.to_string(),
@@ -618,6 +431,206 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
         sweep,
     };
     c.finish(study)
+}
+
+/// One gate: its scenario and model resolved, exactly one rule, a name.
+fn gate(
+    c: &mut Checker,
+    i: usize,
+    g: &GateFile,
+    model_names: &Names,
+    scenario_names: &Names,
+) -> Option<Gate> {
+    let p = format!("gates[{i}]");
+    let scenario = g
+        .scenario
+        .as_ref()
+        .and_then(|s| c.resolve(&format!("{p}.scenario"), "scenario", s, scenario_names));
+    let model = g
+        .model
+        .as_ref()
+        .and_then(|m| c.resolve(&format!("{p}.model"), "model", m, model_names));
+    let mut rules = Vec::new();
+    for (field, t, at_most) in [
+        ("at_most", g.at_most, true),
+        ("at_least", g.at_least, false),
+    ] {
+        let Some(t) = t else { continue };
+        let v = match (t, g.metric.is_time()) {
+            (Threshold::Seconds(s), true) => s as f64,
+            (Threshold::Number(n), false) if n.is_finite() => n,
+            (Threshold::Number(_), true) => {
+                c.error(
+                    &format!("{p}.{field}"),
+                    format!("{} is a time: write a duration", g.metric.name()),
+                    Some("e.g. \"4h\" or \"2d\"".into()),
+                );
+                continue;
+            }
+            _ => {
+                c.error(
+                    &format!("{p}.{field}"),
+                    format!("{} is not a time: write a number", g.metric.name()),
+                    Some("shares and rates are numbers, e.g. 0.01".into()),
+                );
+                continue;
+            }
+        };
+        rules.push(if at_most {
+            Rule::AtMost(v)
+        } else {
+            Rule::AtLeast(v)
+        });
+    }
+    if let Some(tol) = g.no_worse_than_baseline_by {
+        if !(0.0..=10.0).contains(&tol) {
+            c.error(
+                &format!("{p}.no_worse_than_baseline_by"),
+                format!("tolerance must be between 0 and 10 (a share, 0.10 = 10%), got {tol}"),
+                None,
+            );
+        } else if g.metric.paired_key().is_none() {
+            c.error(
+                &format!("{p}.metric"),
+                format!(
+                    "{} cannot be compared run by run with the baseline",
+                    g.metric.name()
+                ),
+                Some("baseline gates take RestrictedMeanTimeToContainment, ContainedShare, MissedRevocationRate, StallHours, WrongfulRevocationRate or Damage".into()),
+            );
+        } else {
+            rules.push(Rule::NoWorseThanBaseline(tol));
+        }
+    }
+    if rules.len() != 1 {
+        c.error(
+            &p,
+            format!("a gate needs exactly one rule, it has {}", rules.len()),
+            Some("give one of `at_most`, `at_least` or `no_worse_than_baseline_by`".into()),
+        );
+        return None;
+    }
+    let name = g.name.clone().unwrap_or_else(|| {
+        let rule = match rules[0] {
+            Rule::AtMost(v) => format!("<= {}", show(g.metric, v)),
+            Rule::AtLeast(v) => format!(">= {}", show(g.metric, v)),
+            Rule::NoWorseThanBaseline(t) => {
+                format!("no worse than baseline by more than {:.0}%", t * 100.0)
+            }
+        };
+        format!(
+            "{} {rule}{}",
+            g.metric.name(),
+            g.scenario
+                .as_ref()
+                .map(|s| format!(" on {s}"))
+                .unwrap_or_default()
+        )
+    });
+    Some(Gate {
+        name,
+        metric: g.metric,
+        scenario,
+        model,
+        rule: rules[0],
+    })
+}
+
+/// One sweep axis: a team parameter names a team every model has; every value fits it.
+fn axis(c: &mut Checker, i: usize, a: &AxisFile, models: &[Model]) -> Axis {
+    let p = format!("sweep[{i}]");
+    let team_ok = |c: &mut Checker, t: &str| {
+        for m in models {
+            if m.team_index(t).is_none() {
+                let ids = Names::new(m.teams.iter().map(|t| t.id.as_str()));
+                c.resolve(&format!("{p}.parameter.team"), "team", t, &ids);
+                c.error(
+                    &format!("{p}.parameter.team"),
+                    format!("model \"{}\" has no team \"{}\"", clip(&m.name), clip(t)),
+                    Some(
+                        "a swept team parameter must name a team every model in the study has"
+                            .into(),
+                    ),
+                );
+                return;
+            }
+        }
+    };
+    let parameter = match &a.parameter {
+        ParameterFile::TeamStaff { team } => {
+            team_ok(c, team);
+            Parameter::TeamStaff(team.clone())
+        }
+        ParameterFile::EscalationTimeout => Parameter::EscalationTimeout,
+        ParameterFile::PageLatency { team } => {
+            team_ok(c, team);
+            Parameter::PageLatency(team.clone())
+        }
+        ParameterFile::Diffusion => Parameter::Diffusion,
+        ParameterFile::InventoryAccuracy { team, plane } => {
+            team_ok(c, team);
+            Parameter::InventoryAccuracy(team.clone(), *plane)
+        }
+    };
+    let mut values = Vec::new();
+    for (j, v) in a.values.iter().enumerate() {
+        let field = format!("{p}.values[{j}]");
+        let x = match (&parameter, v) {
+            (Parameter::EscalationTimeout | Parameter::PageLatency(_), Threshold::Seconds(s)) => {
+                *s as f64
+            }
+            (Parameter::TeamStaff(_), Threshold::Number(n))
+                if n.fract() == 0.0 && (1.0..=10_000.0).contains(n) =>
+            {
+                *n
+            }
+            (Parameter::Diffusion | Parameter::InventoryAccuracy(..), Threshold::Number(n))
+                if (0.0..=1.0).contains(n) =>
+            {
+                *n
+            }
+            _ => {
+                c.error(
+                    &field,
+                    format!("{v:?} is not a valid value for {}", parameter.column()),
+                    Some("staff: whole numbers 1 to 10000; timeouts and latencies: durations like \"30m\"; diffusion and accuracy: 0.0 to 1.0".into()),
+                );
+                continue;
+            }
+        };
+        // A staff level too small for a team's background work would never settle.
+        if let Parameter::TeamStaff(t) = &parameter {
+            for m in models {
+                let Some(i) = m.team_index(t) else { continue };
+                let mut team = m.teams[i].clone();
+                team.staff = x as u32;
+                if let Some((load, capacity)) = team.overload() {
+                    c.error(
+                        &field,
+                        format!(
+                            "with {x} staff, team \"{}\" of model \"{}\" is overloaded: background work needs {load:.3} staff on average but only {capacity:.3} would be on shift",
+                            clip(t),
+                            clip(&m.name)
+                        ),
+                        Some(format!(
+                            "sweep staff from {} up",
+                            // The smallest staff level the 2% margin of `overload` accepts.
+                            (load / (0.98 * capacity / x)).floor() as u64 + 1
+                        )),
+                    );
+                }
+            }
+        }
+        values.push(x);
+    }
+    if a.values.is_empty() {
+        c.error(
+            &format!("{p}.values"),
+            "a sweep axis needs at least one value",
+            None,
+        );
+    }
+    Axis { parameter, values }
 }
 
 /// Most models in a study.
