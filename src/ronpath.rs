@@ -37,6 +37,7 @@ impl<'a> RonMap<'a> {
             i: 0,
             entries: Vec::new(),
             depth: 0,
+            rewrites: 0,
         };
         let _ = w.value(String::new());
         let entries = w.entries;
@@ -128,12 +129,19 @@ impl<'a> RonMap<'a> {
 
 /// Nesting deeper than this is not walked (the parser stops at `input::MAX_NESTING`, 64).
 const MAX_DEPTH: usize = 80;
+/// Most values recorded, longest path kept (bytes), and most path rewrites (for lone elements)
+/// in one walk: past these the walk stops, so hostile text costs bounded time and memory (a
+/// real file has a few thousand values with paths under 60 bytes).
+const MAX_ENTRIES: usize = 200_000;
+const MAX_PATH: usize = 200;
+const MAX_REWRITES: usize = 1_000_000;
 
 struct Walker<'s> {
     s: &'s [u8],
     i: usize,
     entries: Vec<Entry>,
     depth: usize,
+    rewrites: usize,
 }
 
 impl Walker<'_> {
@@ -223,7 +231,7 @@ impl Walker<'_> {
 
     fn value(&mut self, path: String) -> Option<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > MAX_DEPTH || path.len() > MAX_PATH || self.entries.len() >= MAX_ENTRIES {
             return None;
         }
         self.skip_ws();
@@ -355,6 +363,10 @@ impl Walker<'_> {
         let mark = self.entries.len();
         let count = self.seq(path, b')')?;
         if count == 1 {
+            self.rewrites += self.entries.len() - mark;
+            if self.rewrites > MAX_REWRITES {
+                return None;
+            }
             let lone = format!("{path}[0]");
             for e in &mut self.entries[mark..] {
                 if let Some(rest) = e.path.strip_prefix(&lone) {
@@ -478,6 +490,16 @@ mod tests {
                 let _ = m.path_at(LineCol { line: 1, col });
             }
         }
+        // Deep paths of long names over a wide list stop the walk early.
+        let deep = format!(
+            "{}[{}]",
+            "{\"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\": ".repeat(60),
+            "1,".repeat(300_000)
+        );
+        let m = RonMap::new(&deep);
+        assert!(m.entries.iter().all(|e| e.path.len() <= MAX_PATH + 70));
+        let nested = format!("{}[{}]", "(".repeat(70), "1,".repeat(300_000));
+        assert!(RonMap::new(&nested).entries.len() <= MAX_ENTRIES);
         // A long field name is cut in paths.
         let m = RonMap::new(&long_key);
         assert!(m.entries.iter().all(|e| e.path.len() <= 70), "{m:?}");

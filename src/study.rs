@@ -615,7 +615,7 @@ fn axis(c: &mut Checker, i: usize, a: &AxisFile, models: &[Model]) -> Axis {
                         Some(format!(
                             "sweep staff from {} up",
                             // The smallest staff level the 2% margin of `overload` accepts.
-                            (load / (0.98 * capacity / x)).floor() as u64 + 1
+                            ((load / (0.98 * capacity / x)).floor() as u64).saturating_add(1)
                         )),
                     );
                 }

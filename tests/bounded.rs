@@ -93,6 +93,26 @@ fn scenarios() -> Vec<(&'static str, String)> {
             "one long line of numbers",
             fill("[", |i| format!("{i},"), "]"),
         ),
+        (
+            // Took 14 s and 3.8 GB before paths were bounded (one path per value).
+            "deep paths of long keys over a wide list",
+            fill(
+                &format!(
+                    "Scenario(name: {}[",
+                    format!("{{\"{}\": ", "k".repeat(64)).repeat(60)
+                ),
+                |_| "1,".into(),
+                &format!("]{})", "}".repeat(60)),
+            ),
+        ),
+        (
+            "a wide list in 60 lone groups",
+            fill(
+                &format!("Scenario(name: {}[", "(".repeat(60)),
+                |_| "1,".into(),
+                &format!("]{})", ")".repeat(60)),
+            ),
+        ),
     ]
 }
 
