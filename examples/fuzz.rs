@@ -2,9 +2,9 @@
 //!
 //!     cargo run --profile fuzz --example fuzz -- --seconds 600 --seed 1
 //!
-//! Starts from every shipped scenario and model plus tests/fuzz-corpus/, mutates them, and runs
+//! Starts from every shipped scenario and model plus tests/hostile/, mutates them, and runs
 //! each input through `raci_sim::fuzzing::check`. A panic is a crash: the input is saved to
-//! tests/fuzz-corpus/crash-<hash>.ron (the regression test then replays it). An input slower
+//! tests/hostile/crash-<hash>.ron (the regression test then replays it). An input slower
 //! than two seconds is saved as slow-<hash>.ron. Prints executions, crashes and slow inputs.
 
 use std::panic;
@@ -27,7 +27,7 @@ fn arg(name: &str, default: u64) -> u64 {
 fn main() {
     let seconds = arg("--seconds", 60);
     let seed = arg("--seed", 1);
-    let corpus_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-corpus");
+    let corpus_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile");
     let mut corpus: Vec<Vec<u8>> = SCENARIOS
         .iter()
         .chain(MODELS)

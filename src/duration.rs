@@ -24,6 +24,8 @@ impl Duration {
 /// Parses "1h30m" into seconds; the error text says what to write instead.
 pub fn parse_duration(text: &str) -> Result<u64, String> {
     let s = text.trim();
+    // Quoted in messages at most 60 characters long, whatever the input holds.
+    let text = crate::input::clip(text);
     if s.is_empty() {
         return Err("empty duration; write a number and a unit, e.g. \"15m\"".into());
     }
@@ -67,7 +69,8 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
     }
     if !digits.is_empty() {
         return Err(format!(
-            "bad duration \"{text}\": number without a unit; write e.g. \"{digits}s\" or \"{digits}m\""
+            "bad duration \"{text}\": number without a unit; write e.g. \"{0}s\" or \"{0}m\"",
+            crate::input::clip(&digits)
         ));
     }
     if total > MAX_SECONDS {
@@ -90,7 +93,12 @@ impl<'de> Deserialize<'de> for Duration {
 pub struct ClockTime(pub u64);
 
 pub fn parse_clock(text: &str) -> Result<u64, String> {
-    let bad = || format!("bad time of day \"{text}\"; write \"HH:MM\", e.g. \"09:00\"");
+    let bad = || {
+        format!(
+            "bad time of day \"{}\"; write \"HH:MM\", e.g. \"09:00\"",
+            crate::input::clip(text)
+        )
+    };
     let (h, m) = text.trim().split_once(':').ok_or_else(bad)?;
     let h: u64 = h.parse().map_err(|_| bad())?;
     let m: u64 = m.parse().map_err(|_| bad())?;

@@ -1,6 +1,6 @@
 //! Robustness harness: drives any bytes through the loaders, validation, lint and a short
 //! simulation, and mutates valid files into hostile ones. Used by `examples/fuzz.rs` (long runs,
-//! crashes saved to tests/fuzz-corpus/) and by tests (fixed seeds, and every corpus file as a
+//! crashes saved to tests/hostile/) and by tests (fixed seeds, and every corpus file as a
 //! regression test). Nothing here may panic on any input: that is what it checks.
 
 use rand::{Rng, RngExt};
@@ -65,6 +65,119 @@ pub fn check(bytes: &[u8]) -> Outcome {
         }
     }
     out
+}
+
+/// Most bytes of error text any one input may produce (issue 12: under 64 KB for any input up
+/// to 1 MB).
+pub const MAX_ERROR_BYTES: usize = 64 * 1024;
+
+/// Panics (a finding for the fuzzer) if an error's text is over [`MAX_ERROR_BYTES`].
+fn bounded<T, E: std::fmt::Display>(what: &str, r: Result<T, E>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let n = e.to_string().len();
+            assert!(n < MAX_ERROR_BYTES, "{what} error text is {n} bytes");
+            None
+        }
+    }
+}
+
+/// Fuzz entry: `bytes` as scenario text; what loads is linted and briefly simulated.
+pub fn fuzz_scenario(bytes: &[u8]) {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    if let Some(s) = bounded("scenario", parse_scenario("fuzz.ron", text)) {
+        let model = load_model("split-iam-security").expect("shipped model loads");
+        let _ = lint(
+            &model,
+            "m.ron",
+            crate::library::MODELS[0].text,
+            std::slice::from_ref(&s),
+        );
+        let _ = run_batch(&s, &model, fuzz_batch(), |_| {});
+    }
+}
+
+/// Fuzz entry: `bytes` as model text; what loads is linted and briefly simulated.
+pub fn fuzz_model(bytes: &[u8]) {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    if let Some(m) = bounded("model", parse_model("fuzz.ron", text)) {
+        let scenario = load_scenario("replayed-token").expect("shipped scenario loads");
+        let _ = lint(&m, "fuzz.ron", text, std::slice::from_ref(&scenario));
+        let _ = run_batch(&scenario, &m, fuzz_batch(), |_| {});
+    }
+}
+
+/// Fuzz entry: `bytes` as study text (shipped models and scenarios only; no file access).
+pub fn fuzz_study(bytes: &[u8]) {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    if let Some(study) = bounded("study", crate::study::parse_study_shipped("s.ron", text)) {
+        for a in &study.sweep {
+            for &v in &a.values {
+                let _ = a.parameter.apply(&study.models[0], v);
+            }
+        }
+    }
+}
+
+/// Fuzz entry: `bytes` as the results.json of `check --baseline`, evaluated against a small
+/// study's gates.
+pub fn fuzz_baseline(bytes: &[u8]) {
+    use std::sync::OnceLock;
+    static FIXED: OnceLock<(crate::study::Study, crate::compare::Comparison)> = OnceLock::new();
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return;
+    };
+    let (study, comparison) = FIXED.get_or_init(|| {
+        let study = crate::study::parse_study_shipped("s.ron", BASELINE_STUDY).expect("loads");
+        let c = crate::compare::compare(
+            study.scenarios.clone(),
+            study.models.clone(),
+            study.baseline,
+            study.runs,
+            study.seed,
+            FUZZ_MAX_EVENTS,
+            |_| {},
+        )
+        .expect("simulates");
+        (study, c)
+    });
+    let recorded = crate::gate::RecordedBaseline(v);
+    let results = crate::gate::evaluate(study, comparison, Some(&recorded));
+    let _ = crate::gate::junit(study, &results);
+    let _ = crate::gate::summary_markdown(study, &results);
+}
+
+/// Fuzz entry: `bytes` as a shard.json, rebuilt into its study as `merge` does.
+pub fn fuzz_shard(bytes: &[u8]) {
+    let Ok(shard) = serde_json::from_slice::<crate::study::ShardFile>(bytes) else {
+        return;
+    };
+    let _ = bounded("shard", crate::study::study_from_shard(&shard));
+}
+
+/// The study `fuzz_baseline` evaluates recorded baselines against.
+const BASELINE_STUDY: &str = r#"Study(name: "b", models: ["split-iam-security", "single-incident-lead"],
+    scenarios: ["replayed-token"], runs: 4, seed: 1, gates: [
+    (metric: RestrictedMeanTimeToContainment, no_worse_than_baseline_by: 0.1),
+    (metric: ContainedShare, no_worse_than_baseline_by: 0.1),
+    (metric: Damage, no_worse_than_baseline_by: 0.5),
+    (metric: TimeToContainmentP90, at_most: "4d")])"#;
+
+fn fuzz_batch() -> BatchOptions {
+    BatchOptions {
+        first: 0,
+        runs: 2,
+        seed: 1,
+        keep_runs: true,
+        max_events: FUZZ_MAX_EVENTS,
+    }
 }
 
 /// Values that break naive code: zero, negative, huge, fractional, non-numbers, odd durations.

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use crate::input::{
-    closest, file::ModelFile, file::ScenarioFile, parse_ron, validate_model, validate_scenario,
-    LoadError, Model, Scenario,
+    clip, closest, file::ModelFile, file::ScenarioFile, parse_ron, read_text_limited,
+    validate_model, validate_scenario, LoadError, Model, Scenario, MAX_INPUT_BYTES,
 };
 
 /// A shipped file: its name (file stem), its path in the repository, and its text.
@@ -89,38 +89,7 @@ fn read(
     }
     let path = Path::new(name_or_path);
     if path.exists() {
-        let size = std::fs::metadata(path)
-            .map_err(|source| LoadError::Read {
-                file: name_or_path.to_string(),
-                source,
-            })?
-            .len();
-        if size > crate::input::MAX_INPUT_BYTES as u64 {
-            return Err(LoadError::Invalid(vec![crate::input::Diagnostic {
-                file: name_or_path.to_string(),
-                line: 1,
-                col: 1,
-                field: String::new(),
-                message: format!(
-                    "file is {size} bytes, larger than the {} byte limit for an input file",
-                    crate::input::MAX_INPUT_BYTES
-                ),
-                help: Some(
-                    "scenario and model files are a few kilobytes; is this the right file?".into(),
-                ),
-            }]));
-        }
-        let text = std::fs::read(path).map_err(|source| LoadError::Read {
-            file: name_or_path.to_string(),
-            source,
-        })?;
-        let text = String::from_utf8(text).map_err(|e| LoadError::Read {
-            file: name_or_path.to_string(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
-            ),
-        })?;
+        let text = read_text_limited(path, MAX_INPUT_BYTES as u64)?;
         return Ok(Source {
             label: name_or_path.to_string(),
             text: text.into(),
@@ -128,7 +97,7 @@ fn read(
     }
     Err(LoadError::NotFound {
         kind,
-        name: name_or_path.to_string(),
+        name: clip(name_or_path),
         help: Some(
             match closest(name_or_path, shipped.iter().map(|s| s.name)) {
                 Some(best) => {

@@ -6,6 +6,7 @@
 //! L001 a task never done, L002 a decision never made, L004 a missed revocation, L005 a lost
 //! signal.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -53,8 +54,12 @@ pub struct Finding {
     pub line: usize,
     pub col: usize,
     pub field: String,
-    /// The model file's line at the finding, for rendering.
+    /// The model file's line at the finding, for rendering; a window of at most 120
+    /// characters around the field (marked with `…`) when the line is longer.
     pub source_line: String,
+    /// 1-based column of the field within `source_line`.
+    #[serde(skip)]
+    pub caret: usize,
     pub help: String,
     /// The scenario the finding is about, when it is about one.
     pub scenario: Option<String>,
@@ -73,7 +78,7 @@ impl Finding {
         let caret_at: String = self
             .source_line
             .chars()
-            .take(self.col.saturating_sub(1))
+            .take(self.caret.saturating_sub(1))
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
         let _ = writeln!(o, "{pad} | {caret_at}^ {}", self.field);
@@ -85,9 +90,31 @@ impl Finding {
 struct Linter<'a> {
     model: &'a Model,
     label: &'a str,
-    text: &'a str,
     map: RonMap<'a>,
     out: Vec<Finding>,
+    /// Findings already made (level, code, field, message, help, scenario), to skip repeats.
+    seen: HashSet<String>,
+}
+
+/// Longest source line shown with a finding, in characters.
+const SOURCE_WINDOW: usize = 120;
+
+/// `line` cut to [`SOURCE_WINDOW`] characters around 1-based column `col`, and the column
+/// within the cut.
+fn source_window(line: &str, col: usize) -> (String, usize) {
+    let n = line.chars().count();
+    if n <= SOURCE_WINDOW {
+        return (line.to_string(), col);
+    }
+    let first = col
+        .saturating_sub(1 + SOURCE_WINDOW / 2)
+        .min(n - SOURCE_WINDOW);
+    let mut out = String::from(if first > 0 { "…" } else { "" });
+    out.extend(line.chars().skip(first).take(SOURCE_WINDOW));
+    if first + SOURCE_WINDOW < n {
+        out.push('…');
+    }
+    (out, col - first + usize::from(first > 0))
 }
 
 fn code(c: &str) -> (&'static str, &'static str) {
@@ -108,14 +135,13 @@ impl Linter<'_> {
         help: String,
         scenario: Option<&str>,
     ) {
-        let at = self.map.locate(field);
-        let source_line = self
-            .text
-            .lines()
-            .nth(at.line.saturating_sub(1))
-            .unwrap_or("")
-            .to_string();
         let (code, name) = code(c);
+        let key = format!("{level:?}\0{code}\0{field}\0{message}\0{help}\0{scenario:?}");
+        if !self.seen.insert(key) {
+            return;
+        }
+        let at = self.map.locate(field);
+        let (source_line, caret) = source_window(self.map.line_text(at.line), at.col);
         let f = Finding {
             level,
             code,
@@ -126,12 +152,11 @@ impl Linter<'_> {
             col: at.col,
             field: field.to_string(),
             source_line,
+            caret,
             help,
             scenario: scenario.map(str::to_string),
         };
-        if !self.out.contains(&f) {
-            self.out.push(f);
-        }
+        self.out.push(f);
     }
 
     fn team(&self, t: usize) -> &str {
@@ -183,9 +208,9 @@ pub fn lint(model: &Model, label: &str, text: &str, scenarios: &[Scenario]) -> V
     let mut l = Linter {
         model,
         label,
-        text,
         map: RonMap::new(text),
         out: Vec::new(),
+        seen: HashSet::new(),
     };
     let m = model;
 
@@ -453,4 +478,24 @@ pub fn render_text(findings: &[Finding]) -> String {
     let warnings = findings.len() - errors;
     let _ = writeln!(o, "{errors} errors, {warnings} warnings");
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::source_window;
+
+    #[test]
+    fn long_source_lines_are_cut_around_the_field() {
+        assert_eq!(source_window("abc", 2), ("abc".to_string(), 2));
+        let line: String = ('a'..='z').cycle().take(1000).collect();
+        let (cut, caret) = source_window(&line, 500);
+        assert_eq!(cut.chars().count(), 122);
+        assert!(cut.starts_with('…') && cut.ends_with('…'), "{cut}");
+        assert_eq!(cut.chars().nth(caret - 1), line.chars().nth(499));
+        let (cut, caret) = source_window(&line, 3);
+        assert_eq!((cut.chars().count(), caret), (121, 3));
+        let (cut, caret) = source_window(&line, 1000);
+        assert_eq!(cut.chars().nth(caret - 1), Some('l'));
+        assert!(!cut.ends_with('…'));
+    }
 }

@@ -24,6 +24,10 @@ struct Entry {
 pub struct RonMap<'a> {
     text: &'a str,
     entries: Vec<Entry>,
+    /// Entry indices sorted by path (then by position), for lookups in O(log n).
+    by_path: Vec<usize>,
+    /// Byte offset where each line starts.
+    line_starts: Vec<usize>,
 }
 
 impl<'a> RonMap<'a> {
@@ -33,12 +37,45 @@ impl<'a> RonMap<'a> {
             i: 0,
             entries: Vec::new(),
             depth: 0,
+            rewrites: 0,
         };
         let _ = w.value(String::new());
+        let entries = w.entries;
+        let mut by_path: Vec<usize> = (0..entries.len()).collect();
+        by_path.sort_by(|&a, &b| entries[a].path.cmp(&entries[b].path));
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         RonMap {
             text,
-            entries: w.entries,
+            entries,
+            by_path,
+            line_starts,
         }
+    }
+
+    /// The first entry recorded for `path`.
+    fn entry(&self, path: &str) -> Option<&Entry> {
+        let at = self
+            .by_path
+            .partition_point(|&i| self.entries[i].path.as_str() < path);
+        let &i = self.by_path.get(at)?;
+        (self.entries[i].path == path).then(|| &self.entries[i])
+    }
+
+    /// The text of a 1-based line, without its line break.
+    pub fn line_text(&self, line: usize) -> &'a str {
+        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |&next| next - 1);
+        let text = self.text;
+        text[start..end]
+            .strip_suffix('\r')
+            .unwrap_or(&text[start..end])
     }
 
     /// Line and column of the value at `path`; the nearest recorded ancestor if the path itself
@@ -46,7 +83,7 @@ impl<'a> RonMap<'a> {
     pub fn locate(&self, path: &str) -> LineCol {
         let mut p = path;
         loop {
-            if let Some(e) = self.entries.iter().find(|e| e.path == p) {
+            if let Some(e) = self.entry(p) {
                 return self.line_col(e.start);
             }
             match p.rfind(['.', '[']) {
@@ -67,24 +104,20 @@ impl<'a> RonMap<'a> {
     }
 
     fn line_col(&self, offset: usize) -> LineCol {
-        let before = &self.text[..offset.min(self.text.len())];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let line_start = self.line_starts[line - 1];
         LineCol {
             line,
-            col: before[line_start..].chars().count() + 1,
+            col: self.text[line_start..offset].chars().count() + 1,
         }
     }
 
     fn offset(&self, at: LineCol) -> Option<usize> {
-        let line_start = if at.line <= 1 {
-            0
-        } else {
-            self.text
-                .match_indices('\n')
-                .nth(at.line - 2)
-                .map(|(i, _)| i + 1)?
-        };
+        let line_start = *self.line_starts.get(at.line.max(1) - 1)?;
         let line = &self.text[line_start..];
         let within = line
             .char_indices()
@@ -94,14 +127,21 @@ impl<'a> RonMap<'a> {
     }
 }
 
-/// Nesting deeper than this is not walked (the parser has its own limit).
-const MAX_DEPTH: usize = 200;
+/// Nesting deeper than this is not walked (the parser stops at `input::MAX_NESTING`, 64).
+const MAX_DEPTH: usize = 80;
+/// Most values recorded, longest path kept (bytes), and most path rewrites (for lone elements)
+/// in one walk: past these the walk stops, so hostile text costs bounded time and memory (a
+/// real file has a few thousand values with paths under 60 bytes).
+const MAX_ENTRIES: usize = 200_000;
+const MAX_PATH: usize = 200;
+const MAX_REWRITES: usize = 1_000_000;
 
 struct Walker<'s> {
     s: &'s [u8],
     i: usize,
     entries: Vec<Entry>,
     depth: usize,
+    rewrites: usize,
 }
 
 impl Walker<'_> {
@@ -153,6 +193,28 @@ impl Walker<'_> {
         (self.i > start).then(|| std::str::from_utf8(&self.s[start..self.i]).unwrap_or(""))
     }
 
+    /// Whether a raw string (`r"..."`, `r#"..."#`) starts here, rather than an identifier.
+    fn raw_string_opens(&self) -> bool {
+        let rest = self.s.get(self.i + 1..).unwrap_or_default();
+        let hashes = rest.iter().take_while(|&&c| c == b'#').count();
+        rest.get(hashes) == Some(&b'"')
+    }
+
+    /// `r#"..."#`: ends at a quote followed by as many hashes as opened it.
+    fn raw_string(&mut self) -> Option<()> {
+        self.i += 1;
+        let hashes = self.s[self.i..].iter().take_while(|&&c| c == b'#').count();
+        self.i += hashes + 1;
+        let rest = self.s.get(self.i..)?;
+        let end = (0..rest.len()).find(|&k| {
+            rest[k] == b'"'
+                && rest.len() - k > hashes
+                && rest[k + 1..=k + hashes].iter().all(|&c| c == b'#')
+        })?;
+        self.i += end + hashes + 1;
+        Some(())
+    }
+
     fn string(&mut self) -> Option<()> {
         let quote = self.peek()?;
         self.i += 1;
@@ -169,7 +231,7 @@ impl Walker<'_> {
 
     fn value(&mut self, path: String) -> Option<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > MAX_DEPTH || path.len() > MAX_PATH || self.entries.len() >= MAX_ENTRIES {
             return None;
         }
         self.skip_ws();
@@ -189,24 +251,7 @@ impl Walker<'_> {
                 self.i += 1;
                 self.group(&path)?;
             }
-            b'r' if matches!(self.s.get(self.i + 1), Some(b'"' | b'#')) => {
-                // raw string r#"..."#
-                self.i += 1;
-                let mut hashes = 0;
-                while self.peek() == Some(b'#') {
-                    hashes += 1;
-                    self.i += 1;
-                }
-                self.i += 1;
-                let close: Vec<u8> = std::iter::once(b'"')
-                    .chain(std::iter::repeat_n(b'#', hashes))
-                    .collect();
-                let rest = &self.s[self.i..];
-                let end = rest
-                    .windows(close.len())
-                    .position(|w| w == close.as_slice())?;
-                self.i += end + close.len();
-            }
+            b'r' if self.raw_string_opens() => self.raw_string()?,
             c if c.is_ascii_alphabetic() || c == b'_' => {
                 self.ident()?;
                 self.skip_ws();
@@ -265,10 +310,8 @@ impl Walker<'_> {
             let key_start = self.i;
             self.value(String::new())?;
             self.entries.pop();
-            let key = String::from_utf8_lossy(&self.s[key_start..self.i])
-                .trim_matches('"')
-                .to_string();
-            let child = join(path, &key);
+            let key = String::from_utf8_lossy(&self.s[key_start..self.i]);
+            let child = join(path, key.trim_matches('"'));
             self.skip_ws();
             if self.peek()? != b':' {
                 return None;
@@ -320,6 +363,10 @@ impl Walker<'_> {
         let mark = self.entries.len();
         let count = self.seq(path, b')')?;
         if count == 1 {
+            self.rewrites += self.entries.len() - mark;
+            if self.rewrites > MAX_REWRITES {
+                return None;
+            }
             let lone = format!("{path}[0]");
             for e in &mut self.entries[mark..] {
                 if let Some(rest) = e.path.strip_prefix(&lone) {
@@ -340,7 +387,15 @@ impl Walker<'_> {
     }
 }
 
+/// Longest field name kept in a path, in characters: longer ones are cut, so a hostile file's
+/// paths (one per value) stay small.
+const MAX_SEGMENT: usize = 64;
+
 fn join(path: &str, name: &str) -> String {
+    let name = match name.char_indices().nth(MAX_SEGMENT) {
+        Some((cut, _)) => &name[..cut],
+        None => name,
+    };
     if path.is_empty() {
         name.to_string()
     } else {
@@ -389,5 +444,64 @@ mod tests {
             m.path_at(LineCol { line: 5, col: 60 }),
             Some("stages[1].duration.p90")
         );
+    }
+
+    #[test]
+    fn raw_strings_are_walked_whole() {
+        let m = RonMap::new("(a: r##\"x\"# \"##, b: r\"y\", c: r#ident)");
+        assert_eq!(m.locate("b"), LineCol { line: 1, col: 18 });
+        assert_eq!(m.locate("c"), LineCol { line: 1, col: 27 });
+    }
+
+    #[test]
+    fn truncated_and_odd_text_never_panics() {
+        let long_key = format!("{{\"{}\": [[1]]}}", "k".repeat(500));
+        let cases = [
+            "r#",
+            "r",
+            "r##",
+            "r#\"",
+            "r##\"abc\"#",
+            "r\"",
+            "(a: r#",
+            "b\"x",
+            "b'",
+            "'",
+            "'\\",
+            "\"\\",
+            "\"é\\",
+            "/*",
+            "/* /* */",
+            "//",
+            "(a: /*",
+            "é",
+            "(é: 1)",
+            "(a: \"\u{0}\")",
+            "[r#\"]",
+            "{r#: 1}",
+            "(a: 1e",
+            "ü\\\"",
+            &long_key,
+        ];
+        for text in cases {
+            let m = RonMap::new(text);
+            let _ = m.locate("a.b[0]");
+            for col in 0..8 {
+                let _ = m.path_at(LineCol { line: 1, col });
+            }
+        }
+        // Deep paths of long names over a wide list stop the walk early.
+        let deep = format!(
+            "{}[{}]",
+            "{\"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\": ".repeat(60),
+            "1,".repeat(300_000)
+        );
+        let m = RonMap::new(&deep);
+        assert!(m.entries.iter().all(|e| e.path.len() <= MAX_PATH + 70));
+        let nested = format!("{}[{}]", "(".repeat(70), "1,".repeat(300_000));
+        assert!(RonMap::new(&nested).entries.len() <= MAX_ENTRIES);
+        // A long field name is cut in paths.
+        let m = RonMap::new(&long_key);
+        assert!(m.entries.iter().all(|e| e.path.len() <= 70), "{m:?}");
     }
 }

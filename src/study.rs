@@ -11,8 +11,8 @@ use serde::Deserialize;
 use crate::domain::Plane;
 use crate::duration::parse_duration;
 use crate::export::{sha256_hex, InputFile};
-use crate::input::validate::Checker;
-use crate::input::{parse_ron, LoadError, Model, Scenario};
+use crate::input::check::{Checker, Names};
+use crate::input::{clip, parse_ron, read_text_limited, LoadError, Model, Scenario};
 use crate::library::{model_source, parse_model, parse_scenario, scenario_source};
 
 // ---------------------------------------------------------------- file format
@@ -282,10 +282,7 @@ fn resolve_ref(dir: &Path, r: &str) -> String {
 
 /// Loads and validates a study file.
 pub fn load_study(path: &str) -> Result<Study, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
-        file: path.to_string(),
-        source,
-    })?;
+    let text = read_text_limited(Path::new(path), crate::input::MAX_INPUT_BYTES as u64)?;
     parse_study(path, &text)
 }
 
@@ -301,6 +298,26 @@ pub fn parse_study(label: &str, text: &str) -> Result<Study, LoadError> {
     })
 }
 
+/// Parses and validates study text whose models and scenarios are shipped names only: the
+/// file system is never touched (the fuzz target's entry point).
+pub fn parse_study_shipped(label: &str, text: &str) -> Result<Study, LoadError> {
+    use crate::library::{Source, MODELS, SCENARIOS};
+    parse_study_with(label, text, &|kind, _, r| {
+        let shipped = if kind == "model" { MODELS } else { SCENARIOS };
+        match shipped.iter().find(|s| s.name == r) {
+            Some(s) => Ok(Source {
+                label: s.path.to_string(),
+                text: s.text.into(),
+            }),
+            None => Err(LoadError::NotFound {
+                kind: "shipped input",
+                name: clip(r),
+                help: None,
+            }),
+        }
+    })
+}
+
 /// Reads a model or scenario for a study: (kind, position among all references, reference).
 pub type Loader<'a> = &'a dyn Fn(&str, usize, &str) -> Result<crate::library::Source, LoadError>;
 
@@ -310,6 +327,15 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
     let f: StudyFile = parse_ron(label, text)?;
     let dir = Path::new(label).parent().unwrap_or(Path::new("."));
     let mut c = Checker::new(label, text);
+    if !study_lists_fit(&mut c, &f) {
+        return Err(c.stop());
+    }
+    c.identifier("name", "name", &f.name);
+    for (i, g) in f.gates.iter().enumerate() {
+        if let Some(name) = &g.name {
+            c.identifier(&format!("gates[{i}].name"), "name", name);
+        }
+    }
     let mut models = Vec::new();
     let mut scenarios = Vec::new();
     let mut inputs = vec![InputFile {
@@ -326,7 +352,7 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
                 let mut c = Checker::new(label, text);
                 c.error(
                     &format!("models[{i}]"),
-                    format!("no shipped model or file named \"{r}\""),
+                    format!("no shipped model or file named \"{}\"", clip(r)),
                     Some("give a shipped model name (`raci-sim list`) or a path relative to the study file".into()),
                 );
                 c.finish(()).unwrap_err()
@@ -337,7 +363,7 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
         if models.iter().any(|x: &Model| x.name == m.name) {
             c.error(
                 &format!("models[{i}]"),
-                format!("model \"{}\" is listed twice", m.name),
+                format!("model \"{}\" is listed twice", clip(&m.name)),
                 None,
             );
         }
@@ -351,7 +377,7 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
                 let mut c = Checker::new(label, text);
                 c.error(
                     &format!("scenarios[{i}]"),
-                    format!("no shipped scenario or file named \"{r}\""),
+                    format!("no shipped scenario or file named \"{}\"", clip(r)),
                     Some("give a shipped scenario name (`raci-sim list`) or a path relative to the study file".into()),
                 );
                 c.finish(()).unwrap_err()
@@ -376,213 +402,19 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
             None,
         );
     }
-    let model_names: Vec<&str> = models.iter().map(|m| m.name.as_str()).collect();
-    let scenario_names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+    let model_names = Names::new(models.iter().map(|m| m.name.as_str()));
+    let scenario_names = Names::new(scenarios.iter().map(|s| s.name.as_str()));
     let baseline = f
         .baseline
         .as_ref()
         .and_then(|b| c.resolve("baseline", "model", b, &model_names))
         .unwrap_or(0);
-    let mut gates = Vec::new();
-    for (i, g) in f.gates.iter().enumerate() {
-        let p = format!("gates[{i}]");
-        let scenario = g
-            .scenario
-            .as_ref()
-            .and_then(|s| c.resolve(&format!("{p}.scenario"), "scenario", s, &scenario_names));
-        let model = g
-            .model
-            .as_ref()
-            .and_then(|m| c.resolve(&format!("{p}.model"), "model", m, &model_names));
-        let mut rules = Vec::new();
-        for (field, t, at_most) in [
-            ("at_most", g.at_most, true),
-            ("at_least", g.at_least, false),
-        ] {
-            let Some(t) = t else { continue };
-            let v = match (t, g.metric.is_time()) {
-                (Threshold::Seconds(s), true) => s as f64,
-                (Threshold::Number(n), false) if n.is_finite() => n,
-                (Threshold::Number(_), true) => {
-                    c.error(
-                        &format!("{p}.{field}"),
-                        format!("{} is a time: write a duration", g.metric.name()),
-                        Some("e.g. \"4h\" or \"2d\"".into()),
-                    );
-                    continue;
-                }
-                _ => {
-                    c.error(
-                        &format!("{p}.{field}"),
-                        format!("{} is not a time: write a number", g.metric.name()),
-                        Some("shares and rates are numbers, e.g. 0.01".into()),
-                    );
-                    continue;
-                }
-            };
-            rules.push(if at_most {
-                Rule::AtMost(v)
-            } else {
-                Rule::AtLeast(v)
-            });
-        }
-        if let Some(tol) = g.no_worse_than_baseline_by {
-            if !(0.0..=10.0).contains(&tol) {
-                c.error(
-                    &format!("{p}.no_worse_than_baseline_by"),
-                    format!("tolerance must be between 0 and 10 (a share, 0.10 = 10%), got {tol}"),
-                    None,
-                );
-            } else if g.metric.paired_key().is_none() {
-                c.error(
-                    &format!("{p}.metric"),
-                    format!(
-                        "{} cannot be compared run by run with the baseline",
-                        g.metric.name()
-                    ),
-                    Some("baseline gates take RestrictedMeanTimeToContainment, ContainedShare, MissedRevocationRate, StallHours, WrongfulRevocationRate or Damage".into()),
-                );
-            } else {
-                rules.push(Rule::NoWorseThanBaseline(tol));
-            }
-        }
-        if rules.len() != 1 {
-            c.error(
-                &p,
-                format!("a gate needs exactly one rule, it has {}", rules.len()),
-                Some("give one of `at_most`, `at_least` or `no_worse_than_baseline_by`".into()),
-            );
-            continue;
-        }
-        let name = g.name.clone().unwrap_or_else(|| {
-            let rule = match rules[0] {
-                Rule::AtMost(v) => format!("<= {}", show(g.metric, v)),
-                Rule::AtLeast(v) => format!(">= {}", show(g.metric, v)),
-                Rule::NoWorseThanBaseline(t) => {
-                    format!("no worse than baseline by more than {:.0}%", t * 100.0)
-                }
-            };
-            format!(
-                "{} {rule}{}",
-                g.metric.name(),
-                g.scenario
-                    .as_ref()
-                    .map(|s| format!(" on {s}"))
-                    .unwrap_or_default()
-            )
-        });
-        gates.push(Gate {
-            name,
-            metric: g.metric,
-            scenario,
-            model,
-            rule: rules[0],
-        });
-    }
-    let mut sweep = Vec::new();
-    for (i, a) in f.sweep.iter().enumerate() {
-        let p = format!("sweep[{i}]");
-        let team_ok = |c: &mut Checker, t: &str| {
-            for m in &models {
-                if m.team_index(t).is_none() {
-                    let ids: Vec<&str> = m.teams.iter().map(|t| t.id.as_str()).collect();
-                    c.resolve(&format!("{p}.parameter.team"), "team", t, &ids);
-                    c.error(
-                        &format!("{p}.parameter.team"),
-                        format!("model \"{}\" has no team \"{t}\"", m.name),
-                        Some(
-                            "a swept team parameter must name a team every model in the study has"
-                                .into(),
-                        ),
-                    );
-                    return;
-                }
-            }
-        };
-        let parameter = match &a.parameter {
-            ParameterFile::TeamStaff { team } => {
-                team_ok(&mut c, team);
-                Parameter::TeamStaff(team.clone())
-            }
-            ParameterFile::EscalationTimeout => Parameter::EscalationTimeout,
-            ParameterFile::PageLatency { team } => {
-                team_ok(&mut c, team);
-                Parameter::PageLatency(team.clone())
-            }
-            ParameterFile::Diffusion => Parameter::Diffusion,
-            ParameterFile::InventoryAccuracy { team, plane } => {
-                team_ok(&mut c, team);
-                Parameter::InventoryAccuracy(team.clone(), *plane)
-            }
-        };
-        let mut values = Vec::new();
-        for (j, v) in a.values.iter().enumerate() {
-            let field = format!("{p}.values[{j}]");
-            let x = match (&parameter, v) {
-                (
-                    Parameter::EscalationTimeout | Parameter::PageLatency(_),
-                    Threshold::Seconds(s),
-                ) => *s as f64,
-                (Parameter::TeamStaff(_), Threshold::Number(n))
-                    if n.fract() == 0.0 && (1.0..=10_000.0).contains(n) =>
-                {
-                    *n
-                }
-                (Parameter::Diffusion | Parameter::InventoryAccuracy(..), Threshold::Number(n))
-                    if (0.0..=1.0).contains(n) =>
-                {
-                    *n
-                }
-                _ => {
-                    c.error(
-                        &field,
-                        format!("{v:?} is not a valid value for {}", parameter.column()),
-                        Some("staff: whole numbers 1 to 10000; timeouts and latencies: durations like \"30m\"; diffusion and accuracy: 0.0 to 1.0".into()),
-                    );
-                    continue;
-                }
-            };
-            // A staff level too small for a team's background work would never settle.
-            if let Parameter::TeamStaff(t) = &parameter {
-                for m in &models {
-                    let Some(i) = m.team_index(t) else { continue };
-                    let mut team = m.teams[i].clone();
-                    team.staff = x as u32;
-                    if let Some((load, capacity)) = team.overload() {
-                        c.error(
-                            &field,
-                            format!(
-                                "with {x} staff, team \"{t}\" of model \"{}\" is overloaded: background work needs {load:.3} staff on average but only {capacity:.3} would be on shift",
-                                m.name
-                            ),
-                            Some(format!(
-                                "sweep staff from {} up",
-                                // The smallest staff level the 2% margin of `overload` accepts.
-                                (load / (0.98 * capacity / x)).floor() as u64 + 1
-                            )),
-                        );
-                    }
-                }
-            }
-            values.push(x);
-        }
-        if a.values.is_empty() {
-            c.error(
-                &format!("{p}.values"),
-                "a sweep axis needs at least one value",
-                None,
-            );
-        }
-        sweep.push(Axis { parameter, values });
-    }
-    let grid: usize = sweep.iter().map(|a| a.values.len().max(1)).product();
-    if grid > 1000 {
-        c.error(
-            "sweep",
-            format!("the sweep grid has {grid} points, more than 1000"),
-            None,
-        );
-    }
+    let gates = (f.gates.iter().enumerate())
+        .filter_map(|(i, g)| gate(&mut c, i, g, &model_names, &scenario_names))
+        .collect();
+    let sweep = (f.sweep.iter().enumerate())
+        .map(|(i, a)| axis(&mut c, i, a, &models))
+        .collect();
     let study = Study {
         name: f.name,
         label: label.to_string(),
@@ -599,6 +431,245 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
         sweep,
     };
     c.finish(study)
+}
+
+/// One gate: its scenario and model resolved, exactly one rule, a name.
+fn gate(
+    c: &mut Checker,
+    i: usize,
+    g: &GateFile,
+    model_names: &Names,
+    scenario_names: &Names,
+) -> Option<Gate> {
+    let p = format!("gates[{i}]");
+    let scenario = g
+        .scenario
+        .as_ref()
+        .and_then(|s| c.resolve(&format!("{p}.scenario"), "scenario", s, scenario_names));
+    let model = g
+        .model
+        .as_ref()
+        .and_then(|m| c.resolve(&format!("{p}.model"), "model", m, model_names));
+    let mut rules = Vec::new();
+    for (field, t, at_most) in [
+        ("at_most", g.at_most, true),
+        ("at_least", g.at_least, false),
+    ] {
+        let Some(t) = t else { continue };
+        let v = match (t, g.metric.is_time()) {
+            (Threshold::Seconds(s), true) => s as f64,
+            (Threshold::Number(n), false) if n.is_finite() => n,
+            (Threshold::Number(_), true) => {
+                c.error(
+                    &format!("{p}.{field}"),
+                    format!("{} is a time: write a duration", g.metric.name()),
+                    Some("e.g. \"4h\" or \"2d\"".into()),
+                );
+                continue;
+            }
+            _ => {
+                c.error(
+                    &format!("{p}.{field}"),
+                    format!("{} is not a time: write a number", g.metric.name()),
+                    Some("shares and rates are numbers, e.g. 0.01".into()),
+                );
+                continue;
+            }
+        };
+        rules.push(if at_most {
+            Rule::AtMost(v)
+        } else {
+            Rule::AtLeast(v)
+        });
+    }
+    if let Some(tol) = g.no_worse_than_baseline_by {
+        if !(0.0..=10.0).contains(&tol) {
+            c.error(
+                &format!("{p}.no_worse_than_baseline_by"),
+                format!("tolerance must be between 0 and 10 (a share, 0.10 = 10%), got {tol}"),
+                None,
+            );
+        } else if g.metric.paired_key().is_none() {
+            c.error(
+                &format!("{p}.metric"),
+                format!(
+                    "{} cannot be compared run by run with the baseline",
+                    g.metric.name()
+                ),
+                Some("baseline gates take RestrictedMeanTimeToContainment, ContainedShare, MissedRevocationRate, StallHours, WrongfulRevocationRate or Damage".into()),
+            );
+        } else {
+            rules.push(Rule::NoWorseThanBaseline(tol));
+        }
+    }
+    if rules.len() != 1 {
+        c.error(
+            &p,
+            format!("a gate needs exactly one rule, it has {}", rules.len()),
+            Some("give one of `at_most`, `at_least` or `no_worse_than_baseline_by`".into()),
+        );
+        return None;
+    }
+    let name = g.name.clone().unwrap_or_else(|| {
+        let rule = match rules[0] {
+            Rule::AtMost(v) => format!("<= {}", show(g.metric, v)),
+            Rule::AtLeast(v) => format!(">= {}", show(g.metric, v)),
+            Rule::NoWorseThanBaseline(t) => {
+                format!("no worse than baseline by more than {:.0}%", t * 100.0)
+            }
+        };
+        format!(
+            "{} {rule}{}",
+            g.metric.name(),
+            g.scenario
+                .as_ref()
+                .map(|s| format!(" on {s}"))
+                .unwrap_or_default()
+        )
+    });
+    Some(Gate {
+        name,
+        metric: g.metric,
+        scenario,
+        model,
+        rule: rules[0],
+    })
+}
+
+/// One sweep axis: a team parameter names a team every model has; every value fits it.
+fn axis(c: &mut Checker, i: usize, a: &AxisFile, models: &[Model]) -> Axis {
+    let p = format!("sweep[{i}]");
+    let team_ok = |c: &mut Checker, t: &str| {
+        for m in models {
+            if m.team_index(t).is_none() {
+                let ids = Names::new(m.teams.iter().map(|t| t.id.as_str()));
+                c.resolve(&format!("{p}.parameter.team"), "team", t, &ids);
+                c.error(
+                    &format!("{p}.parameter.team"),
+                    format!("model \"{}\" has no team \"{}\"", clip(&m.name), clip(t)),
+                    Some(
+                        "a swept team parameter must name a team every model in the study has"
+                            .into(),
+                    ),
+                );
+                return;
+            }
+        }
+    };
+    let parameter = match &a.parameter {
+        ParameterFile::TeamStaff { team } => {
+            team_ok(c, team);
+            Parameter::TeamStaff(team.clone())
+        }
+        ParameterFile::EscalationTimeout => Parameter::EscalationTimeout,
+        ParameterFile::PageLatency { team } => {
+            team_ok(c, team);
+            Parameter::PageLatency(team.clone())
+        }
+        ParameterFile::Diffusion => Parameter::Diffusion,
+        ParameterFile::InventoryAccuracy { team, plane } => {
+            team_ok(c, team);
+            Parameter::InventoryAccuracy(team.clone(), *plane)
+        }
+    };
+    let mut values = Vec::new();
+    for (j, v) in a.values.iter().enumerate() {
+        let field = format!("{p}.values[{j}]");
+        let x = match (&parameter, v) {
+            (Parameter::EscalationTimeout | Parameter::PageLatency(_), Threshold::Seconds(s)) => {
+                *s as f64
+            }
+            (Parameter::TeamStaff(_), Threshold::Number(n))
+                if n.fract() == 0.0 && (1.0..=10_000.0).contains(n) =>
+            {
+                *n
+            }
+            (Parameter::Diffusion | Parameter::InventoryAccuracy(..), Threshold::Number(n))
+                if (0.0..=1.0).contains(n) =>
+            {
+                *n
+            }
+            _ => {
+                c.error(
+                    &field,
+                    format!("{v:?} is not a valid value for {}", parameter.column()),
+                    Some("staff: whole numbers 1 to 10000; timeouts and latencies: durations like \"30m\"; diffusion and accuracy: 0.0 to 1.0".into()),
+                );
+                continue;
+            }
+        };
+        // A staff level too small for a team's background work would never settle.
+        if let Parameter::TeamStaff(t) = &parameter {
+            for m in models {
+                let Some(i) = m.team_index(t) else { continue };
+                let mut team = m.teams[i].clone();
+                team.staff = x as u32;
+                if let Some((load, capacity)) = team.overload() {
+                    c.error(
+                        &field,
+                        format!(
+                            "with {x} staff, team \"{}\" of model \"{}\" is overloaded: background work needs {load:.3} staff on average but only {capacity:.3} would be on shift",
+                            clip(t),
+                            clip(&m.name)
+                        ),
+                        Some(format!(
+                            "sweep staff from {} up",
+                            // The smallest staff level the 2% margin of `overload` accepts.
+                            ((load / (0.98 * capacity / x)).floor() as u64).saturating_add(1)
+                        )),
+                    );
+                }
+            }
+        }
+        values.push(x);
+    }
+    if a.values.is_empty() {
+        c.error(
+            &format!("{p}.values"),
+            "a sweep axis needs at least one value",
+            None,
+        );
+    }
+    Axis { parameter, values }
+}
+
+/// Most models in a study.
+pub const MAX_STUDY_MODELS: usize = 50;
+/// Most scenarios in a study.
+pub const MAX_STUDY_SCENARIOS: usize = 100;
+/// Most gates in a study.
+pub const MAX_GATES: usize = 500;
+/// Most sweep axes in a study.
+pub const MAX_AXES: usize = 8;
+/// Most points in a sweep grid (the product of the axes' value counts), and so most values
+/// on one axis.
+pub const MAX_GRID: usize = 1000;
+
+/// Points in a grid with these axis lengths (an empty axis counts as one), saturating.
+fn grid_points(lengths: impl Iterator<Item = usize>) -> usize {
+    lengths.fold(1usize, |n, len| n.saturating_mul(len.max(1)))
+}
+
+/// Every list of a study within its cap, the sweep grid included (errors for those that
+/// are not).
+fn study_lists_fit(c: &mut Checker, f: &StudyFile) -> bool {
+    let mut ok = c.cap("models", f.models.len(), MAX_STUDY_MODELS)
+        & c.cap("scenarios", f.scenarios.len(), MAX_STUDY_SCENARIOS)
+        & c.cap("gates", f.gates.len(), MAX_GATES)
+        & c.cap("sweep", f.sweep.len(), MAX_AXES);
+    for (i, a) in f.sweep.iter().enumerate() {
+        ok &= c.cap(&format!("sweep[{i}].values"), a.values.len(), MAX_GRID);
+    }
+    let grid = grid_points(f.sweep.iter().map(|a| a.values.len()));
+    if ok && grid > MAX_GRID {
+        c.error(
+            "sweep",
+            format!("the sweep grid has {grid} points, more than {MAX_GRID}"),
+            Some("sweep fewer values, or fewer parameters at once".into()),
+        );
+        ok = false;
+    }
+    ok
 }
 
 /// `a/b/../c` -> `a/c`, lexically (the folder may not exist yet).

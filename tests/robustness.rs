@@ -1,18 +1,23 @@
 //! Hostile input: nothing panics, nothing hangs, absurd values get a clear error or run within
-//! limits. Every file in tests/fuzz-corpus/ (crashes the fuzzer found, and hand-made absurd
-//! files) is replayed here.
+//! limits. Every file in tests/hostile/ (crashes the fuzzers found, and hand-made absurd
+//! files) is replayed here as a scenario, a model, a study, a results.json and a shard.json.
 
 use std::panic;
 use std::path::Path;
 use std::process::Command;
 
-use raci_sim::fuzzing::{check, mutate};
+use raci_sim::fuzzing::{
+    check, fuzz_baseline, fuzz_model, fuzz_scenario, fuzz_shard, fuzz_study, mutate,
+};
 use raci_sim::library::{parse_model, parse_scenario, MODELS, SCENARIOS};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+/// A loader's fuzz entry and what it loads.
+type Entry = (&'static str, fn(&[u8]));
+
 fn corpus_dir() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-corpus")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile")
 }
 
 #[test]
@@ -21,11 +26,22 @@ fn every_corpus_file_replays_without_panic() {
     for e in std::fs::read_dir(corpus_dir()).unwrap() {
         let path = e.unwrap().path();
         let bytes = std::fs::read(&path).unwrap();
-        let r = panic::catch_unwind(|| check(&bytes));
-        assert!(r.is_ok(), "{} panics", path.display());
+        // Each entry asserts that any error text stays under 64 KB.
+        let entries: [Entry; 5] = [
+            ("scenario", fuzz_scenario),
+            ("model", fuzz_model),
+            ("study", fuzz_study),
+            ("results.json", fuzz_baseline),
+            ("shard.json", fuzz_shard),
+        ];
+        for (what, entry) in entries {
+            let r = panic::catch_unwind(|| entry(&bytes));
+            assert!(r.is_ok(), "{} panics as a {what}", path.display());
+        }
+        assert!(panic::catch_unwind(|| check(&bytes)).is_ok());
         n += 1;
     }
-    assert!(n >= 5);
+    assert!(n >= 8);
 }
 
 #[test]
@@ -146,7 +162,7 @@ fn huge_random_and_deeply_nested_files_get_clear_errors_from_the_binary() {
     )
     .unwrap();
     for (file, expect) in [
-        (&random, "larger than the 4194304 byte limit"),
+        (&random, "larger than the 1048576 byte limit"),
         (&nested, "syntax error"),
     ] {
         for args in [vec!["lint"], vec!["run", "replayed-token", "--model"]] {
@@ -163,4 +179,73 @@ fn huge_random_and_deeply_nested_files_get_clear_errors_from_the_binary() {
         }
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Runs the binary in the repository folder; (exit code, stderr).
+fn raci_sim(args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_raci-sim"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn a_two_byte_raw_string_opener_is_a_syntax_error_not_a_panic() {
+    let file = "tests/hostile/ronpath-raw-string-r-hash.ron";
+    let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+    assert_eq!(bytes, b"r#");
+    let expected = format!(
+        "error: {file}:1:1: syntax error: expected opening `(` for struct `Scenario`\n  \
+         help: look for a missing comma, bracket, parenthesis or quote at or just before this point\n"
+    );
+    for args in [
+        vec!["run", file, "--model", "split-iam-security"],
+        vec!["trace", file, "--model", "split-iam-security"],
+    ] {
+        assert_eq!(raci_sim(&args), (Some(2), expected.clone()), "{args:?}");
+    }
+    let (code, stderr) = raci_sim(&["lint", file]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("expected opening `(` for struct `Model`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn business_hours_ending_before_they_start_with_background_work_is_an_error_not_an_overflow() {
+    let file = "tests/hostile/overflow-business-hours-end-before-start.ron";
+    assert_eq!(
+        raci_sim(&["run", "replayed-token", "--model", file]),
+        (
+            Some(2),
+            format!(
+                "error: {file}:19:50: field `teams[1].coverage.end`: business hours must end after they start\n"
+            )
+        )
+    );
+}
+
+#[test]
+fn an_endless_file_is_refused_at_the_size_limit() {
+    let start = std::time::Instant::now();
+    let (code, stderr) = raci_sim(&["run", "/dev/zero", "--model", "split-iam-security"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        stderr,
+        "error: /dev/zero:1:1: file is larger than the 1048576 byte limit for an input file\n  \
+         help: input files are a few kilobytes; is this the right file?\n"
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(2));
+    let (code, stderr) = raci_sim(&["check", "/dev/zero"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("larger than the 1048576 byte limit"),
+        "{stderr}"
+    );
 }

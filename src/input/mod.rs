@@ -5,7 +5,9 @@
 //!
 //! **Invariant:** a `Scenario` or `Model` that exists is valid: the engine never re-checks.
 
+pub(crate) mod check;
 pub mod file;
+pub mod read;
 pub(crate) mod validate;
 
 use std::fmt;
@@ -18,6 +20,7 @@ use crate::domain::{
 use crate::duration::Dist;
 use crate::ronpath::{LineCol, RonMap};
 
+pub use read::{clip, clip_to, read_limited, read_text_limited, utf8_text};
 pub use validate::{validate_model, validate_scenario};
 
 /// One problem in one input file.
@@ -71,13 +74,14 @@ fn suggestion(help: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-/// Largest input file accepted, so hostile input fails fast.
-pub const MAX_INPUT_BYTES: usize = 4 << 20;
+/// Largest scenario, model or study file accepted (1 MiB), so hostile input fails fast.
+pub const MAX_INPUT_BYTES: usize = 1 << 20;
 /// Deepest nesting accepted by the parser.
 pub const MAX_NESTING: usize = 64;
 
 /// Parses RON text into a file type, turning a parse error into a diagnostic at its field.
 pub fn parse_ron<T: serde::de::DeserializeOwned>(label: &str, text: &str) -> Result<T, LoadError> {
+    let label = &clip_to(label, read::MAX_LABEL);
     let at_start = |message: String| {
         LoadError::Invalid(vec![Diagnostic {
             file: label.to_string(),
@@ -104,8 +108,10 @@ pub fn parse_ron<T: serde::de::DeserializeOwned>(label: &str, text: &str) -> Res
             line: e.span.start.line,
             col: e.span.start.col,
         };
-        let field = map.path_at(at).unwrap_or("").to_string();
+        let field = clip_to(map.path_at(at).unwrap_or(""), read::MAX_QUOTED * 3);
         let (message, help) = describe_ron_error(&e.code);
+        let message = clip_to(&message, read::MAX_MESSAGE);
+        let help = help.map(|h| clip_to(&h, read::MAX_MESSAGE));
         LoadError::Invalid(vec![Diagnostic {
             file: label.to_string(),
             line: at.line.max(1),
@@ -127,7 +133,8 @@ fn describe_ron_error(code: &ron::Error) -> (String, Option<String>) {
             outer,
         } => (
             format!(
-                "unknown field `{found}`{}",
+                "unknown field `{}`{}",
+                clip(found),
                 outer
                     .as_ref()
                     .map(|o| format!(" in {o}"))
@@ -144,7 +151,8 @@ fn describe_ron_error(code: &ron::Error) -> (String, Option<String>) {
             outer,
         } => (
             format!(
-                "unknown variant `{found}`{}",
+                "unknown variant `{}`{}",
+                clip(found),
                 outer
                     .as_ref()
                     .map(|o| format!(" of {o}"))
@@ -196,19 +204,47 @@ fn describe_ron_error(code: &ron::Error) -> (String, Option<String>) {
 }
 
 fn list(items: &[&str]) -> String {
-    items
-        .iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    known_list(items.iter().copied(), '`')
 }
 
+/// Most names listed in one "known ..." or "expected one of ..." message.
+pub const MAX_LISTED: usize = 10;
+
+/// At most [`MAX_LISTED`] names, each quoted with `quote` and clipped, then "and N more".
+pub fn known_list<'a>(items: impl ExactSizeIterator<Item = &'a str>, quote: char) -> String {
+    let total = items.len();
+    let mut out: Vec<String> = items
+        .take(MAX_LISTED)
+        .map(|s| format!("{quote}{}{quote}", clip(s)))
+        .collect();
+    if total > MAX_LISTED {
+        out.push(format!("and {} more", total - MAX_LISTED));
+    }
+    out.join(", ")
+}
+
+/// Longest word (in characters) for which a misspelling is looked for.
+const MAX_SUGGEST_CHARS: usize = 64;
+
 /// The candidate closest to `word`, if it is close enough to be a plausible misspelling.
+/// Words and candidates longer than 64 characters are not compared, and neither are lengths
+/// too far apart to be close, so this stays cheap on hostile input.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let len = word.chars().count();
+    if len > MAX_SUGGEST_CHARS {
+        return None;
+    }
+    let allowed = |a: usize, b: usize| (a.max(b) / 3).max(2);
     candidates
         .into_iter()
-        .map(|c| (strsim::levenshtein(word, c), c))
-        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(2))
+        .filter_map(|c| {
+            let clen = c.chars().count();
+            if clen > MAX_SUGGEST_CHARS || clen.abs_diff(len) > allowed(c.len(), word.len()) {
+                return None;
+            }
+            Some((strsim::levenshtein(word, c), c))
+        })
+        .filter(|(d, c)| *d <= allowed(c.len(), word.len()))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -339,7 +375,10 @@ impl Team {
             Coverage::AlwaysOn => 1.0,
             Coverage::BusinessHours {
                 start, end, days, ..
-            } => (end - start) as f64 * days.count_ones() as f64 / (7 * crate::domain::DAY) as f64,
+            } => {
+                end.saturating_sub(start) as f64 * days.count_ones() as f64
+                    / (7 * crate::domain::DAY) as f64
+            }
         };
         let load = b.rate * b.effort.mean();
         let capacity = self.staff as f64 * share;

@@ -2,139 +2,11 @@
 //! acyclic. All problems in a file are reported together, each at its line, column and field.
 
 use crate::domain::{Activity, Weekday, DAY, HOUR};
-use crate::duration::{Dist, DistFile};
-use crate::ronpath::RonMap;
+use crate::duration::Dist;
 
+use super::check::*;
 use super::file::*;
 use super::*;
-
-/// Collects diagnostics for one file.
-pub(crate) struct Checker<'a> {
-    label: &'a str,
-    map: RonMap<'a>,
-    found: Vec<Diagnostic>,
-}
-
-impl<'a> Checker<'a> {
-    pub(crate) fn new(label: &'a str, text: &'a str) -> Self {
-        Checker {
-            label,
-            map: RonMap::new(text),
-            found: Vec::new(),
-        }
-    }
-
-    pub(crate) fn error(&mut self, field: &str, message: impl Into<String>, help: Option<String>) {
-        let at = self.map.locate(field);
-        self.found.push(Diagnostic {
-            file: self.label.to_string(),
-            line: at.line,
-            col: at.col,
-            field: field.to_string(),
-            message: message.into(),
-            help,
-        });
-    }
-
-    /// Resolves `id` among `ids`, or reports it with the closest existing id.
-    pub(crate) fn resolve(
-        &mut self,
-        field: &str,
-        what: &str,
-        id: &str,
-        ids: &[&str],
-    ) -> Option<usize> {
-        if let Some(i) = ids.iter().position(|x| *x == id) {
-            return Some(i);
-        }
-        let help = match closest(id, ids.iter().copied()) {
-            Some(best) => Some(format!("did you mean \"{best}\"?")),
-            None if ids.is_empty() => Some(format!("no {what} is defined in this file")),
-            None => Some(format!(
-                "known {what}s: {}",
-                ids.iter()
-                    .map(|s| format!("\"{s}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-        };
-        self.error(field, format!("unknown {what} \"{id}\""), help);
-        None
-    }
-
-    pub(crate) fn probability(&mut self, field: &str, p: f64) -> f64 {
-        if !(0.0..=1.0).contains(&p) {
-            self.error(
-                field,
-                format!("probability {p} is outside 0..=1"),
-                Some("write a probability as a number from 0.0 to 1.0".into()),
-            );
-            return 0.0;
-        }
-        p
-    }
-
-    fn dist(&mut self, field: &str, d: &DistFile) -> Dist {
-        match d.resolve() {
-            Ok(d) => d,
-            Err(m) => {
-                self.error(field, m, None);
-                Dist::Fixed(0)
-            }
-        }
-    }
-
-    fn unique_ids<'b>(&mut self, list: &str, ids: impl Iterator<Item = &'b str>) {
-        let mut seen: Vec<&str> = Vec::new();
-        for (i, id) in ids.enumerate() {
-            if id.trim().is_empty() {
-                self.error(&format!("{list}[{i}].id"), "id is empty", None);
-            } else if seen.contains(&id) {
-                self.error(
-                    &format!("{list}[{i}].id"),
-                    format!("duplicate id \"{id}\""),
-                    Some("ids must be unique within their list".into()),
-                );
-            }
-            seen.push(id);
-        }
-    }
-
-    pub(crate) fn finish<T>(mut self, value: T) -> Result<T, LoadError> {
-        if self.found.is_empty() {
-            return Ok(value);
-        }
-        // A file with hundreds of problems is usually the wrong file: show the first few.
-        if self.found.len() > MAX_DIAGNOSTICS {
-            let more = self.found.len() - MAX_DIAGNOSTICS;
-            self.found.truncate(MAX_DIAGNOSTICS);
-            if let Some(last) = self.found.last_mut() {
-                last.help = Some(format!("{more} more problems not shown; fix these first"));
-            }
-        }
-        Err(LoadError::Invalid(self.found))
-    }
-}
-
-/// Most problems reported for one file.
-const MAX_DIAGNOSTICS: usize = 20;
-
-/// Longest horizon a scenario may ask for.
-pub const MAX_HORIZON: u64 = 366 * DAY;
-/// Most elements of any one list (stages, credentials, teams).
-pub const MAX_ITEMS: usize = 2_000;
-
-fn too_many(c: &mut Checker, field: &str, n: usize) -> bool {
-    if n > MAX_ITEMS {
-        c.error(
-            field,
-            format!("{n} entries, more than the limit of {MAX_ITEMS}"),
-            None,
-        );
-        return true;
-    }
-    false
-}
 
 /// Validates a parsed scenario file. `text` is the file's text, for positions.
 pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Scenario, LoadError> {
@@ -142,19 +14,17 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
     if f.name.trim().is_empty() {
         c.error("name", "name is empty", None);
     }
-    if too_many(&mut c, "stages", f.stages.len())
-        | too_many(&mut c, "credentials", f.credentials.len())
-        | too_many(&mut c, "identities", f.identities.len())
-    {
-        return Err(LoadError::Invalid(c.found));
+    c.identifier("name", "name", &f.name);
+    if !scenario_lists_fit(&mut c, &f) {
+        return Err(c.stop());
     }
     c.unique_ids("identities", f.identities.iter().map(|i| i.id.as_str()));
     c.unique_ids("credentials", f.credentials.iter().map(|i| i.id.as_str()));
     c.unique_ids("stages", f.stages.iter().map(|i| i.id.as_str()));
 
-    let identity_ids: Vec<&str> = f.identities.iter().map(|i| i.id.as_str()).collect();
-    let cred_ids: Vec<&str> = f.credentials.iter().map(|i| i.id.as_str()).collect();
-    let stage_ids: Vec<&str> = f.stages.iter().map(|i| i.id.as_str()).collect();
+    let identity_ids = Names::new(f.identities.iter().map(|i| i.id.as_str()));
+    let cred_ids = Names::new(f.credentials.iter().map(|i| i.id.as_str()));
+    let stage_ids = Names::new(f.stages.iter().map(|i| i.id.as_str()));
 
     let identities = f
         .identities
@@ -165,6 +35,59 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
         })
         .collect();
 
+    let credentials = credentials(&mut c, &f, &identity_ids, &cred_ids);
+
+    let stages = stages(&mut c, &f, &stage_ids, &cred_ids);
+    if stages.is_empty() {
+        c.error("stages", "a scenario needs at least one stage", None);
+    }
+    let dependents = dependents(&mut c, &stages);
+
+    let benign_share = c.probability("benign_share", f.benign_share);
+    let start = match f.start {
+        StartFile::At { day, time } => {
+            if time.0 >= DAY {
+                c.error("start.time", "start time must be before 24:00", None);
+            }
+            Start::At(day.index() as u64 * DAY + time.0)
+        }
+        StartFile::UniformWeek => Start::UniformWeek,
+    };
+    let horizon = f.horizon.0;
+    if horizon == 0 || horizon > MAX_HORIZON {
+        c.error(
+            "horizon",
+            format!("horizon must be between 1s and 366d, got {horizon}s"),
+            None,
+        );
+    }
+
+    let links = links(&credentials);
+    let needed_by = needed_by(&stages, credentials.len());
+    let scenario = Scenario {
+        name: f.name,
+        summary: f.summary,
+        sources: f.sources,
+        identities,
+        credentials,
+        stages,
+        benign_share,
+        start,
+        horizon,
+        links,
+        dependents,
+        needed_by,
+    };
+    c.finish(scenario)
+}
+
+/// Credentials with their identity and parent resolved; parent chains must end.
+fn credentials(
+    c: &mut Checker,
+    f: &ScenarioFile,
+    identity_ids: &Names,
+    cred_ids: &Names,
+) -> Vec<Credential> {
     let mut credentials = Vec::new();
     for (i, cf) in f.credentials.iter().enumerate() {
         let identity = c
@@ -172,7 +95,7 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
                 &format!("credentials[{i}].identity"),
                 "identity",
                 &cf.identity,
-                &identity_ids,
+                identity_ids,
             )
             .unwrap_or(0);
         let parent = cf.parent.as_ref().and_then(|p| {
@@ -180,7 +103,7 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
                 &format!("credentials[{i}].parent"),
                 "credential",
                 p,
-                &cred_ids,
+                cred_ids,
             )
         });
         if parent == Some(i) {
@@ -226,7 +149,10 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
             if at == start {
                 c.error(
                     &format!("credentials[{start}].parent"),
-                    format!("parent links of \"{}\" form a cycle", credentials[start].id),
+                    format!(
+                        "parent links of \"{}\" form a cycle",
+                        clip(&credentials[start].id)
+                    ),
                     None,
                 );
                 break;
@@ -234,18 +160,23 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
         }
     }
 
+    credentials
+}
+
+/// Stages with their references resolved.
+fn stages(c: &mut Checker, f: &ScenarioFile, stage_ids: &Names, cred_ids: &Names) -> Vec<Stage> {
     let mut stages = Vec::new();
     for (i, sf) in f.stages.iter().enumerate() {
         let p = format!("stages[{i}]");
-        let ids = |c: &mut Checker, list: &[String], field: &str, what: &str, pool: &[&str]| {
+        let ids = |c: &mut Checker, list: &[String], field: &str, what: &str, pool: &Names| {
             list.iter()
                 .enumerate()
                 .filter_map(|(j, id)| c.resolve(&format!("{p}.{field}[{j}]"), what, id, pool))
                 .collect::<Vec<usize>>()
         };
-        let after = ids(&mut c, &sf.after, "after", "stage", &stage_ids);
-        let needs = ids(&mut c, &sf.needs, "needs", "credential", &cred_ids);
-        let grants = ids(&mut c, &sf.grants, "grants", "credential", &cred_ids);
+        let after = ids(c, &sf.after, "after", "stage", stage_ids);
+        let needs = ids(c, &sf.needs, "needs", "credential", cred_ids);
+        let grants = ids(c, &sf.grants, "grants", "credential", cred_ids);
         let duration = c.dist(&format!("{p}.duration"), &sf.duration);
         let repeat = sf
             .repeat
@@ -257,7 +188,7 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
             let probability = c.probability(&format!("{sp}.probability"), s.probability);
             let credential = match &s.credential {
                 Some(id) => c
-                    .resolve(&format!("{sp}.credential"), "credential", id, &cred_ids)
+                    .resolve(&format!("{sp}.credential"), "credential", id, cred_ids)
                     .unwrap_or(0),
                 None => match needs.first() {
                     Some(&k) => k,
@@ -292,9 +223,11 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
             signals,
         });
     }
-    if stages.is_empty() {
-        c.error("stages", "a scenario needs at least one stage", None);
-    }
+    stages
+}
+
+/// Stage -> stages that list it in `after`; a cycle is an error.
+fn dependents(c: &mut Checker, stages: &[Stage]) -> Vec<Vec<usize>> {
     // Cycle check (Kahn): any stage left unvisited sits on a cycle.
     let n = stages.len();
     let mut indegree: Vec<usize> = stages.iter().map(|s| s.after.len()).collect();
@@ -317,36 +250,19 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
     }
     if visited < n {
         let on_cycle: Vec<usize> = (0..n).filter(|&i| indegree[i] > 0).collect();
-        let names: Vec<String> = on_cycle
-            .iter()
-            .map(|&i| format!("\"{}\"", stages[i].id))
-            .collect();
+        let names = known_list(on_cycle.iter().map(|&i| stages[i].id.as_str()), '"');
         c.error(
             &format!("stages[{}].after", on_cycle[0]),
-            format!("stages form a cycle through {}", names.join(", ")),
+            format!("stages form a cycle through {names}"),
             Some("`after` must describe a DAG: remove one of these links".into()),
         );
     }
 
-    let benign_share = c.probability("benign_share", f.benign_share);
-    let start = match f.start {
-        StartFile::At { day, time } => {
-            if time.0 >= DAY {
-                c.error("start.time", "start time must be before 24:00", None);
-            }
-            Start::At(day.index() as u64 * DAY + time.0)
-        }
-        StartFile::UniformWeek => Start::UniformWeek,
-    };
-    let horizon = f.horizon.0;
-    if horizon == 0 || horizon > MAX_HORIZON {
-        c.error(
-            "horizon",
-            format!("horizon must be between 1s and 366d, got {horizon}s"),
-            None,
-        );
-    }
+    dependents
+}
 
+/// Credential link graph: same identity, parent and child.
+fn links(credentials: &[Credential]) -> Vec<Vec<usize>> {
     let mut links = vec![Vec::new(); credentials.len()];
     for (i, a) in credentials.iter().enumerate() {
         for (j, b) in credentials.iter().enumerate() {
@@ -355,7 +271,12 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
             }
         }
     }
-    let mut needed_by = vec![Vec::new(); credentials.len()];
+    links
+}
+
+/// Credential -> stages that need it.
+fn needed_by(stages: &[Stage], credentials: usize) -> Vec<Vec<usize>> {
+    let mut needed_by = vec![Vec::new(); credentials];
     for (i, s) in stages.iter().enumerate() {
         for &k in &s.needs {
             if !needed_by[k].contains(&i) {
@@ -363,21 +284,7 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
             }
         }
     }
-    let scenario = Scenario {
-        name: f.name,
-        summary: f.summary,
-        sources: f.sources,
-        identities,
-        credentials,
-        stages,
-        benign_share,
-        start,
-        horizon,
-        links,
-        dependents,
-        needed_by,
-    };
-    c.finish(scenario)
+    needed_by
 }
 
 /// Validates a parsed model file.
@@ -386,132 +293,167 @@ pub fn validate_model(label: &str, text: &str, f: ModelFile) -> Result<Model, Lo
     if f.name.trim().is_empty() {
         c.error("name", "name is empty", None);
     }
-    if too_many(&mut c, "teams", f.teams.len()) {
-        return Err(LoadError::Invalid(c.found));
+    c.identifier("name", "name", &f.name);
+    if !model_lists_fit(&mut c, &f) {
+        return Err(c.stop());
     }
     c.unique_ids("teams", f.teams.iter().map(|t| t.id.as_str()));
     if f.teams.is_empty() {
         c.error("teams", "a model needs at least one team", None);
     }
-    let team_ids: Vec<&str> = f.teams.iter().map(|t| t.id.as_str()).collect();
+    let team_ids = Names::new(f.teams.iter().map(|t| t.id.as_str()));
 
-    let mut teams = Vec::new();
-    for (i, tf) in f.teams.iter().enumerate() {
-        let p = format!("teams[{i}]");
-        if tf.staff == 0 || tf.staff > 10_000 {
-            c.error(
-                &format!("{p}.staff"),
-                format!("staff must be between 1 and 10000, got {}", tf.staff),
-                Some("staff is how many tasks the team works at once".into()),
-            );
+    let teams: Vec<Team> = (f.teams.iter().enumerate())
+        .map(|(i, tf)| team(&mut c, i, tf))
+        .collect();
+
+    let (rows, revoke, detect) = raci(&mut c, &f.raci, &team_ids);
+
+    let policy = policy(&mut c, &f.policy, &team_ids);
+
+    let effort = effort(&mut c, &f.effort);
+
+    let model = Model {
+        name: f.name,
+        summary: f.summary,
+        sources: f.sources,
+        teams,
+        detect,
+        rows,
+        revoke,
+        policy,
+        effort,
+    };
+    c.finish(model)
+}
+
+/// One team, its hours, visibility and background work checked.
+fn team(c: &mut Checker, i: usize, tf: &TeamFile) -> Team {
+    let p = format!("teams[{i}]");
+    if tf.staff == 0 || tf.staff > 10_000 {
+        c.error(
+            &format!("{p}.staff"),
+            format!("staff must be between 1 and 10000, got {}", tf.staff),
+            Some("staff is how many tasks the team works at once".into()),
+        );
+    }
+    if !(-12..=14).contains(&tf.utc_offset_hours) {
+        c.error(
+            &format!("{p}.utc_offset_hours"),
+            format!(
+                "utc offset must be between -12 and 14 hours, got {}",
+                tf.utc_offset_hours
+            ),
+            None,
+        );
+    }
+    let mut hours_ok = true;
+    let coverage = match &tf.coverage {
+        CoverageFile::AlwaysOn => Coverage::AlwaysOn,
+        CoverageFile::BusinessHours {
+            start,
+            end,
+            days,
+            on_call,
+        } => {
+            if start.0 >= end.0 {
+                hours_ok = false;
+                c.error(
+                    &format!("{p}.coverage.end"),
+                    "business hours must end after they start",
+                    None,
+                );
+            }
+            if days.is_empty() {
+                c.error(
+                    &format!("{p}.coverage.days"),
+                    "business hours need at least one day",
+                    Some(format!(
+                        "e.g. days: [{}]",
+                        Weekday::ALL[..5]
+                            .iter()
+                            .map(|d| format!("{d:?}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                );
+            }
+            Coverage::BusinessHours {
+                start: start.0,
+                end: end.0,
+                days: days.iter().fold(0u8, |m, d| m | 1 << d.index()),
+                on_call: on_call.as_ref().map(|o| OnCall {
+                    page_latency: o.page_latency.0,
+                    min_severity: o.min_severity,
+                }),
+            }
         }
-        if !(-12..=14).contains(&tf.utc_offset_hours) {
+    };
+    let mut visibility = [None; crate::domain::Plane::COUNT];
+    for (plane, &acc) in &tf.visibility {
+        let field = format!("{p}.visibility.{plane:?}");
+        visibility[plane.index()] = Some(c.probability(&field, acc));
+    }
+    let background = tf.background.as_ref().map(|b| {
+        let rate_ok =
+            b.alerts_per_hour.is_finite() && (0.0..=10_000.0).contains(&b.alerts_per_hour);
+        if !rate_ok {
             c.error(
-                &format!("{p}.utc_offset_hours"),
+                &format!("{p}.background.alerts_per_hour"),
                 format!(
-                    "utc offset must be between -12 and 14 hours, got {}",
-                    tf.utc_offset_hours
+                    "alerts per hour must be between 0 and 10000, got {}",
+                    b.alerts_per_hour
                 ),
                 None,
             );
         }
-        let coverage = match &tf.coverage {
-            CoverageFile::AlwaysOn => Coverage::AlwaysOn,
-            CoverageFile::BusinessHours {
-                start,
-                end,
-                days,
-                on_call,
-            } => {
-                if start.0 >= end.0 {
-                    c.error(
-                        &format!("{p}.coverage.end"),
-                        "business hours must end after they start",
-                        None,
-                    );
-                }
-                if days.is_empty() {
-                    c.error(
-                        &format!("{p}.coverage.days"),
-                        "business hours need at least one day",
-                        Some(format!(
-                            "e.g. days: [{}]",
-                            Weekday::ALL[..5]
-                                .iter()
-                                .map(|d| format!("{d:?}"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )),
-                    );
-                }
-                Coverage::BusinessHours {
-                    start: start.0,
-                    end: end.0,
-                    days: days.iter().fold(0u8, |m, d| m | 1 << d.index()),
-                    on_call: on_call.as_ref().map(|o| OnCall {
-                        page_latency: o.page_latency.0,
-                        min_severity: o.min_severity,
-                    }),
-                }
-            }
-        };
-        let mut visibility = [None; crate::domain::Plane::COUNT];
-        for (plane, &acc) in &tf.visibility {
-            let field = format!("{p}.visibility.{plane:?}");
-            visibility[plane.index()] = Some(c.probability(&field, acc));
+        let effort = c.dist(&format!("{p}.background.effort"), &b.effort);
+        Background {
+            rate: if rate_ok {
+                b.alerts_per_hour / HOUR as f64
+            } else {
+                0.0
+            },
+            effort,
         }
-        let background = tf.background.as_ref().map(|b| {
-            let rate_ok =
-                b.alerts_per_hour.is_finite() && (0.0..=10_000.0).contains(&b.alerts_per_hour);
-            if !rate_ok {
-                c.error(
-                    &format!("{p}.background.alerts_per_hour"),
-                    format!(
-                        "alerts per hour must be between 0 and 10000, got {}",
-                        b.alerts_per_hour
-                    ),
-                    None,
-                );
-            }
-            let effort = c.dist(&format!("{p}.background.effort"), &b.effort);
-            Background {
-                rate: if rate_ok {
-                    b.alerts_per_hour / HOUR as f64
-                } else {
-                    0.0
-                },
-                effort,
-            }
-        });
-        let team = Team {
-            id: tf.id.clone(),
-            staff: tf.staff,
-            coverage,
-            utc_offset: tf.utc_offset_hours as i64 * HOUR as i64,
-            background,
-            visibility,
-        };
-        if let Some((load, capacity)) = team.overload() {
-            c.error(
-                &format!("{p}.background"),
-                format!(
-                    "team \"{}\" is overloaded: background work needs {load:.2} staff on average but only {capacity:.2} are on shift",
-                    tf.id
-                ),
-                Some("lower alerts_per_hour or effort, or raise staff or coverage".into()),
-            );
-        }
-        teams.push(team);
+    });
+    let team = Team {
+        id: tf.id.clone(),
+        staff: tf.staff,
+        coverage,
+        utc_offset: tf.utc_offset_hours as i64 * HOUR as i64,
+        background,
+        visibility,
+    };
+    // Overload is measured against valid hours only (the error above says what is wrong).
+    if let Some((load, capacity)) = team.overload().filter(|_| hours_ok) {
+        c.error(
+            &format!("{p}.background"),
+            format!(
+                "team \"{}\" is overloaded: background work needs {load:.2} staff on average but only {capacity:.2} are on shift",
+                clip(&tf.id)
+            ),
+            Some("lower alerts_per_hour or effort, or raise staff or coverage".into()),
+        );
     }
+    team
+}
 
+/// The RACI table as team indices: single rows by activity, revoke rows by credential kind,
+/// detect rows.
+fn raci(
+    c: &mut Checker,
+    raci: &RaciFile,
+    team_ids: &Names,
+) -> (Vec<Row>, Vec<Row>, Vec<DetectRow>) {
     let team_list = |c: &mut Checker, field: &str, list: &[String]| -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
         for (j, id) in list.iter().enumerate() {
-            if let Some(t) = c.resolve(&format!("{field}[{j}]"), "team", id, &team_ids) {
+            if let Some(t) = c.resolve(&format!("{field}[{j}]"), "team", id, team_ids) {
                 if out.contains(&t) {
                     c.error(
                         &format!("{field}[{j}]"),
-                        format!("team \"{id}\" is listed twice"),
+                        format!("team \"{}\" is listed twice", clip(id)),
                         None,
                     );
                 } else {
@@ -527,53 +469,30 @@ pub fn validate_model(label: &str, text: &str, f: ModelFile) -> Result<Model, Lo
         c: team_list(c, &format!("{field}.c"), &r.c),
         i: team_list(c, &format!("{field}.i"), &r.i),
     };
-    let raci = &f.raci;
     let mut rows = vec![Row::default(); Activity::COUNT];
-    for (activity, name, rf) in [
-        (Activity::Triage, "triage", &raci.triage),
-        (Activity::Scope, "scope", &raci.scope),
-        (
-            Activity::ValidateEntitlement,
-            "validate_entitlement",
-            &raci.validate_entitlement,
-        ),
-        (
-            Activity::ConfirmBusiness,
-            "confirm_business",
-            &raci.confirm_business,
-        ),
-        (
-            Activity::ApproveContainment,
-            "approve_containment",
-            &raci.approve_containment,
-        ),
-        (Activity::Verify, "verify", &raci.verify),
-        (
-            Activity::CaptureEvidence,
-            "capture_evidence",
-            &raci.capture_evidence,
-        ),
-        (Activity::Close, "close", &raci.close),
-    ] {
-        rows[activity.index()] = row(&mut c, &format!("raci.{name}"), rf);
+    for (activity, name, rf) in raci_rows(raci) {
+        rows[activity.index()] = row(c, &format!("raci.{name}"), rf);
     }
     let mut revoke = vec![Row::default(); crate::domain::CredentialKind::COUNT];
     for (kind, rf) in &raci.revoke {
-        revoke[kind.index()] = row(&mut c, &format!("raci.revoke.{kind:?}"), rf);
+        revoke[kind.index()] = row(c, &format!("raci.revoke.{kind:?}"), rf);
     }
     let mut detect = Vec::new();
     for (j, d) in raci.detect.iter().enumerate() {
         let field = format!("raci.detect[{j}]");
         detect.push(DetectRow {
             signals: d.signals.clone(),
-            r: team_list(&mut c, &format!("{field}.r"), &d.r),
-            i: team_list(&mut c, &format!("{field}.i"), &d.i),
+            r: team_list(c, &format!("{field}.r"), &d.r),
+            i: team_list(c, &format!("{field}.i"), &d.i),
         });
     }
 
-    let pf = &f.policy;
+    (rows, revoke, detect)
+}
+
+fn policy(c: &mut Checker, pf: &PolicyFile, team_ids: &Names) -> Policy {
     let escalation = pf.escalation.as_ref().and_then(|e| {
-        c.resolve("policy.escalation.to", "team", &e.to, &team_ids)
+        c.resolve("policy.escalation.to", "team", &e.to, team_ids)
             .map(|to| Escalation {
                 after: e.after.0,
                 to,
@@ -584,14 +503,14 @@ pub fn validate_model(label: &str, text: &str, f: ModelFile) -> Result<Model, Lo
             "policy.emergency_containment.team",
             "team",
             &e.team,
-            &team_ids,
+            team_ids,
         )
         .map(|team| Emergency {
             team,
             min_severity: e.min_severity,
         })
     });
-    let policy = Policy {
+    Policy {
         escalation,
         emergency,
         diffusion: c.probability("policy.diffusion", pf.diffusion),
@@ -600,9 +519,11 @@ pub fn validate_model(label: &str, text: &str, f: ModelFile) -> Result<Model, Lo
         triage_specificity: c.probability("policy.triage_specificity", pf.triage_specificity),
         business_recognition: c.probability("policy.business_recognition", pf.business_recognition),
         verify_accuracy: c.probability("policy.verify_accuracy", pf.verify_accuracy),
-    };
+    }
+}
 
-    let ef = &f.effort;
+/// Effort per activity: the file's where given, else the defaults.
+fn effort(c: &mut Checker, ef: &EffortFile) -> Vec<Dist> {
     let mut effort: Vec<Dist> = Activity::ALL.iter().map(|&a| default_effort(a)).collect();
     for (activity, name, d) in [
         (Activity::Detect, "detect", &ef.detect),
@@ -638,17 +559,5 @@ pub fn validate_model(label: &str, text: &str, f: ModelFile) -> Result<Model, Lo
             effort[activity.index()] = c.dist(&format!("effort.{name}"), d);
         }
     }
-
-    let model = Model {
-        name: f.name,
-        summary: f.summary,
-        sources: f.sources,
-        teams,
-        detect,
-        rows,
-        revoke,
-        policy,
-        effort,
-    };
-    c.finish(model)
+    effort
 }
