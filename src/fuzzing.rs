@@ -156,10 +156,12 @@ pub fn fuzz_baseline(bytes: &[u8]) {
 
 /// Fuzz entry: `bytes` as a shard.json, rebuilt into its study as `merge` does.
 pub fn fuzz_shard(bytes: &[u8]) {
-    let Ok(shard) = serde_json::from_slice::<crate::study::ShardFile>(bytes) else {
+    let path = std::path::Path::new("shard.json");
+    let Some(shard) = bounded("shard", crate::shard::parse_shard(path, bytes)) else {
         return;
     };
-    let _ = bounded("shard", crate::study::study_from_shard(&shard));
+    // What merge does with it: every check, then the merge itself (one shard of one).
+    let _ = bounded("shard", crate::shard::merge(vec![(path.into(), shard)]));
 }
 
 /// The study `fuzz_baseline` evaluates recorded baselines against.

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::domain::Plane;
 use crate::duration::parse_duration;
+use crate::engine::budget::MAX_RUNS;
 use crate::export::{sha256_hex, InputFile};
 use crate::input::check::{Checker, Names};
 use crate::input::{clip, parse_ron, read_text_limited, LoadError, Model, Scenario};
@@ -395,10 +396,10 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
     if scenarios.is_empty() {
         c.error("scenarios", "a study needs at least one scenario", None);
     }
-    if f.runs == 0 || f.runs > 10_000_000 {
+    if f.runs == 0 || f.runs > MAX_RUNS {
         c.error(
             "runs",
-            format!("runs must be between 1 and 10000000, got {}", f.runs),
+            format!("runs must be between 1 and {MAX_RUNS}, got {}", f.runs),
             None,
         );
     }

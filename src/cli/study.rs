@@ -1,7 +1,6 @@
 //! `raci-sim study`, `check` and `merge`: a study file's models on its scenarios (and its
 //! sweep), its gates, and sharded runs joined back into one report.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -172,26 +171,8 @@ fn sweep_report_files(study: &Study, outcome: &Outcome) -> Vec<(String, Vec<u8>)
     files
 }
 
-/// The study's runs limit, checked where the file says it.
 fn load(path: &str) -> Result<Study> {
-    let study = raci_sim::study::load_study(path)?;
-    if study.runs > raci_sim::engine::budget::MAX_RUNS {
-        let at = raci_sim::ronpath::RonMap::new(&study.text).locate("runs");
-        return Err(LoadError::Invalid(vec![Diagnostic {
-            file: study.label.clone(),
-            line: at.line,
-            col: at.col,
-            field: "runs".into(),
-            message: format!(
-                "{} runs, more than the limit of {}",
-                study.runs,
-                raci_sim::engine::budget::MAX_RUNS
-            ),
-            help: None,
-        }])
-        .into());
-    }
-    Ok(study)
+    Ok(raci_sim::study::load_study(path)?)
 }
 
 pub fn study(a: StudyArgs) -> Result<ExitCode> {
@@ -267,38 +248,13 @@ fn print_study(c: &Comparison, dir: &Path) {
     outln!("\nreport: {}", dir.join("index.html").display());
 }
 
-/// Reads a data file (a shard, a results.json) of at most `limit` bytes, limited while reading.
-fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
-    let read = |source| LoadError::Read {
-        file: path.display().to_string(),
-        source,
-    };
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .map_err(read)?
-        .take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(read)?;
-    if bytes.len() as u64 > limit {
-        return Err(LoadError::Invalid(vec![Diagnostic {
-            file: path.display().to_string(),
-            line: 1,
-            col: 1,
-            field: String::new(),
-            message: format!("larger than the {limit} byte limit for this file"),
-            help: None,
-        }]));
-    }
-    Ok(bytes)
-}
-
 pub fn merge(a: MergeArgs) -> Result<ExitCode> {
     raci_sim::export::check_target(&a.out, a.force)?;
     let mut shards = Vec::new();
     let mut total = 0u64;
     for d in &a.dirs {
         let path = d.join("shard.json");
-        let bytes = read_capped(&path, MAX_DATA_FILE_BYTES)?;
+        let bytes = raci_sim::input::read_limited(&path, MAX_DATA_FILE_BYTES)?;
         total += bytes.len() as u64;
         // Parsed shards take about as much memory as their JSON; both are held at the peak.
         within_budget(Estimate { bytes: 2 * total }, "merging these shards")?;
@@ -350,7 +306,7 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
 }
 
 fn read_baseline(p: &str) -> Result<raci_sim::gate::RecordedBaseline, LoadError> {
-    let bytes = read_capped(Path::new(p), MAX_DATA_FILE_BYTES)?;
+    let bytes = raci_sim::input::read_limited(Path::new(p), MAX_DATA_FILE_BYTES)?;
     let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
         LoadError::Invalid(vec![Diagnostic {
             file: p.to_string(),

@@ -45,7 +45,7 @@ pub fn stream_id(run: u64, class: u64, index: usize) -> u64 {
 }
 
 const _: () = assert!(crate::engine::budget::MAX_RUNS <= 1 << 44);
-const _: () = assert!(crate::input::validate::MAX_ITEMS < 1 << 16);
+const _: () = assert!(crate::input::check::MAX_ITEMS < 1 << 16);
 
 /// Why a run could not finish.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
