@@ -19,7 +19,9 @@
 
 use std::fmt::Write as _;
 
-use super::{inject_text, injects, team_view, wall_clock, Block, Played};
+use super::blocks::Block;
+use super::injects::{inject_text, injects, team_view, wall_clock};
+use super::Played;
 use crate::duration::format_offset;
 use crate::export::escape::markdown;
 use crate::export::{sha256_hex, slug};

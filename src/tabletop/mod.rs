@@ -1,0 +1,212 @@
+//! Tabletop exercise packs: one seeded run, picked from the distribution, turned into what a
+//! facilitator runs a discussion-based exercise with: brief and objectives, a timeline of
+//! injects, decision points with the owners the model names and the delay that followed,
+//! discussion questions from every stall, gap and missed revocation, an after-action template,
+//! a swimlane timeline, and one handout per team with only what that team saw.
+//!
+//! The pack is assembled here from its parts: `guide` writes the facilitator guide's sections
+//! as `blocks`, rendered to Markdown and HTML; `injects`, `decisions` and `concerns` read the
+//! trace; `timeline` draws the swimlane SVG (its lanes from `lanes`); `handouts` writes one
+//! file per team.
+
+mod blocks;
+mod concerns;
+mod decisions;
+mod guide;
+mod handouts;
+mod injects;
+mod lanes;
+mod timeline;
+
+pub use decisions::{decision_points, DecisionPoint};
+pub use handouts::{handout_paths, model_handout_paths};
+pub use injects::{injects, team_view, Inject};
+pub use timeline::{run_end, timeline_svg};
+
+use blocks::{to_html, to_markdown, Block};
+
+use crate::engine::metrics::{Breakdown, RunMetrics};
+use crate::engine::{simulate, Context, SimError, TraceEvent, Workspace};
+use crate::export::escape::markdown;
+use crate::input::{Model, Scenario};
+
+/// Which run of the seeded batch the pack is built from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pick {
+    Median,
+    P90,
+    Worst,
+    Run(u64),
+}
+
+impl Pick {
+    pub fn parse(s: &str) -> Result<Pick, String> {
+        match s {
+            "median" => Ok(Pick::Median),
+            "p90" => Ok(Pick::P90),
+            "worst" => Ok(Pick::Worst),
+            _ => s
+                .strip_prefix("run:")
+                .and_then(|n| n.parse().ok())
+                .map(Pick::Run)
+                .ok_or_else(|| {
+                    format!("\"{s}\" is not a pick; use median, p90, worst or run:I (e.g. run:42)")
+                }),
+        }
+    }
+
+    pub fn name(self) -> String {
+        match self {
+            Pick::Median => "median".into(),
+            Pick::P90 => "p90".into(),
+            Pick::Worst => "worst".into(),
+            Pick::Run(i) => format!("run-{i}"),
+        }
+    }
+}
+
+/// The run index a pick selects from a batch: attack runs ordered by time to containment
+/// (uncontained last, ties by run index), nearest rank for median and p90.
+pub fn pick_run(runs: &[RunMetrics], pick: Pick) -> Option<u64> {
+    if let Pick::Run(i) = pick {
+        return Some(i);
+    }
+    let mut attacks: Vec<(u64, u64)> = runs
+        .iter()
+        .filter(|m| m.attack)
+        .map(|m| (m.time_to_containment.unwrap_or(u64::MAX), m.run))
+        .collect();
+    if attacks.is_empty() {
+        return None;
+    }
+    attacks.sort_unstable();
+    let n = attacks.len();
+    let rank = |p: f64| ((p * n as f64).ceil() as usize).clamp(1, n) - 1;
+    let i = match pick {
+        Pick::Median => rank(0.5),
+        Pick::P90 => rank(0.9),
+        _ => n - 1,
+    };
+    Some(attacks[i].1)
+}
+
+/// One traced run.
+pub struct Played {
+    pub metrics: RunMetrics,
+    pub trace: Vec<TraceEvent>,
+}
+
+pub fn play(
+    scenario: &Scenario,
+    model: &Model,
+    seed: u64,
+    run: u64,
+    max_events: u64,
+) -> Result<Played, SimError> {
+    let mut ctx = Context::new(scenario, model, seed);
+    ctx.max_events = max_events;
+    let mut ws = Workspace::new(&ctx);
+    let mut bd = Breakdown::new(model.teams.len());
+    let mut trace = Vec::new();
+    let metrics = simulate(&ctx, &mut ws, run, &mut bd, Some(&mut trace))?;
+    Ok(Played { metrics, trace })
+}
+
+/// A team's id, or "attacker" for an event of no team.
+fn team_name(model: &Model, t: Option<usize>) -> &str {
+    t.map_or("attacker", |t| model.teams[t].id.as_str())
+}
+
+/// The ids of `teams` (a RACI row's R, A, C or I), or "nobody".
+fn names(model: &Model, teams: &[usize]) -> String {
+    if teams.is_empty() {
+        "nobody".into()
+    } else {
+        teams
+            .iter()
+            .map(|&t| model.teams[t].id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Everything the pack holds, as (path in the folder, bytes): the facilitator guide in
+/// Markdown and HTML, the timeline SVGs (with `vs`, a second model's run of the same attack
+/// on the same time scale), and the handouts.
+#[allow(clippy::too_many_arguments)]
+pub fn build_pack(
+    scenario: &Scenario,
+    model: &Model,
+    model_text: (&str, &str),
+    played: &Played,
+    pick: Pick,
+    seed: u64,
+    vs: Option<(&Model, &Played)>,
+) -> Vec<(String, Vec<u8>)> {
+    let title = format!("Tabletop exercise: {} under {}", scenario.name, model.name);
+    let decisions = decision_points(&played.trace, model);
+    let raised = concerns::raise(scenario, model, model_text, played, &decisions);
+    let mut blocks = guide::brief(scenario, model, played, pick, seed);
+    blocks.extend(guide::inject_timeline(model, played));
+    blocks.extend(guide::decisions(model, &decisions));
+    blocks.extend(guide::questions_and_after_action(
+        scenario,
+        &played.metrics,
+        raised,
+    ));
+    // With --vs both timelines share one time scale, so the debrief can set them side by side.
+    let end = vs.map_or(run_end(played), |(_, vp)| run_end(played).max(run_end(vp)));
+    let timeline = |model: &Model, played: &Played| {
+        timeline_svg(
+            &format!("{} under {}", scenario.name, model.name),
+            played,
+            model,
+            end,
+        )
+    };
+    let mut svgs = vec![("timeline.svg".to_string(), timeline(model, played))];
+    if let Some((vm, vp)) = vs {
+        blocks.extend(guide::debrief(model, &played.metrics, vm, &vp.metrics));
+        svgs.push(("vs/timeline.svg".to_string(), timeline(vm, vp)));
+    }
+    blocks.extend(handouts::guide_links(model));
+    let mut files = vec![
+        (
+            "facilitator.md".to_string(),
+            format!("# {}\n\n{}", markdown(&title), to_markdown(&blocks)).into_bytes(),
+        ),
+        (
+            "facilitator.html".to_string(),
+            to_html(&title, &blocks, &svgs).into_bytes(),
+        ),
+    ];
+    for (name, svg) in svgs {
+        files.push((name, svg.into_bytes()));
+    }
+    files.extend(handouts::handout_files(model, played));
+    files
+}
+
+/// The default folder for a pack.
+pub fn default_dir(scenario: &Scenario, model: &Model, pick: Pick) -> std::path::PathBuf {
+    std::path::PathBuf::from("reports").join(format!(
+        "tabletop-{}-{}-{}",
+        crate::export::slug(&scenario.name),
+        crate::export::slug(&model.name),
+        pick.name()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_parse() {
+        assert_eq!(Pick::parse("p90"), Ok(Pick::P90));
+        assert_eq!(Pick::parse("run:7"), Ok(Pick::Run(7)));
+        assert!(Pick::parse("p95")
+            .unwrap_err()
+            .contains("median, p90, worst or run:I"));
+    }
+}
