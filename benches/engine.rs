@@ -10,7 +10,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use raci_sim::engine::batch::{run_batch, BatchOptions};
 use raci_sim::engine::metrics::Breakdown;
 use raci_sim::engine::{simulate, Context, Workspace, DEFAULT_MAX_EVENTS};
-use raci_sim::library::{
+use raci_sim::input::library::{
     load_model, load_scenario, parse_model, parse_scenario, MODELS, SCENARIOS,
 };
 

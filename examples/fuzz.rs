@@ -12,7 +12,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use raci_sim::fuzzing::{check, mutate};
-use raci_sim::library::{MODELS, SCENARIOS};
+use raci_sim::input::library::{MODELS, SCENARIOS};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -54,7 +54,7 @@ fn main() {
         let result = panic::catch_unwind(|| check(&input));
         let took = started.elapsed();
         execs += 1;
-        let hash = raci_sim::export::sha256_hex(&input);
+        let hash = raci_sim::output::sha256_hex(&input);
         match result {
             Err(_) => {
                 crashes += 1;

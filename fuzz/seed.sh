@@ -17,6 +17,9 @@ Study(name: "b", models: ["split-iam-security", "single-incident-lead"],
 RON
 cargo run --quiet --release --manifest-path ../Cargo.toml -- study "$tmp/s.ron" --out "$tmp/all" --quiet >/dev/null
 cargo run --quiet --release --manifest-path ../Cargo.toml -- study "$tmp/s.ron" --shard 1/2 --out "$tmp/sh" --quiet >/dev/null
+# A whole study as one shard: merge accepts it alone, so the fuzzer reaches every check.
+cargo run --quiet --release --manifest-path ../Cargo.toml -- study "$tmp/s.ron" --shard 1/1 --out "$tmp/one" --quiet >/dev/null
 cp "$tmp/all/results.json" corpus/baseline/
 cp "$tmp/sh/shard.json" corpus/shard/
+cp "$tmp/one/shard.json" corpus/shard/shard-1-of-1.json
 rm -rf "$tmp"

@@ -5,9 +5,9 @@
 
 use rand::{Rng, RngExt};
 
+use crate::analysis::lint::lint;
 use crate::engine::batch::{run_batch, BatchOptions};
-use crate::library::{load_model, load_scenario, parse_model, parse_scenario};
-use crate::lint::lint;
+use crate::input::library::{load_model, load_scenario, parse_model, parse_scenario};
 
 /// Events a fuzzed run may take: enough to exercise the engine, small enough to stay fast.
 pub const FUZZ_MAX_EVENTS: u64 = 200_000;
@@ -43,7 +43,7 @@ pub fn check(bytes: &[u8]) -> Outcome {
         let _ = lint(
             &shipped_model,
             "split-iam-security.ron",
-            crate::library::MODELS[0].text,
+            crate::input::library::MODELS[0].text,
             std::slice::from_ref(&s),
         );
         match run_batch(&s, &shipped_model, opts, |_| {}) {
@@ -93,7 +93,7 @@ pub fn fuzz_scenario(bytes: &[u8]) {
         let _ = lint(
             &model,
             "m.ron",
-            crate::library::MODELS[0].text,
+            crate::input::library::MODELS[0].text,
             std::slice::from_ref(&s),
         );
         let _ = run_batch(&s, &model, fuzz_batch(), |_| {});
@@ -117,7 +117,10 @@ pub fn fuzz_study(bytes: &[u8]) {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return;
     };
-    if let Some(study) = bounded("study", crate::study::parse_study_shipped("s.ron", text)) {
+    if let Some(study) = bounded(
+        "study",
+        crate::input::study::parse_study_shipped("s.ron", text),
+    ) {
         for a in &study.sweep {
             for &v in &a.values {
                 let _ = a.parameter.apply(&study.models[0], v);
@@ -130,13 +133,17 @@ pub fn fuzz_study(bytes: &[u8]) {
 /// study's gates.
 pub fn fuzz_baseline(bytes: &[u8]) {
     use std::sync::OnceLock;
-    static FIXED: OnceLock<(crate::study::Study, crate::compare::Comparison)> = OnceLock::new();
+    static FIXED: OnceLock<(
+        crate::input::study::Study,
+        crate::analysis::compare::Comparison,
+    )> = OnceLock::new();
     let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) else {
         return;
     };
     let (study, comparison) = FIXED.get_or_init(|| {
-        let study = crate::study::parse_study_shipped("s.ron", BASELINE_STUDY).expect("loads");
-        let c = crate::compare::compare(
+        let study =
+            crate::input::study::parse_study_shipped("s.ron", BASELINE_STUDY).expect("loads");
+        let c = crate::analysis::compare::compare(
             study.scenarios.clone(),
             study.models.clone(),
             study.baseline,
@@ -148,20 +155,23 @@ pub fn fuzz_baseline(bytes: &[u8]) {
         .expect("simulates");
         (study, c)
     });
-    let recorded = crate::gate::RecordedBaseline(v);
-    let results = crate::gate::evaluate(study, comparison, Some(&recorded));
-    let _ = crate::gate::junit(study, &results);
-    let _ = crate::gate::summary_markdown(study, &results);
+    let recorded = crate::analysis::gate::RecordedBaseline(v);
+    let results = crate::analysis::gate::evaluate(study, comparison, Some(&recorded));
+    let _ = crate::analysis::gate::junit(study, &results);
+    let _ = crate::analysis::gate::summary_markdown(study, &results);
 }
 
 /// Fuzz entry: `bytes` as a shard.json, rebuilt into its study as `merge` does.
 pub fn fuzz_shard(bytes: &[u8]) {
     let path = std::path::Path::new("shard.json");
-    let Some(shard) = bounded("shard", crate::shard::parse_shard(path, bytes)) else {
+    let Some(shard) = bounded("shard", crate::analysis::shard::parse_shard(path, bytes)) else {
         return;
     };
     // What merge does with it: every check, then the merge itself (one shard of one).
-    let _ = bounded("shard", crate::shard::merge(vec![(path.into(), shard)]));
+    let _ = bounded(
+        "shard",
+        crate::analysis::shard::merge(vec![(path.into(), shard)]),
+    );
 }
 
 /// The study `fuzz_baseline` evaluates recorded baselines against.

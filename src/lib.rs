@@ -1,24 +1,12 @@
 //! raci-sim: an offline tabletop simulator and ownership-model tester for identity threat
-//! response. Data flows one way: files -> validated inputs (`input`) -> engine (`engine`) ->
-//! per-run metrics (`metrics`) -> aggregates (`summary`) -> exporters (`report`).
+//! response. Data flows one way, one folder a stage:
+//! files -> validated inputs (`input`) -> simulated runs (`engine`) -> aggregates, comparisons,
+//! gates (`analysis`) -> reports, logs and packs (`output`). `domain` is the vocabulary they
+//! share; the binary's commands live in `src/cli/`.
 
-pub mod compare;
+pub mod analysis;
 pub mod domain;
-pub mod duration;
 pub mod engine;
-pub mod eventlog;
-pub mod export;
 pub mod fuzzing;
-pub mod gate;
 pub mod input;
-pub mod library;
-pub mod lint;
-pub mod plan;
-pub mod report;
-pub mod ronpath;
-pub mod shard;
-pub mod stats;
-pub mod study;
-pub mod summary;
-pub mod sweep;
-pub mod tabletop;
+pub mod output;

@@ -6,7 +6,7 @@ use std::cell::Cell;
 
 use raci_sim::engine::metrics::Breakdown;
 use raci_sim::engine::{simulate, Context, Workspace};
-use raci_sim::library::{load_model, load_scenario, MODELS, SCENARIOS};
+use raci_sim::input::library::{load_model, load_scenario, MODELS, SCENARIOS};
 
 pub struct Counting;
 

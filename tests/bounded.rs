@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use raci_sim::library::{parse_model, parse_scenario};
-use raci_sim::study::parse_study_shipped;
+use raci_sim::input::library::{parse_model, parse_scenario};
+use raci_sim::input::study::parse_study_shipped;
 
 const MB: usize = 1_000_000;
 

@@ -305,7 +305,7 @@ fn m_index(text: &str, team: &str) -> Option<usize> {
 /// 6000..6300. No waiting anywhere.
 #[test]
 fn decision_points_of_the_simple_chain_are_the_hand_computed_times() {
-    use raci_sim::tabletop::decision_points;
+    use raci_sim::output::tabletop::decision_points;
     let sc = scenario(&chain_scenario("ApiKey", "0s", MON_9));
     // An informed team on every decision: its notifications are not what was decided.
     let text = ops_model(ALL_KINDS_OPS, OPS_DECIDES, SURE, r#"(id: "lead"),"#)
@@ -350,7 +350,7 @@ fn decision_points_of_the_simple_chain_are_the_hand_computed_times() {
 /// Waits and work add up to the time taken: 300 + 60 + 9900 = 10260 = 14460 - 4200.
 #[test]
 fn a_committee_decision_point_splits_its_time_as_the_engine_does() {
-    use raci_sim::tabletop::decision_points;
+    use raci_sim::output::tabletop::decision_points;
     let sc = scenario(&chain_scenario("ApiKey", "0s", MON_9));
     let m = model(&committee_model());
     let (met, trace) = run_one(&sc, &m, 1, 0);
@@ -372,7 +372,7 @@ fn a_committee_decision_point_splits_its_time_as_the_engine_does() {
 /// ops 4200..4500, its sign-off is ready at 4500 and never starts.
 #[test]
 fn a_decision_nobody_signs_is_never_decided() {
-    use raci_sim::tabletop::decision_points;
+    use raci_sim::output::tabletop::decision_points;
     let sc = scenario(&chain_scenario("ApiKey", "0s", MON_9));
     let m = model(&ops_model(ALL_KINDS_OPS, r#"(r: ["ops"])"#, SURE, ""));
     let (met, trace) = run_one(&sc, &m, 1, 0);
@@ -391,7 +391,7 @@ fn a_decision_nobody_signs_is_never_decided() {
 /// accountability naming the late signer, not again as y's off-hours sign-off wait.
 /// The facilitator guide of run 0 of the chain scenario (attack Monday 09:00) under `text`.
 fn chain_guide(text: &str) -> String {
-    use raci_sim::tabletop::{build_pack, play, Pick};
+    use raci_sim::output::tabletop::{build_pack, play, Pick};
     let sc = scenario(&chain_scenario("ApiKey", "0s", MON_9));
     let m = model(text);
     let played = play(&sc, &m, 1, 0, 1_000_000).unwrap();

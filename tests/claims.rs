@@ -6,8 +6,8 @@ use raci_sim::domain::WaitCause;
 use raci_sim::engine::batch::{run_batch, BatchOptions};
 use raci_sim::engine::metrics::RunMetrics;
 use raci_sim::engine::DEFAULT_MAX_EVENTS;
+use raci_sim::input::library::{load_model, load_scenario, parse_model, MODELS};
 use raci_sim::input::{Model, Scenario};
-use raci_sim::library::{load_model, load_scenario, parse_model, MODELS};
 
 const RUNS: u64 = 1500;
 const SEED: u64 = 2026;

@@ -2,8 +2,8 @@
 
 use raci_sim::engine::metrics::{Breakdown, RunMetrics};
 use raci_sim::engine::{simulate, Context, TraceEvent, Workspace};
+use raci_sim::input::library::{parse_model, parse_scenario};
 use raci_sim::input::{Model, Scenario};
-use raci_sim::library::{parse_model, parse_scenario};
 
 /// Fixed efforts used by every hand-computed case (seconds in comments).
 pub const EFFORT: &str = r#"effort: (

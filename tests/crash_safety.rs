@@ -19,7 +19,7 @@ fn hash(t: &BTreeMap<String, Vec<u8>>) -> String {
         all.extend_from_slice(&(v.len() as u64).to_le_bytes());
         all.extend_from_slice(v);
     }
-    raci_sim::export::sha256_hex(&all)
+    raci_sim::output::sha256_hex(&all)
 }
 
 fn compare_args(seed: &str) -> Vec<String> {

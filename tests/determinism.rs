@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use raci_sim::library::{load_model, load_scenario};
+use raci_sim::input::library::{load_model, load_scenario};
 
 use crate::common::run_one;
 

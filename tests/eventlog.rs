@@ -5,9 +5,11 @@ use std::collections::BTreeMap;
 
 use raci_sim::engine::batch::{run_batch, BatchOptions};
 use raci_sim::engine::metrics::RunMetrics;
-use raci_sim::eventlog::{render, task_records, traced_runs, CaseNotion, Format, TaskRecord};
+use raci_sim::input::library::{load_model, load_scenario};
 use raci_sim::input::{Model, Scenario};
-use raci_sim::library::{load_model, load_scenario};
+use raci_sim::output::eventlog::{
+    render, task_records, traced_runs, CaseNotion, Format, TaskRecord,
+};
 
 type Traced = Vec<(RunMetrics, Vec<TaskRecord>)>;
 

@@ -1,7 +1,7 @@
 //! docs/findings.md holds the tool's own output: regenerate the table and compare.
 
 use raci_sim::engine::batch::{run_library, DEFAULT_SEED};
-use raci_sim::report::findings_markdown;
+use raci_sim::output::text::findings_markdown;
 
 const BEGIN: &str =
     "<!-- BEGIN GENERATED: cargo run --release -- table --runs 1000 --format markdown -->\n";

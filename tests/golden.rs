@@ -33,7 +33,7 @@ fn hashes(name: &str, dir: &Path, out: &mut String) {
         if !path.ends_with('/') {
             out.push_str(&format!(
                 "{name}/{path} {}\n",
-                raci_sim::export::sha256_hex(&bytes)
+                raci_sim::output::sha256_hex(&bytes)
             ));
         }
     }

@@ -1,8 +1,8 @@
 //! Handout names: unique for any set of team ids, every handout written and linked from the
 //! facilitator guide.
 
-use raci_sim::export::sha256_hex;
-use raci_sim::tabletop::{build_pack, handout_paths, play, Pick};
+use raci_sim::output::sha256_hex;
+use raci_sim::output::tabletop::{build_pack, handout_paths, play, Pick};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 

@@ -5,18 +5,18 @@
 
 use std::path::{Path, PathBuf};
 
-use raci_sim::compare::{compare, Comparison};
+use raci_sim::analysis::compare::{compare, Comparison};
+use raci_sim::analysis::gate::{evaluate, junit, summary_markdown};
+use raci_sim::analysis::plan::Plan;
+use raci_sim::analysis::sweep::{sweep_csv, sweep_plots};
 use raci_sim::engine::DEFAULT_MAX_EVENTS;
-use raci_sim::eventlog::{render, traced_runs, CaseNotion, Format};
-use raci_sim::export::escape::is_hidden;
-use raci_sim::export::{write_report, InputFile, Report};
-use raci_sim::gate::{evaluate, junit, summary_markdown};
+use raci_sim::input::library::{parse_model, parse_scenario};
+use raci_sim::input::study::{parse_study, Parameter, Study};
 use raci_sim::input::{Model, Scenario};
-use raci_sim::library::{parse_model, parse_scenario};
-use raci_sim::plan::Plan;
-use raci_sim::study::{parse_study, Parameter, Study};
-use raci_sim::sweep::{sweep_csv, sweep_plots};
-use raci_sim::tabletop::{build_pack, play, Pick};
+use raci_sim::output::escape::is_hidden;
+use raci_sim::output::eventlog::{render, traced_runs, CaseNotion, Format};
+use raci_sim::output::tabletop::{build_pack, play, Pick};
+use raci_sim::output::{write_report, InputFile, Report};
 
 /// ESC[31m, U+0001, backspace, VT, FF, DEL, NEL, U+FFFE, markup and a CDATA end.
 const HOSTILE: &str = "\u{1b}[31mred\u{1}\u{8}\u{b}\u{c}\u{7f}\u{85}\u{fffe} <>&\"' ]]>";

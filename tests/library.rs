@@ -3,7 +3,7 @@
 
 use raci_sim::engine::batch::{run_batch, BatchOptions};
 use raci_sim::engine::DEFAULT_MAX_EVENTS;
-use raci_sim::library::{load_model, load_scenario, MODELS, SCENARIOS};
+use raci_sim::input::library::{load_model, load_scenario, MODELS, SCENARIOS};
 
 #[test]
 fn every_shipped_scenario_runs_against_every_shipped_model() {

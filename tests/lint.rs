@@ -2,9 +2,9 @@
 //! code shown failing in simulation; the shipped models' findings pinned (docs/lint.md says why
 //! each is deliberate).
 
+use raci_sim::analysis::lint::{lint, Finding, Level};
 use raci_sim::domain::WaitCause;
-use raci_sim::library::{load_scenario, parse_model, MODELS, SCENARIOS};
-use raci_sim::lint::{lint, Finding, Level};
+use raci_sim::input::library::{load_scenario, parse_model, MODELS, SCENARIOS};
 
 use crate::common::{chain_scenario, run_one, scenario};
 

@@ -3,15 +3,15 @@
 
 use std::path::{Path, PathBuf};
 
-use raci_sim::compare::{compare, Comparison, Verdict, METRICS};
+use raci_sim::analysis::compare::{compare, Comparison, Verdict, METRICS};
 use raci_sim::engine::DEFAULT_MAX_EVENTS;
-use raci_sim::export::{exporters, write_report, InputFile, Report};
-use raci_sim::input::{Model, Scenario};
-use raci_sim::library::{
+use raci_sim::input::library::{
     load_model, load_scenario, parse_model, parse_scenario, MODELS, SCENARIOS,
 };
+use raci_sim::input::{Model, Scenario};
+use raci_sim::output::{exporters, write_report, InputFile, Report};
 
-fn shipped(list: &[raci_sim::library::Shipped], name: &str) -> &'static str {
+fn shipped(list: &[raci_sim::input::library::Shipped], name: &str) -> &'static str {
     list.iter().find(|s| s.name == name).expect("shipped").text
 }
 
@@ -53,7 +53,8 @@ fn a_model_compared_with_itself_differs_by_exactly_zero() {
     assert_eq!(s.ranking[0].rank, 1);
     assert_eq!(s.ranking[1].rank, 1, "tied models share a rank");
     assert!(s.ranking[1].tied_with_previous);
-    let md = String::from_utf8(raci_sim::export::SummaryMarkdown.render_for_test(&c)).unwrap();
+    let md =
+        String::from_utf8(raci_sim::output::report::SummaryMarkdown.render_for_test(&c)).unwrap();
     assert!(md.contains("cannot be told apart at 400 runs"), "{md}");
 }
 
@@ -62,7 +63,7 @@ trait RenderForTest {
     fn render_for_test(&self, c: &Comparison) -> Vec<u8>;
 }
 
-impl<E: raci_sim::export::Exporter> RenderForTest for E {
+impl<E: raci_sim::output::report::Exporter> RenderForTest for E {
     fn render_for_test(&self, c: &Comparison) -> Vec<u8> {
         self.render(&Report {
             comparison: c,
@@ -124,7 +125,7 @@ fn inputs() -> Vec<InputFile> {
         kind: "scenario",
         name: "replayed-token".into(),
         source: "scenarios/replayed-token.ron".into(),
-        sha256: raci_sim::export::sha256_hex(shipped(SCENARIOS, "replayed-token").as_bytes()),
+        sha256: raci_sim::output::sha256_hex(shipped(SCENARIOS, "replayed-token").as_bytes()),
     }]
 }
 

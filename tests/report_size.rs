@@ -3,12 +3,12 @@
 
 use std::path::Path;
 
-use raci_sim::compare::compare;
+use raci_sim::analysis::compare::compare;
 use raci_sim::engine::DEFAULT_MAX_EVENTS;
-use raci_sim::export::fold::TOP_TEAMS;
-use raci_sim::export::{write_report, Report};
-use raci_sim::library::{load_scenario, parse_model};
-use raci_sim::tabletop::{build_pack, play, Pick};
+use raci_sim::input::library::{load_scenario, parse_model};
+use raci_sim::output::fold::TOP_TEAMS;
+use raci_sim::output::tabletop::{build_pack, play, Pick};
+use raci_sim::output::{write_report, Report};
 
 const TEAMS: usize = 2000;
 

@@ -9,7 +9,7 @@ use std::process::Command;
 use raci_sim::fuzzing::{
     check, fuzz_baseline, fuzz_model, fuzz_scenario, fuzz_shard, fuzz_study, mutate,
 };
-use raci_sim::library::{parse_model, parse_scenario, MODELS, SCENARIOS};
+use raci_sim::input::library::{parse_model, parse_scenario, MODELS, SCENARIOS};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 

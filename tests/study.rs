@@ -3,11 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use raci_sim::compare::compare;
+use raci_sim::analysis::compare::compare;
+use raci_sim::analysis::gate::evaluate;
 use raci_sim::engine::DEFAULT_MAX_EVENTS;
-use raci_sim::gate::evaluate;
-use raci_sim::library::MODELS;
-use raci_sim::study::parse_study;
+use raci_sim::input::library::MODELS;
+use raci_sim::input::study::parse_study;
 
 fn temp(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("raci-sim-study-{tag}-{}", std::process::id()));

@@ -1,12 +1,12 @@
 //! Tabletop packs: handouts show a team only what it saw; --pick p90 is the batch's 90th
 //! percentile; the same command gives the same bytes; repeats fold so long runs stay readable.
 
+use raci_sim::analysis::summary::Censored;
 use raci_sim::domain::WaitCause;
 use raci_sim::engine::batch::{run_batch, BatchOptions};
 use raci_sim::engine::TraceEvent;
-use raci_sim::library::{load_model, load_scenario, MODELS};
-use raci_sim::summary::Censored;
-use raci_sim::tabletop::{build_pack, injects, pick_run, play, team_view, Pick};
+use raci_sim::input::library::{load_model, load_scenario, MODELS};
+use raci_sim::output::tabletop::{build_pack, injects, pick_run, play, team_view, Pick};
 
 use crate::common::pack_file;
 
@@ -28,7 +28,7 @@ fn no_handout_contains_an_event_its_team_could_not_have_seen() {
         let m = load_model(model).unwrap();
         let played = play(&sc, &m, SEED, 3, 1_000_000).unwrap();
         let files = build_pack(&sc, &m, text_of(model), &played, Pick::Run(3), SEED, None);
-        let paths = raci_sim::tabletop::model_handout_paths(&m);
+        let paths = raci_sim::output::tabletop::model_handout_paths(&m);
         for (t, team) in m.teams.iter().enumerate() {
             let seen = team_view(&played, t);
             assert!(seen.iter().all(|e| e.team == Some(t)));
@@ -55,7 +55,7 @@ fn no_handout_contains_an_event_its_team_could_not_have_seen() {
                 let time = row.split('|').nth(1).unwrap().trim();
                 assert!(
                     seen.iter()
-                        .any(|e| raci_sim::duration::format_offset(e.time) == time),
+                        .any(|e| raci_sim::domain::duration::format_offset(e.time) == time),
                     "{}: {row}",
                     team.id
                 );
@@ -237,8 +237,8 @@ fn with_vs_both_timelines_share_one_time_axis_for_the_debrief() {
         let a = play(&sc, &m, SEED, 297, 1_000_000).unwrap();
         let b = play(&sc, &vs, SEED, 297, 1_000_000).unwrap();
         assert_ne!(
-            raci_sim::tabletop::run_end(&a),
-            raci_sim::tabletop::run_end(&b)
+            raci_sim::output::tabletop::run_end(&a),
+            raci_sim::output::tabletop::run_end(&b)
         );
         let pack = build_pack(
             &sc,
@@ -289,7 +289,7 @@ fn decision_points_account_for_every_second_between_needed_and_decided() {
             let m = load_model(model.name).unwrap();
             for run in 0..20 {
                 let played = play(&sc, &m, SEED, run, 1_000_000).unwrap();
-                for d in raci_sim::tabletop::decision_points(&played.trace, &m) {
+                for d in raci_sim::output::tabletop::decision_points(&played.trace, &m) {
                     let Some(decided) = d.decided else { continue };
                     let accounted: u64 = d.waits.iter().sum::<u64>() + d.work;
                     assert_eq!(
@@ -344,7 +344,7 @@ fn informed_teams_see_each_notification_in_their_handout() {
             None,
         );
         for e in &notes {
-            let path = &raci_sim::tabletop::model_handout_paths(&m)[e.team.unwrap()];
+            let path = &raci_sim::output::tabletop::model_handout_paths(&m)[e.team.unwrap()];
             let text = pack_file(&files, path);
             assert!(text.contains("informed that"), "{path}");
         }

@@ -4,15 +4,15 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 
-use raci_sim::compare::compare;
+use raci_sim::analysis::compare::compare;
 use raci_sim::engine::batch::DEFAULT_SEED;
 use raci_sim::engine::budget::Estimate;
 use raci_sim::engine::DEFAULT_MAX_EVENTS;
-use raci_sim::export::{default_dir, write_report, InputFile, Report};
+use raci_sim::input::library::{model_source, parse_model, parse_scenario, scenario_source};
+use raci_sim::input::library::{MODELS, SCENARIOS};
 use raci_sim::input::{Diagnostic, LoadError, Model};
-use raci_sim::library::{model_source, parse_model, parse_scenario, scenario_source};
-use raci_sim::library::{MODELS, SCENARIOS};
-use raci_sim::report;
+use raci_sim::output::text as report;
+use raci_sim::output::{default_dir, write_report, InputFile, Report};
 
 use super::terminal::{out, outln};
 use super::{progress_bar, within_budget, OutArgs};
@@ -106,7 +106,7 @@ fn baseline_index(baseline: Option<&str>, models: &[Model], names: &[String]) ->
 
 pub fn run(a: CompareArgs) -> Result<ExitCode> {
     let all_shipped = a.models.is_empty() && a.scenarios.is_empty();
-    let or_all = |given: &[String], all: &[raci_sim::library::Shipped]| -> Vec<String> {
+    let or_all = |given: &[String], all: &[raci_sim::input::library::Shipped]| -> Vec<String> {
         if given.is_empty() {
             all.iter().map(|s| s.name.to_string()).collect()
         } else {
@@ -117,7 +117,7 @@ pub fn run(a: CompareArgs) -> Result<ExitCode> {
     let scenario_names = or_all(&a.scenarios, SCENARIOS);
     // An output folder raci-sim may not write is refused before anything is simulated.
     if let Some(dir) = &a.out.out {
-        raci_sim::export::check_target(dir, a.out.force)?;
+        raci_sim::output::check_target(dir, a.out.force)?;
     }
     let mut inputs = Vec::new();
     let models = load_models(&model_names, &mut inputs)?;
@@ -177,7 +177,9 @@ pub fn run(a: CompareArgs) -> Result<ExitCode> {
 }
 
 /// Every (scenario, model) summary, scenario-major.
-pub fn rows(c: &raci_sim::compare::Comparison) -> Vec<raci_sim::summary::Summary> {
+pub fn rows(
+    c: &raci_sim::analysis::compare::Comparison,
+) -> Vec<raci_sim::analysis::summary::Summary> {
     c.scenarios
         .iter()
         .flat_map(|s| s.models.iter().map(|m| m.summary.clone()))

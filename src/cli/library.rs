@@ -5,8 +5,8 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 
 use raci_sim::engine::batch::{run_library, DEFAULT_SEED};
-use raci_sim::library::{load_model, load_scenario, MODELS, SCENARIOS};
-use raci_sim::report;
+use raci_sim::input::library::{load_model, load_scenario, MODELS, SCENARIOS};
+use raci_sim::output::text as report;
 
 use super::terminal::{out, outln};
 

@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use raci_sim::library::{load_scenario, model_source, parse_model, SCENARIOS};
-use raci_sim::lint::{lint, render_text, Finding, Level};
+use raci_sim::analysis::lint::{lint, render_text, Finding, Level};
+use raci_sim::input::library::{load_scenario, model_source, parse_model, SCENARIOS};
 
 use super::terminal::{out, outln};
 
@@ -58,7 +58,7 @@ pub fn run(a: LintArgs) -> Result<ExitCode> {
                 findings: &findings,
             };
             let json = serde_json::to_string_pretty(&doc).expect("plain data");
-            outln!("{}", raci_sim::export::escape::json_for_html(json));
+            outln!("{}", raci_sim::output::escape::json_for_html(json));
         }
     }
     Ok(if findings.iter().any(|f| f.level == Level::Error) {

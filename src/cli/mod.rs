@@ -16,8 +16,8 @@ use std::process::ExitCode;
 use std::sync::OnceLock;
 
 use raci_sim::engine::budget::{Estimate, OverBudget, DEFAULT_MEMORY_BUDGET, MAX_RUNS};
-use raci_sim::export::{Refusal, WriteError};
 use raci_sim::input::LoadError;
+use raci_sim::output::{Refusal, WriteError};
 
 /// A flag that cannot be used as given (exit 2, like any bad input).
 #[derive(Debug)]
@@ -95,7 +95,7 @@ impl OutArgs {
     /// The folder to write (the given `--out`, else `default`), checked before any work.
     pub fn target(&self, default: impl FnOnce() -> PathBuf) -> Result<PathBuf, Refusal> {
         let dir = self.out.clone().unwrap_or_else(default);
-        raci_sim::export::check_target(&dir, self.force)?;
+        raci_sim::output::check_target(&dir, self.force)?;
         Ok(dir)
     }
 }
@@ -121,7 +121,7 @@ pub fn write_file_output(path: &str, bytes: &[u8]) -> anyhow::Result<()> {
         terminal::out_bytes(bytes);
         return Ok(());
     }
-    raci_sim::export::write_file(std::path::Path::new(path), bytes)
+    raci_sim::output::write_file(std::path::Path::new(path), bytes)
         .with_context(|| format!("cannot write {path}"))
 }
 
@@ -130,5 +130,5 @@ pub fn check_file_output(path: &str) -> Result<(), Refusal> {
     if path == "-" {
         return Ok(());
     }
-    raci_sim::export::check_file_target(std::path::Path::new(path))
+    raci_sim::output::check_file_target(std::path::Path::new(path))
 }

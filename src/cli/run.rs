@@ -9,10 +9,10 @@ use raci_sim::engine::batch::{run_batch, BatchOptions, DEFAULT_SEED};
 use raci_sim::engine::budget::Estimate;
 use raci_sim::engine::metrics::Breakdown;
 use raci_sim::engine::{simulate, Context, Workspace, DEFAULT_MAX_EVENTS};
-use raci_sim::eventlog::{CaseNotion, Format as LogFormat, TaskRecord};
+use raci_sim::input::library::{load_model, load_scenario};
 use raci_sim::input::{Model, Scenario};
-use raci_sim::library::{load_model, load_scenario};
-use raci_sim::report;
+use raci_sim::output::eventlog::{CaseNotion, Format as LogFormat, TaskRecord};
+use raci_sim::output::text as report;
 
 use super::terminal::{out, outln};
 use super::{check_file_output, within_budget, write_file_output, Usage};
@@ -74,7 +74,8 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
             log_estimate(&sc, &m, a.seed, a.runs, a.max_events)?,
             &format!("an event log of {} runs", a.runs),
         )?;
-        let traced = raci_sim::eventlog::traced_runs(&sc, &m, a.seed, a.runs, a.max_events)?;
+        let traced =
+            raci_sim::output::eventlog::traced_runs(&sc, &m, a.seed, a.runs, a.max_events)?;
         let tasks: Vec<_> = traced.into_iter().flat_map(|(_, t)| t).collect();
         log.write(&tasks, &sc, &m)?;
     }
@@ -105,7 +106,7 @@ fn log_estimate(
     max_events: u64,
 ) -> Result<Estimate> {
     let pilot = runs.min(20);
-    let tasks: usize = raci_sim::eventlog::traced_runs(sc, m, seed, pilot, max_events)?
+    let tasks: usize = raci_sim::output::eventlog::traced_runs(sc, m, seed, pilot, max_events)?
         .iter()
         .map(|(_, t)| t.len())
         .sum();
@@ -130,7 +131,7 @@ pub fn trace(a: TraceArgs) -> Result<ExitCode> {
     let mut events = Vec::new();
     let metrics = simulate(&ctx, &mut ws, a.run, &mut bd, Some(&mut events))?;
     if let Some(log) = &log {
-        let tasks = raci_sim::eventlog::task_records(&metrics, &events);
+        let tasks = raci_sim::output::eventlog::task_records(&metrics, &events);
         log.write(&tasks, &sc, &m)?;
     }
     if let Some(path) = &a.jsonl {
@@ -140,7 +141,7 @@ pub fn trace(a: TraceArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     out(&report::trace_text(&events, &sc, &m));
-    let human = |t: u64| raci_sim::duration::format_human(t as f64);
+    let human = |t: u64| raci_sim::domain::duration::format_human(t as f64);
     let ttc = metrics.time_to_containment.map_or(
         format!("not contained by the horizon ({})", human(sc.horizon)),
         human,
@@ -196,8 +197,9 @@ impl EventLogArgs {
 
 impl EventLog {
     pub fn write(&self, tasks: &[TaskRecord], scenario: &Scenario, model: &Model) -> Result<()> {
-        let bytes = raci_sim::eventlog::render(self.format, self.notion, tasks, scenario, model)
-            .map_err(anyhow::Error::msg)?;
+        let bytes =
+            raci_sim::output::eventlog::render(self.format, self.notion, tasks, scenario, model)
+                .map_err(anyhow::Error::msg)?;
         write_file_output(&self.path, &bytes)
     }
 }

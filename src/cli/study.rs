@@ -6,13 +6,13 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 
-use raci_sim::compare::Comparison;
+use raci_sim::analysis::compare::Comparison;
+use raci_sim::analysis::plan::{Outcome, Plan};
 use raci_sim::engine::budget::Estimate;
 use raci_sim::engine::DEFAULT_MAX_EVENTS;
-use raci_sim::export::{write_folder, write_report, Report};
+use raci_sim::input::study::Study;
 use raci_sim::input::{Diagnostic, LoadError};
-use raci_sim::plan::{Outcome, Plan};
-use raci_sim::study::Study;
+use raci_sim::output::{write_folder, write_report, Report};
 
 use super::terminal::{out, outln};
 use super::{progress_bar, within_budget, OutArgs};
@@ -69,7 +69,7 @@ fn study_dir(study: &Study, out: &OutArgs) -> Result<PathBuf> {
         return Ok(out.target(PathBuf::new)?);
     }
     let dir = match &study.out {
-        None => PathBuf::from("reports").join(raci_sim::export::slug(&study.name)),
+        None => PathBuf::from("reports").join(raci_sim::output::slug(&study.name)),
         Some(o) => {
             let home = Path::new(&study.label).parent().unwrap_or(Path::new(""));
             let home = if home.as_os_str().is_empty() {
@@ -77,8 +77,8 @@ fn study_dir(study: &Study, out: &OutArgs) -> Result<PathBuf> {
             } else {
                 home
             };
-            raci_sim::export::confine::confined(o, &[home, Path::new(".")]).map_err(|why| {
-                let at = raci_sim::ronpath::RonMap::new(&study.text).locate("out");
+            raci_sim::output::confine::confined(o, &[home, Path::new(".")]).map_err(|why| {
+                let at = raci_sim::input::ronpath::RonMap::new(&study.text).locate("out");
                 LoadError::Invalid(vec![Diagnostic {
                     file: study.label.clone(),
                     line: at.line,
@@ -93,7 +93,7 @@ fn study_dir(study: &Study, out: &OutArgs) -> Result<PathBuf> {
             o.clone()
         }
     };
-    raci_sim::export::check_target(&dir, out.force)?;
+    raci_sim::output::check_target(&dir, out.force)?;
     Ok(dir)
 }
 
@@ -163,16 +163,16 @@ fn sweep_report_files(study: &Study, outcome: &Outcome) -> Vec<(String, Vec<u8>)
     let rows = &outcome.sweep;
     let mut files = vec![(
         "sweep.csv".to_string(),
-        raci_sim::sweep::sweep_csv(study, rows),
+        raci_sim::analysis::sweep::sweep_csv(study, rows),
     )];
-    for (name, svg) in raci_sim::sweep::sweep_plots(study, rows) {
+    for (name, svg) in raci_sim::analysis::sweep::sweep_plots(study, rows) {
         files.push((name, svg.into_bytes()));
     }
     files
 }
 
 fn load(path: &str) -> Result<Study> {
-    Ok(raci_sim::study::load_study(path)?)
+    Ok(raci_sim::input::study::load_study(path)?)
 }
 
 pub fn study(a: StudyArgs) -> Result<ExitCode> {
@@ -194,20 +194,20 @@ pub fn study(a: StudyArgs) -> Result<ExitCode> {
 /// Runs one shard's slice of every point of the plan into a shard folder.
 fn run_shard(plan: &Plan, shard: &str, a: &StudyArgs) -> Result<()> {
     let study = plan.study;
-    let (k, n) = raci_sim::study::parse_shard(shard).map_err(super::Usage)?;
+    let (k, n) = raci_sim::input::study::parse_shard(shard).map_err(super::Usage)?;
     if n > study.runs {
         return Err(
             super::Usage(format!("cannot split {} runs into {n} shards", study.runs)).into(),
         );
     }
-    let (first, count) = raci_sim::study::shard_range(k, n, study.runs);
+    let (first, count) = raci_sim::input::study::shard_range(k, n, study.runs);
     let shard_dir = match &a.out.out {
         Some(_) => a.out.target(PathBuf::new)?,
         None => {
             let mut d = study_dir(study, &OutArgs::default())?.into_os_string();
             d.push(format!("-shard-{k}-of-{n}"));
             let d = PathBuf::from(d);
-            raci_sim::export::check_target(&d, a.out.force)?;
+            raci_sim::output::check_target(&d, a.out.force)?;
             d
         }
     };
@@ -218,8 +218,8 @@ fn run_shard(plan: &Plan, shard: &str, a: &StudyArgs) -> Result<()> {
         .collect::<Result<Vec<_>, _>>()?;
     bar.finish_and_clear();
     let raw = points.remove(0);
-    let file = raci_sim::study::ShardFile {
-        schema_version: raci_sim::shard::SHARD_SCHEMA_VERSION,
+    let file = raci_sim::input::study::ShardFile {
+        schema_version: raci_sim::analysis::shard::SHARD_SCHEMA_VERSION,
         study_label: study.label.clone(),
         study_text: study.text.clone(),
         sources: study.sources.clone(),
@@ -242,14 +242,14 @@ fn run_shard(plan: &Plan, shard: &str, a: &StudyArgs) -> Result<()> {
 }
 
 fn print_study(c: &Comparison, dir: &Path) {
-    out(&raci_sim::report::comparison_table(&super::compare::rows(
-        c,
-    )));
+    out(&raci_sim::output::text::comparison_table(
+        &super::compare::rows(c),
+    ));
     outln!("\nreport: {}", dir.join("index.html").display());
 }
 
 pub fn merge(a: MergeArgs) -> Result<ExitCode> {
-    raci_sim::export::check_target(&a.out, a.force)?;
+    raci_sim::output::check_target(&a.out, a.force)?;
     let mut shards = Vec::new();
     let mut total = 0u64;
     for d in &a.dirs {
@@ -258,9 +258,12 @@ pub fn merge(a: MergeArgs) -> Result<ExitCode> {
         total += bytes.len() as u64;
         // Parsed shards take about as much memory as their JSON; both are held at the peak.
         within_budget(Estimate { bytes: 2 * total }, "merging these shards")?;
-        shards.push((path.clone(), raci_sim::shard::parse_shard(&path, &bytes)?));
+        shards.push((
+            path.clone(),
+            raci_sim::analysis::shard::parse_shard(&path, &bytes)?,
+        ));
     }
-    let merged = raci_sim::shard::merge(shards)?;
+    let merged = raci_sim::analysis::shard::merge(shards)?;
     let plan = Plan::resolve(&merged.study);
     let outcome = plan.render(merged.points.into_iter().map(Ok::<_, LoadError>))?;
     let extra = sweep_report_files(&merged.study, &outcome);
@@ -289,9 +292,9 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
     check_budget(&plan, study.runs, false)?;
     let outcome = simulate(&plan, a.quiet, a.max_events)?;
     let comparison = &outcome.comparison;
-    let results = raci_sim::gate::evaluate(&study, comparison, recorded.as_ref());
-    let junit = raci_sim::gate::junit(&study, &results);
-    let md = raci_sim::gate::summary_markdown(&study, &results);
+    let results = raci_sim::analysis::gate::evaluate(&study, comparison, recorded.as_ref());
+    let junit = raci_sim::analysis::gate::junit(&study, &results);
+    let md = raci_sim::analysis::gate::summary_markdown(&study, &results);
     let mut extra = sweep_report_files(&study, &outcome);
     extra.push(("check.junit.xml".to_string(), junit.into_bytes()));
     extra.push(("check.md".to_string(), md.clone().into_bytes()));
@@ -305,7 +308,7 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
     })
 }
 
-fn read_baseline(p: &str) -> Result<raci_sim::gate::RecordedBaseline, LoadError> {
+fn read_baseline(p: &str) -> Result<raci_sim::analysis::gate::RecordedBaseline, LoadError> {
     let bytes = raci_sim::input::read_limited(Path::new(p), MAX_DATA_FILE_BYTES)?;
     let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
         LoadError::Invalid(vec![Diagnostic {
@@ -317,5 +320,5 @@ fn read_baseline(p: &str) -> Result<raci_sim::gate::RecordedBaseline, LoadError>
             help: Some("give the results.json of an earlier `raci-sim study` or `check`".into()),
         }])
     })?;
-    Ok(raci_sim::gate::RecordedBaseline(v))
+    Ok(raci_sim::analysis::gate::RecordedBaseline(v))
 }

@@ -7,8 +7,8 @@ use anyhow::{Context as _, Result};
 use raci_sim::engine::batch::{run_batch, BatchOptions, DEFAULT_SEED};
 use raci_sim::engine::budget::{Estimate, MAX_RUNS};
 use raci_sim::engine::DEFAULT_MAX_EVENTS;
-use raci_sim::library::{load_model, load_scenario, model_source, parse_model};
-use raci_sim::tabletop::{build_pack, pick_run, play, Pick};
+use raci_sim::input::library::{load_model, load_scenario, model_source, parse_model};
+use raci_sim::output::tabletop::{build_pack, pick_run, play, Pick};
 
 use super::terminal::outln;
 use super::{within_budget, OutArgs, Usage};
@@ -51,7 +51,7 @@ pub fn run(a: TabletopArgs) -> Result<ExitCode> {
     let m = parse_model(&src.label, &src.text)?;
     let dir = a
         .out
-        .target(|| raci_sim::tabletop::default_dir(&sc, &m, a.pick))?;
+        .target(|| raci_sim::output::tabletop::default_dir(&sc, &m, a.pick))?;
     let run = match a.pick {
         Pick::Run(i) => i,
         _ => {
@@ -90,7 +90,7 @@ pub fn run(a: TabletopArgs) -> Result<ExitCode> {
         a.seed,
         vs_model.as_ref().zip(vs_played.as_ref()),
     );
-    raci_sim::export::write_folder(&dir, &files, a.out.force)
+    raci_sim::output::write_folder(&dir, &files, a.out.force)
         .with_context(|| format!("cannot write the pack to {}", dir.display()))?;
     outln!(
         "tabletop pack for run {run} ({}): {}",

@@ -4,10 +4,10 @@
 
 use rayon::prelude::*;
 
+use crate::analysis::summary::Summary;
 use crate::engine::metrics::{Breakdown, RunMetrics};
 use crate::engine::{simulate, Context, SimError, Workspace};
 use crate::input::{Model, Scenario};
-use crate::summary::Summary;
 
 /// Runs per parallel work unit: large enough to amortise a workspace, small enough to balance.
 const UNIT: u64 = 64;
@@ -148,7 +148,7 @@ pub enum LibraryError {
 
 /// Every shipped scenario against every shipped model, scenario-major, in shipped order.
 pub fn run_library(runs: u64, seed: u64) -> Result<Vec<Summary>, LibraryError> {
-    use crate::library::{load_model, load_scenario, MODELS, SCENARIOS};
+    use crate::input::library::{load_model, load_scenario, MODELS, SCENARIOS};
     let models = MODELS
         .iter()
         .map(|m| load_model(m.name))

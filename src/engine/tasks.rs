@@ -271,7 +271,7 @@ impl<'c, 'w> Sim<'c, 'w> {
                 self.note(None, Some(parent.activity), || {
                     format!(
                         "decision waited {} for the last of several accountable teams",
-                        crate::duration::format_human(split as f64)
+                        crate::domain::duration::format_human(split as f64)
                     )
                 });
             }

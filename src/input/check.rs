@@ -3,9 +3,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::domain::duration::{Dist, DistFile};
 use crate::domain::{Activity, DAY};
-use crate::duration::{Dist, DistFile};
-use crate::ronpath::RonMap;
+use crate::input::ronpath::RonMap;
 
 use super::file::*;
 use super::*;

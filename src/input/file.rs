@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::domain::duration::{ClockTime, DistFile, Duration};
 use crate::domain::{CredentialKind, IdentityKind, Plane, Severity, SignalKind, Weekday};
-use crate::duration::{ClockTime, DistFile, Duration};
 
 fn one() -> u32 {
     1

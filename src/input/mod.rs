@@ -7,18 +7,21 @@
 
 pub(crate) mod check;
 pub mod file;
+pub mod library;
 pub mod read;
+pub mod ronpath;
+pub mod study;
 pub(crate) mod validate;
 
 use std::fmt;
 
 use ron::extensions::Extensions;
 
+use crate::domain::duration::Dist;
 use crate::domain::{
     Activity, CredentialKind, IdentityKind, Plane, Severity, SignalKind, WaitCause,
 };
-use crate::duration::Dist;
-use crate::ronpath::{LineCol, RonMap};
+use crate::input::ronpath::{LineCol, RonMap};
 
 pub use read::{clip, clip_to, read_limited, read_text_limited, utf8_text};
 pub use validate::{validate_model, validate_scenario};
@@ -467,7 +470,7 @@ impl Model {
 
 /// Default effort per activity (all assumptions; docs/file-formats.md lists them).
 pub fn default_effort(activity: Activity) -> Dist {
-    use crate::duration::{DistFile, Duration};
+    use crate::domain::duration::{DistFile, Duration};
     let ln = |median: u64, p90: u64| {
         DistFile::LogNormal {
             median: Duration(median),

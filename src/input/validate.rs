@@ -1,8 +1,8 @@
 //! From file types to resolved types: every id resolved, every number in range, the stage graph
 //! acyclic. All problems in a file are reported together, each at its line, column and field.
 
+use crate::domain::duration::Dist;
 use crate::domain::{Activity, Weekday, DAY, HOUR};
-use crate::duration::Dist;
 
 use super::check::*;
 use super::file::*;

@@ -9,13 +9,13 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::analysis::summary::Summary;
+use crate::domain::duration::{format_human, format_offset};
 use crate::domain::{Activity, CredentialKind, WaitCause};
-use crate::duration::{format_human, format_offset};
 use crate::engine::batch::Batch;
 use crate::engine::metrics::{Breakdown, RunMetrics};
 use crate::engine::TraceEvent;
 use crate::input::{Model, Scenario};
-use crate::summary::Summary;
 
 /// Version of the JSON documents this tool writes; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -356,7 +356,7 @@ pub fn run_json(batch: &Batch, model: &Model) -> String {
         handoff_stalls: top_stalls(&batch.breakdown, model, usize::MAX),
         runs: batch.runs.iter().map(RunRecord::from).collect(),
     };
-    let mut s = crate::export::escape::json_for_html(
+    let mut s = crate::output::escape::json_for_html(
         serde_json::to_string_pretty(&doc).expect("serialising plain data cannot fail"),
     );
     s.push('\n');
@@ -432,7 +432,7 @@ pub fn trace_jsonl(events: &[TraceEvent], model: &Model) -> String {
                 .map(|c| (c.name(), e.waits[c.index()]))
                 .collect(),
         };
-        o.push_str(&crate::export::escape::json_for_html(
+        o.push_str(&crate::output::escape::json_for_html(
             serde_json::to_string(&line).expect("plain data"),
         ));
         o.push('\n');
@@ -483,8 +483,8 @@ pub fn findings_markdown(rows: &[Summary]) -> String {
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} | {} | {:.2} | {} | {} | {:.2} |",
-            crate::export::escape::markdown(&s.scenario),
-            crate::export::escape::markdown(&s.model),
+            crate::output::escape::markdown(&s.scenario),
+            crate::output::escape::markdown(&s.model),
             s.time_to_containment_p50.display(h),
             s.time_to_containment_p90.display(h),
             pct(s.share_contained),

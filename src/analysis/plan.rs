@@ -8,11 +8,11 @@
 //! it is simulated (one sweep point in memory at a time); a shard keeps its slice of every
 //! point; merge joins the slices and renders them the same way, so the reports are identical.
 
-use crate::compare::{assemble, simulate_all, Comparison, RawResult};
+use crate::analysis::compare::{assemble, simulate_all, Comparison, RawResult};
+use crate::analysis::sweep::{grid, models_at, rows_at, SweepRow};
 use crate::engine::SimError;
+use crate::input::study::Study;
 use crate::input::Model;
-use crate::study::Study;
-use crate::sweep::{grid, models_at, rows_at, SweepRow};
 
 /// One point of a plan: sweep parameter values (none for the study's own models) and the
 /// models with those values applied.

@@ -1,11 +1,11 @@
 //! Parameter sweeps: every point of a study's grid, every model, every scenario; a tidy CSV
 //! (one row per grid point x model x scenario) and a plot of each metric against the grid.
 
-use crate::compare::RawResult;
-use crate::export::escape::csv_text;
+use crate::analysis::compare::RawResult;
+use crate::analysis::summary::{Censored, Summary};
+use crate::input::study::Study;
 use crate::input::Model;
-use crate::study::Study;
-use crate::summary::{Censored, Summary};
+use crate::output::escape::csv_text;
 
 /// The grid's points: the cartesian product of the axes' values, first axis slowest.
 pub fn grid(study: &Study) -> Vec<Vec<f64>> {
@@ -155,8 +155,10 @@ pub fn sweep_plots(study: &Study, rows: &[SweepRow]) -> Vec<(String, String)> {
             p.iter()
                 .zip(&study.sweep)
                 .map(|(v, a)| match a.parameter {
-                    crate::study::Parameter::EscalationTimeout
-                    | crate::study::Parameter::PageLatency(_) => crate::duration::format_human(*v),
+                    crate::input::study::Parameter::EscalationTimeout
+                    | crate::input::study::Parameter::PageLatency(_) => {
+                        crate::domain::duration::format_human(*v)
+                    }
                     _ => format!("{v}"),
                 })
                 .collect::<Vec<_>>()
@@ -211,7 +213,7 @@ pub fn sweep_plots(study: &Study, rows: &[SweepRow]) -> Vec<(String, String)> {
                 .collect();
             (
                 format!("plots/sweep-{file}.svg"),
-                crate::export::plots::lines(
+                crate::output::report::plots::lines(
                     &format!("{title}, mean over scenarios"),
                     &x_desc,
                     title,

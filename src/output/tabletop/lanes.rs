@@ -3,8 +3,8 @@
 //! holding the rest (the title says so).
 
 use super::Played;
-use crate::export::fold::Folding;
 use crate::input::Model;
+use crate::output::fold::Folding;
 
 pub(super) struct Lanes {
     /// Lane labels, the attacker's first.

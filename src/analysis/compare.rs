@@ -6,12 +6,12 @@
 
 use serde::Serialize;
 
+use crate::analysis::stats::{kaplan_meier, paired_diff, PairedDiff, SurvivalStep};
+use crate::analysis::summary::Summary;
 use crate::engine::batch::{run_batch, BatchOptions};
 use crate::engine::metrics::{Breakdown, RunMetrics};
 use crate::engine::SimError;
 use crate::input::{Model, Scenario};
-use crate::stats::{kaplan_meier, paired_diff, PairedDiff, SurvivalStep};
-use crate::summary::Summary;
 
 /// Which runs a metric is measured over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

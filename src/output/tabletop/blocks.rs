@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::export::escape::{html, markdown};
+use crate::output::escape::{html, markdown};
 
 /// A block of the facilitator guide, rendered to Markdown and HTML alike.
 pub(super) enum Block {

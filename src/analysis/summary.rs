@@ -21,9 +21,12 @@ pub enum Censored {
 impl Censored {
     pub fn display(self, horizon: u64) -> String {
         match self {
-            Censored::Seconds(s) => crate::duration::format_human(s as f64),
+            Censored::Seconds(s) => crate::domain::duration::format_human(s as f64),
             Censored::BeyondHorizon => {
-                format!("> {}", crate::duration::format_human(horizon as f64))
+                format!(
+                    "> {}",
+                    crate::domain::duration::format_human(horizon as f64)
+                )
             }
             Censored::NoData => "n/a".into(),
         }

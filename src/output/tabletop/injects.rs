@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 
 use super::Played;
+use crate::domain::duration::{format_human, format_offset};
 use crate::domain::{Activity, WaitCause, DAY, HOUR, MINUTE};
-use crate::duration::{format_human, format_offset};
 use crate::engine::TraceEvent;
 
 const DAYS: [&str; 7] = [

@@ -2,6 +2,8 @@
 //! severities, lifecycle activities and wait causes. Each enum is written in files in its
 //! CamelCase variant name (`ApiKey`) and printed in outputs in snake_case (`api_key`).
 
+pub mod duration;
+
 use serde::Deserialize;
 
 macro_rules! vocabulary {

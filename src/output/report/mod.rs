@@ -1,22 +1,17 @@
 //! The comparison report: one value (`Report`) rendered by one exporter per file, written into
 //! a fresh folder that replaces the old one only when whole.
 
-pub mod confine;
-pub mod escape;
 pub mod files;
-pub mod fold;
-pub mod folder;
 pub mod plots;
 
 use std::path::{Path, PathBuf};
 
-use crate::compare::Comparison;
+use crate::output::folder::{write_folder, WriteError};
+
+use crate::analysis::compare::Comparison;
 
 pub use files::{
     IndexHtml, ResultsJson, RunsCsv, SummaryCsv, SummaryMarkdown, RESULTS_SCHEMA_VERSION,
-};
-pub use folder::{
-    check_file_target, check_target, write_file, write_folder, Refusal, WriteError, MARKER,
 };
 
 /// An input file of the comparison, for the record.
@@ -30,7 +25,7 @@ pub struct InputFile {
 }
 
 impl InputFile {
-    pub fn new(kind: &'static str, name: &str, src: &crate::library::Source) -> Self {
+    pub fn new(kind: &'static str, name: &str, src: &crate::input::library::Source) -> Self {
         InputFile {
             kind,
             name: name.to_string(),

@@ -5,11 +5,11 @@
 use std::fmt::Write as _;
 
 use super::{names, team_name, DecisionPoint, Played};
+use crate::analysis::lint::{lint, Level};
+use crate::domain::duration::{format_human, format_offset};
 use crate::domain::{Activity, CredentialKind, WaitCause};
-use crate::duration::{format_human, format_offset};
 use crate::engine::TraceEvent;
 use crate::input::{Model, Scenario};
-use crate::lint::{lint, Level};
 
 /// The guide's discussion questions and the after-action gap rows (gap, owner, action, due).
 pub(super) struct Raised {

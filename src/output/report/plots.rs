@@ -7,10 +7,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::escape::visible;
-use super::fold::Folding;
-use crate::compare::{Comparison, ScenarioResult};
+use crate::analysis::compare::{Comparison, ScenarioResult};
 use crate::domain::{CredentialKind, WaitCause};
+use crate::output::escape::visible;
+use crate::output::fold::Folding;
 
 type Drawn = Result<(), Box<dyn std::error::Error>>;
 
@@ -47,7 +47,7 @@ fn render(size: (u32, u32), draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -
             return format!(
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"40\"><text x=\"4\" y=\"24\">plot failed: {}</text></svg>",
                 size.0,
-                crate::export::escape::html(&e.to_string())
+                crate::output::escape::html(&e.to_string())
             );
         }
     }
@@ -372,7 +372,7 @@ fn cell_look(mean: Option<f64>, count: u64, max: f64) -> (RGBColor, (String, Str
         Some(h) => {
             let k = (h / max).clamp(0.0, 1.0);
             let shade = RGBColor(255, (235.0 - 180.0 * k) as u8, (220.0 - 200.0 * k) as u8);
-            let wait = crate::duration::format_human(h * 3600.0);
+            let wait = crate::domain::duration::format_human(h * 3600.0);
             (shade, (wait, format!("{count} handoffs")))
         }
         None => (RGBColor(245, 245, 245), ("-".to_string(), String::new())),

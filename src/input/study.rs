@@ -8,13 +8,13 @@ use std::path::{Path, PathBuf};
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
+use crate::domain::duration::parse_duration;
 use crate::domain::Plane;
-use crate::duration::parse_duration;
 use crate::engine::budget::MAX_RUNS;
-use crate::export::{sha256_hex, InputFile};
 use crate::input::check::{Checker, Names};
+use crate::input::library::{model_source, parse_model, parse_scenario, scenario_source};
 use crate::input::{clip, parse_ron, read_text_limited, LoadError, Model, Scenario};
-use crate::library::{model_source, parse_model, parse_scenario, scenario_source};
+use crate::output::{sha256_hex, InputFile};
 
 // ---------------------------------------------------------------- file format
 
@@ -302,7 +302,7 @@ pub fn parse_study(label: &str, text: &str) -> Result<Study, LoadError> {
 /// Parses and validates study text whose models and scenarios are shipped names only: the
 /// file system is never touched (the fuzz target's entry point).
 pub fn parse_study_shipped(label: &str, text: &str) -> Result<Study, LoadError> {
-    use crate::library::{Source, MODELS, SCENARIOS};
+    use crate::input::library::{Source, MODELS, SCENARIOS};
     parse_study_with(label, text, &|kind, _, r| {
         let shipped = if kind == "model" { MODELS } else { SCENARIOS };
         match shipped.iter().find(|s| s.name == r) {
@@ -320,7 +320,8 @@ pub fn parse_study_shipped(label: &str, text: &str) -> Result<Study, LoadError> 
 }
 
 /// Reads a model or scenario for a study: (kind, position among all references, reference).
-pub type Loader<'a> = &'a dyn Fn(&str, usize, &str) -> Result<crate::library::Source, LoadError>;
+pub type Loader<'a> =
+    &'a dyn Fn(&str, usize, &str) -> Result<crate::input::library::Source, LoadError>;
 
 /// `parse_study` with the model and scenario files supplied by `load` (merge uses the copies
 /// embedded in shard files).
@@ -694,7 +695,7 @@ pub fn show(metric: GateMetric, v: f64) -> String {
         return "beyond the horizon".into();
     }
     if metric.is_time() {
-        crate::duration::format_human(v)
+        crate::domain::duration::format_human(v)
     } else if matches!(
         metric,
         GateMetric::ContainedShare | GateMetric::RunsWithMissedRevocation
@@ -720,10 +721,10 @@ pub struct ShardFile {
     pub of: u64,
     pub first: u64,
     pub count: u64,
-    pub raw: Vec<Vec<crate::compare::RawResult>>,
+    pub raw: Vec<Vec<crate::analysis::compare::RawResult>>,
     /// The sweep's slice, `sweep[point][scenario][model]` (empty without a sweep).
     #[serde(default)]
-    pub sweep: Vec<Vec<Vec<crate::compare::RawResult>>>,
+    pub sweep: Vec<Vec<Vec<crate::analysis::compare::RawResult>>>,
 }
 
 /// Runs `first .. first + count` of shard `k` (1-based) of `n`, over `runs` runs.
@@ -753,7 +754,7 @@ pub fn study_from_shard(shard: &ShardFile) -> Result<Study, LoadError> {
             name: r.to_string(),
             help: Some("the shard file is incomplete; run the shard again".into()),
         })?;
-        Ok(crate::library::Source {
+        Ok(crate::input::library::Source {
             label: label.clone(),
             text: text.clone().into(),
         })

@@ -6,12 +6,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::compare::RawResult;
+use crate::analysis::compare::RawResult;
+use crate::analysis::plan::Plan;
 use crate::domain::WEEK;
 use crate::engine::metrics::Breakdown;
+use crate::input::study::{shard_range, study_from_shard, ShardFile, Study};
 use crate::input::{Diagnostic, LoadError, Model, Scenario};
-use crate::plan::Plan;
-use crate::study::{shard_range, study_from_shard, ShardFile, Study};
 
 /// The shard file's schema version this build writes and reads.
 pub const SHARD_SCHEMA_VERSION: u32 = 1;

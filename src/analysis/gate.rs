@@ -4,11 +4,11 @@
 
 use std::fmt::Write as _;
 
-use crate::compare::{Comparison, ModelResult, METRICS};
-use crate::export::escape::{html, markdown};
-use crate::stats::paired_diff;
-use crate::study::{show, Gate, GateMetric, Rule, Study};
-use crate::summary::Censored;
+use crate::analysis::compare::{Comparison, ModelResult, METRICS};
+use crate::analysis::stats::paired_diff;
+use crate::analysis::summary::Censored;
+use crate::input::study::{show, Gate, GateMetric, Rule, Study};
+use crate::output::escape::{html, markdown};
 
 /// One gate applied to one scenario and model.
 #[derive(Clone, Debug, PartialEq)]
@@ -125,7 +125,7 @@ fn check_one(
             let def = METRICS.iter().find(|m| m.key == key).expect("known metric");
             let unit = |v: f64| {
                 if key.ends_with("_hours") {
-                    crate::duration::format_human(v * 3600.0)
+                    crate::domain::duration::format_human(v * 3600.0)
                 } else if key == "contained_share" {
                     format!("{:.1}%", v * 100.0)
                 } else {
@@ -159,9 +159,9 @@ fn check_one(
                         .runs
                         .iter()
                         .filter(|m| match def.runs {
-                            crate::compare::RunSet::Attack => m.attack,
-                            crate::compare::RunSet::Benign => !m.attack,
-                            crate::compare::RunSet::All => true,
+                            crate::analysis::compare::RunSet::Attack => m.attack,
+                            crate::analysis::compare::RunSet::Benign => !m.attack,
+                            crate::analysis::compare::RunSet::All => true,
                         })
                         .map(|m| def.value(m, s.scenario.horizon))
                         .collect();

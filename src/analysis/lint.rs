@@ -12,8 +12,8 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::domain::{Activity, CredentialKind, Plane, Severity};
+use crate::input::ronpath::RonMap;
 use crate::input::{Coverage, Model, Scenario};
-use crate::ronpath::RonMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]

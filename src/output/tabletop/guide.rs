@@ -5,8 +5,8 @@
 use super::concerns::Raised;
 use super::injects::{inject_text, injects, wall_clock};
 use super::{names, Block, DecisionPoint, Pick, Played};
+use crate::domain::duration::{format_human, format_offset};
 use crate::domain::{CredentialKind, WaitCause};
-use crate::duration::{format_human, format_offset};
 use crate::engine::metrics::RunMetrics;
 use crate::input::{Model, Scenario};
 

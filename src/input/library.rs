@@ -20,7 +20,7 @@ macro_rules! shipped {
         &[$(Shipped {
             name: $name,
             path: concat!($dir, $name, ".ron"),
-            text: include_str!(concat!("../", $dir, $name, ".ron")),
+            text: include_str!(concat!("../../", $dir, $name, ".ron")),
         }),+]
     };
 }

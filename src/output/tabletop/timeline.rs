@@ -5,11 +5,11 @@ use std::fmt::Write as _;
 
 use super::injects::event_text;
 use super::{lanes, Played};
+use crate::domain::duration::{format_human, format_offset};
 use crate::domain::{WaitCause, DAY, HOUR};
-use crate::duration::{format_human, format_offset};
 use crate::engine::TraceEvent;
-use crate::export::escape::html;
 use crate::input::Model;
+use crate::output::escape::html;
 
 /// Colour of a wait cause in the timeline.
 fn cause_colour(c: WaitCause) -> &'static str {

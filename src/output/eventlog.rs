@@ -12,8 +12,8 @@ use rayon::prelude::*;
 use crate::domain::{Activity, WaitCause};
 use crate::engine::metrics::{Breakdown, RunMetrics};
 use crate::engine::{simulate, Context, SimError, TraceEvent, Workspace};
-use crate::export::escape::{csv_text, html};
 use crate::input::{Model, Scenario};
+use crate::output::escape::{csv_text, html};
 
 /// Unix time of Monday 2026-01-05 00:00:00 UTC: week 0 of every simulated run.
 pub const CALENDAR_BASE: u64 = 1_767_571_200;
@@ -501,7 +501,7 @@ fn ocel(tasks: &[TaskRecord], scenario: &Scenario, model: &Model) -> Vec<u8> {
         "objects": objects,
         "events": events,
     });
-    let mut s = crate::export::escape::json_for_html(
+    let mut s = crate::output::escape::json_for_html(
         serde_json::to_string_pretty(&doc).expect("plain data"),
     );
     s.push('\n');

@@ -5,13 +5,15 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::escape::{csv_text, html, json_for_html, markdown};
 use super::{plot_files, Exporter, InputFile, Report};
-use crate::compare::{Comparison, MetricDiff, RankEntry, ScenarioResult, Verdict, METRICS};
+use crate::analysis::compare::{
+    Comparison, MetricDiff, RankEntry, ScenarioResult, Verdict, METRICS,
+};
+use crate::analysis::stats::SurvivalStep;
+use crate::analysis::summary::{Censored, Summary};
+use crate::domain::duration::format_human;
 use crate::domain::WaitCause;
-use crate::duration::format_human;
-use crate::stats::SurvivalStep;
-use crate::summary::{Censored, Summary};
+use crate::output::escape::{csv_text, html, json_for_html, markdown};
 
 /// Version of results.json.
 pub const RESULTS_SCHEMA_VERSION: u32 = 1;

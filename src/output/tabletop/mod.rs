@@ -27,8 +27,8 @@ use blocks::{to_html, to_markdown, Block};
 
 use crate::engine::metrics::{Breakdown, RunMetrics};
 use crate::engine::{simulate, Context, SimError, TraceEvent, Workspace};
-use crate::export::escape::markdown;
 use crate::input::{Model, Scenario};
+use crate::output::escape::markdown;
 
 /// Which run of the seeded batch the pack is built from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -191,8 +191,8 @@ pub fn build_pack(
 pub fn default_dir(scenario: &Scenario, model: &Model, pick: Pick) -> std::path::PathBuf {
     std::path::PathBuf::from("reports").join(format!(
         "tabletop-{}-{}-{}",
-        crate::export::slug(&scenario.name),
-        crate::export::slug(&model.name),
+        crate::output::slug(&scenario.name),
+        crate::output::slug(&model.name),
         pick.name()
     ))
 }

@@ -22,10 +22,10 @@ use std::fmt::Write as _;
 use super::blocks::Block;
 use super::injects::{inject_text, injects, team_view, wall_clock};
 use super::Played;
-use crate::duration::format_offset;
-use crate::export::escape::markdown;
-use crate::export::{sha256_hex, slug};
+use crate::domain::duration::format_offset;
 use crate::input::Model;
+use crate::output::escape::markdown;
+use crate::output::{sha256_hex, slug};
 
 const RESERVED: [&str; 22] = [
     "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",

@@ -1,0 +1,21 @@
+//! Everything raci-sim writes: the terminal text (`text`), the report folder (`report`), event
+//! logs (`eventlog`), tabletop packs (`tabletop`), and what they share: escaping for each format
+//! (`escape`), folding per-team plots past 30 teams (`fold`), and the only writer of folders and
+//! files (`folder`, with `confine` for a study's `out:`).
+
+pub mod confine;
+pub mod escape;
+pub mod eventlog;
+pub mod fold;
+pub mod folder;
+pub mod report;
+pub mod tabletop;
+pub mod text;
+
+pub use folder::{
+    check_file_target, check_target, write_file, write_folder, Refusal, WriteError, MARKER,
+};
+pub use report::{
+    default_dir, exporters, plot_files, sha256_hex, slug, write_report, InputFile, Report,
+    RESULTS_SCHEMA_VERSION,
+};
