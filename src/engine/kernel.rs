@@ -41,7 +41,47 @@ impl Ord for Event {
     }
 }
 
+impl Workspace {
+    /// Clears every run's state (keeping the allocations) and points each team's, background
+    /// and stage's random stream at run `run`.
+    fn reset(&mut self, sc: &Scenario, run: u64) {
+        self.heap.clear();
+        self.jobs.clear();
+        for q in &mut self.queues {
+            q.clear();
+        }
+        for t in &mut self.teams {
+            *t = TeamState::default();
+        }
+        let streams = [
+            (&mut self.team_rngs, STREAM_TEAM),
+            (&mut self.background_rngs, STREAM_BACKGROUND),
+            (&mut self.stage_rngs, STREAM_STAGE),
+        ];
+        for (rngs, class) in streams {
+            for (i, r) in rngs.iter_mut().enumerate() {
+                r.set_stream(stream_id(run, class, i));
+                r.set_word_pos(0);
+            }
+        }
+        for s in &mut self.stages {
+            *s = StageState::default();
+        }
+        self.creds.clear();
+        self.creds.extend(sc.credentials.iter().map(|_| CredState {
+            held: false,
+            working: true,
+            revoke: RevokeState::NotTasked,
+            revoked_at: 0,
+            found: false,
+            late_pending: false,
+        }));
+        self.abandoned = [(0, 0); WaitCause::COUNT];
+    }
+}
+
 impl<'c, 'w> Sim<'c, 'w> {
+    /// A run's set-up: its own random stream decides benign or attack, then the start time.
     pub(super) fn new(
         ctx: &'c Context<'c>,
         ws: &'w mut Workspace,
@@ -58,39 +98,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             Start::At(s) => s,
             Start::UniformWeek => run_rng.random_range(0..WEEK),
         };
-        ws.heap.clear();
-        ws.jobs.clear();
-        for q in &mut ws.queues {
-            q.clear();
-        }
-        for t in &mut ws.teams {
-            *t = TeamState::default();
-        }
-        for (i, r) in ws.team_rngs.iter_mut().enumerate() {
-            r.set_stream(stream_id(run, STREAM_TEAM, i));
-            r.set_word_pos(0);
-        }
-        for (i, r) in ws.background_rngs.iter_mut().enumerate() {
-            r.set_stream(stream_id(run, STREAM_BACKGROUND, i));
-            r.set_word_pos(0);
-        }
-        for (i, r) in ws.stage_rngs.iter_mut().enumerate() {
-            r.set_stream(stream_id(run, STREAM_STAGE, i));
-            r.set_word_pos(0);
-        }
-        for s in &mut ws.stages {
-            *s = StageState::default();
-        }
-        ws.creds.clear();
-        ws.creds.extend(sc.credentials.iter().map(|_| CredState {
-            held: false,
-            working: true,
-            revoke: RevokeState::NotTasked,
-            revoked_at: 0,
-            found: false,
-            late_pending: false,
-        }));
-        ws.abandoned = [(0, 0); WaitCause::COUNT];
+        ws.reset(sc, run);
         Sim {
             ctx,
             sc,
