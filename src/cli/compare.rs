@@ -7,7 +7,6 @@ use anyhow::{Context as _, Result};
 use raci_sim::analysis::compare::compare;
 use raci_sim::engine::batch::DEFAULT_SEED;
 use raci_sim::engine::budget::Estimate;
-use raci_sim::engine::DEFAULT_MAX_EVENTS;
 use raci_sim::input::library::{model_source, parse_model, parse_scenario, scenario_source};
 use raci_sim::input::library::{MODELS, SCENARIOS};
 use raci_sim::input::{Diagnostic, LoadError, Model};
@@ -15,7 +14,7 @@ use raci_sim::output::text as report;
 use raci_sim::output::{default_dir, write_report, InputFile, Report};
 
 use super::terminal::{out, outln};
-use super::{progress_bar, within_budget, OutArgs};
+use super::{progress_bar, within_budget, ReportArgs};
 
 #[derive(clap::Args)]
 pub struct CompareArgs {
@@ -35,12 +34,7 @@ pub struct CompareArgs {
     seed: u64,
     /// Report folder: reports/<name from the inputs> if not given.
     #[command(flatten)]
-    out: OutArgs,
-    /// No progress bar.
-    #[arg(long)]
-    quiet: bool,
-    #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
-    max_events: u64,
+    report: ReportArgs,
 }
 
 impl CompareArgs {
@@ -52,9 +46,7 @@ impl CompareArgs {
             baseline: None,
             runs: 2000,
             seed: DEFAULT_SEED,
-            out: OutArgs::default(),
-            quiet: false,
-            max_events: DEFAULT_MAX_EVENTS,
+            report: ReportArgs::default(),
         }
     }
 }
@@ -116,8 +108,8 @@ pub fn run(a: CompareArgs) -> Result<ExitCode> {
     let model_names = or_all(&a.models, MODELS);
     let scenario_names = or_all(&a.scenarios, SCENARIOS);
     // An output folder raci-sim may not write is refused before anything is simulated.
-    if let Some(dir) = &a.out.out {
-        raci_sim::output::check_target(dir, a.out.force)?;
+    if let Some(dir) = &a.report.out.out {
+        raci_sim::output::check_target(dir, a.report.out.force)?;
     }
     let mut inputs = Vec::new();
     let models = load_models(&model_names, &mut inputs)?;
@@ -139,18 +131,24 @@ pub fn run(a: CompareArgs) -> Result<ExitCode> {
             scenarios.len()
         ),
     )?;
-    let bar = progress_bar(a.runs * (models.len() * scenarios.len()) as u64, a.quiet);
+    let bar = progress_bar(
+        a.runs * (models.len() * scenarios.len()) as u64,
+        a.report.quiet,
+    );
     let comparison = compare(
         scenarios,
         models,
         baseline,
         a.runs,
         a.seed,
-        a.max_events,
+        a.report.max_events,
         |n| bar.inc(n),
     )?;
     bar.finish_and_clear();
-    let dir = a.out.target(|| default_dir(&comparison, all_shipped))?;
+    let dir = a
+        .report
+        .out
+        .target(|| default_dir(&comparison, all_shipped))?;
     let command_line: Vec<String> = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
@@ -160,7 +158,7 @@ pub fn run(a: CompareArgs) -> Result<ExitCode> {
         command_line: &command_line,
         extra: &[],
     };
-    write_report(&dir, &report, a.out.force)
+    write_report(&dir, &report, a.report.out.force)
         .with_context(|| format!("cannot write the report to {}", dir.display()))?;
     let c = &comparison;
     outln!(

@@ -100,6 +100,29 @@ impl OutArgs {
     }
 }
 
+/// What every command that writes a report folder takes besides its inputs.
+#[derive(clap::Args, Clone, Debug)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub out: OutArgs,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Stop a run that processes more events than this (a runaway input).
+    #[arg(long, default_value_t = raci_sim::engine::DEFAULT_MAX_EVENTS)]
+    pub max_events: u64,
+}
+
+impl Default for ReportArgs {
+    fn default() -> Self {
+        ReportArgs {
+            out: OutArgs::default(),
+            quiet: false,
+            max_events: raci_sim::engine::DEFAULT_MAX_EVENTS,
+        }
+    }
+}
+
 /// A progress bar on standard error, when it is a terminal and not `quiet`.
 pub fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
     let bar = if quiet || !std::io::stderr().is_terminal() {

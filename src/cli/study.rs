@@ -9,13 +9,12 @@ use anyhow::{Context as _, Result};
 use raci_sim::analysis::compare::Comparison;
 use raci_sim::analysis::plan::{Outcome, Plan};
 use raci_sim::engine::budget::Estimate;
-use raci_sim::engine::DEFAULT_MAX_EVENTS;
 use raci_sim::input::study::Study;
 use raci_sim::input::{Diagnostic, LoadError};
 use raci_sim::output::{write_folder, write_report, Report};
 
 use super::terminal::{out, outln};
-use super::{progress_bar, within_budget, OutArgs};
+use super::{progress_bar, within_budget, OutArgs, ReportArgs};
 
 #[derive(clap::Args)]
 pub struct StudyArgs {
@@ -25,11 +24,7 @@ pub struct StudyArgs {
     shard: Option<String>,
     /// Report folder (or shard folder); the study's `out` if not given.
     #[command(flatten)]
-    out: OutArgs,
-    #[arg(long)]
-    quiet: bool,
-    #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
-    max_events: u64,
+    report: ReportArgs,
 }
 
 #[derive(clap::Args)]
@@ -39,11 +34,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "RESULTS_JSON")]
     baseline: Option<String>,
     #[command(flatten)]
-    out: OutArgs,
-    #[arg(long)]
-    quiet: bool,
-    #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
-    max_events: u64,
+    report: ReportArgs,
 }
 
 #[derive(clap::Args)]
@@ -182,11 +173,17 @@ pub fn study(a: StudyArgs) -> Result<ExitCode> {
         run_shard(&plan, shard, &a)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let dir = study_dir(&study, &a.out)?;
+    let dir = study_dir(&study, &a.report.out)?;
     check_budget(&plan, study.runs, false)?;
-    let outcome = simulate(&plan, a.quiet, a.max_events)?;
+    let outcome = simulate(&plan, a.report.quiet, a.report.max_events)?;
     let extra = sweep_report_files(&study, &outcome);
-    write_study_report(&study, &outcome.comparison, &dir, &extra, a.out.force)?;
+    write_study_report(
+        &study,
+        &outcome.comparison,
+        &dir,
+        &extra,
+        a.report.out.force,
+    )?;
     print_study(&outcome.comparison, &dir);
     Ok(ExitCode::SUCCESS)
 }
@@ -201,20 +198,20 @@ fn run_shard(plan: &Plan, shard: &str, a: &StudyArgs) -> Result<()> {
         );
     }
     let (first, count) = raci_sim::input::study::shard_range(k, n, study.runs);
-    let shard_dir = match &a.out.out {
-        Some(_) => a.out.target(PathBuf::new)?,
+    let shard_dir = match &a.report.out.out {
+        Some(_) => a.report.out.target(PathBuf::new)?,
         None => {
             let mut d = study_dir(study, &OutArgs::default())?.into_os_string();
             d.push(format!("-shard-{k}-of-{n}"));
             let d = PathBuf::from(d);
-            raci_sim::output::check_target(&d, a.out.force)?;
+            raci_sim::output::check_target(&d, a.report.out.force)?;
             d
         }
     };
     check_budget(plan, count, true)?;
-    let bar = progress_bar(plan.runs(count), a.quiet);
+    let bar = progress_bar(plan.runs(count), a.report.quiet);
     let mut points = (0..plan.points.len())
-        .map(|p| plan.simulate_point(p, first, count, a.max_events, &mut |x| bar.inc(x)))
+        .map(|p| plan.simulate_point(p, first, count, a.report.max_events, &mut |x| bar.inc(x)))
         .collect::<Result<Vec<_>, _>>()?;
     bar.finish_and_clear();
     let raw = points.remove(0);
@@ -231,8 +228,12 @@ fn run_shard(plan: &Plan, shard: &str, a: &StudyArgs) -> Result<()> {
         sweep: points,
     };
     let json = serde_json::to_vec(&file).expect("plain data");
-    write_folder(&shard_dir, &[("shard.json".into(), json)], a.out.force)
-        .with_context(|| format!("cannot write the shard to {}", shard_dir.display()))?;
+    write_folder(
+        &shard_dir,
+        &[("shard.json".into(), json)],
+        a.report.out.force,
+    )
+    .with_context(|| format!("cannot write the shard to {}", shard_dir.display()))?;
     outln!(
         "shard {k}/{n}: runs {first}..{} written to {}",
         first + count,
@@ -287,10 +288,10 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
         .into());
     }
     let recorded = a.baseline.as_deref().map(read_baseline).transpose()?;
-    let dir = study_dir(&study, &a.out)?;
+    let dir = study_dir(&study, &a.report.out)?;
     let plan = Plan::resolve(&study);
     check_budget(&plan, study.runs, false)?;
-    let outcome = simulate(&plan, a.quiet, a.max_events)?;
+    let outcome = simulate(&plan, a.report.quiet, a.report.max_events)?;
     let comparison = &outcome.comparison;
     let results = raci_sim::analysis::gate::evaluate(&study, comparison, recorded.as_ref());
     let junit = raci_sim::analysis::gate::junit(&study, &results);
@@ -298,7 +299,7 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
     let mut extra = sweep_report_files(&study, &outcome);
     extra.push(("check.junit.xml".to_string(), junit.into_bytes()));
     extra.push(("check.md".to_string(), md.clone().into_bytes()));
-    write_study_report(&study, comparison, &dir, &extra, a.out.force)?;
+    write_study_report(&study, comparison, &dir, &extra, a.report.out.force)?;
     out(&md);
     outln!("\nJUnit: {}", dir.join("check.junit.xml").display());
     Ok(if results.iter().all(|r| r.passed()) {
