@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::output_safety::{raci_sim, scratch, tree};
+use crate::output_safety::{raci_sim, run_replayed_token, scratch, tree};
 
 /// One SHA-256 over every path and its bytes.
 fn hash(t: &BTreeMap<String, Vec<u8>>) -> String {
@@ -235,16 +235,8 @@ fn jobs_over_the_memory_budget_are_refused_up_front_with_the_estimate() {
     let t = scratch("budget");
     let json = t.join("r.json");
     let start = Instant::now();
-    let o = raci_sim()
-        .args([
-            "run",
-            "replayed-token",
-            "--model",
-            "hub-and-spoke",
-            "--runs",
-            "100000000",
-            "--json",
-        ])
+    let o = run_replayed_token("100000000")
+        .args(["--json"])
         .arg(&json)
         .output()
         .unwrap();
@@ -257,30 +249,12 @@ fn jobs_over_the_memory_budget_are_refused_up_front_with_the_estimate() {
     );
     assert!(!json.exists());
     // A budget below what even a streaming run holds in flight refuses it too.
-    let o = raci_sim()
-        .args([
-            "run",
-            "replayed-token",
-            "--model",
-            "hub-and-spoke",
-            "--runs",
-            "10",
-        ])
+    let o = run_replayed_token("10")
         .args(["--memory-budget", "1K"])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    let o = raci_sim()
-        .args([
-            "run",
-            "replayed-token",
-            "--model",
-            "hub-and-spoke",
-            "--runs",
-            "100000001",
-        ])
-        .output()
-        .unwrap();
+    let o = run_replayed_token("100000001").output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("100000000"));
     std::fs::remove_dir_all(&t).unwrap();

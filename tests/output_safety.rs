@@ -11,6 +11,20 @@ pub fn raci_sim() -> Command {
     Command::new(env!("CARGO_BIN_EXE_raci-sim"))
 }
 
+/// `raci-sim run replayed-token --model hub-and-spoke --runs N`, for more flags.
+pub fn run_replayed_token(runs: &str) -> Command {
+    let mut c = raci_sim();
+    c.args([
+        "run",
+        "replayed-token",
+        "--model",
+        "hub-and-spoke",
+        "--runs",
+        runs,
+    ]);
+    c
+}
+
 /// A fresh folder for one test, removed first if an earlier run left it.
 pub fn scratch(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("raci-sim-safety-{tag}-{}", std::process::id()));
@@ -161,16 +175,8 @@ fn single_file_outputs_are_renamed_into_place_and_never_replace_a_folder() {
     let t = scratch("single-file");
     let json = t.join("results.json");
     std::fs::write(&json, "old").unwrap();
-    let o = raci_sim()
-        .args([
-            "run",
-            "replayed-token",
-            "--model",
-            "hub-and-spoke",
-            "--runs",
-            "30",
-            "--json",
-        ])
+    let o = run_replayed_token("30")
+        .args(["--json"])
         .arg(&json)
         .output()
         .unwrap();
