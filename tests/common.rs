@@ -105,6 +105,15 @@ pub fn pack_file(pack: &[(String, Vec<u8>)], name: &str) -> String {
 /// `raci-sim run replayed-token --model hub-and-spoke --runs N --event-log PATH
 /// --case-notion NOTION`, ready to add environment and run.
 pub fn event_log_command(runs: u64, path: &std::path::Path, notion: &str) -> std::process::Command {
+    let mut c = run_replayed_token(&runs.to_string());
+    c.arg("--event-log")
+        .arg(path)
+        .args(["--case-notion", notion]);
+    c
+}
+
+/// `raci-sim run replayed-token --model hub-and-spoke --runs N`, for more flags.
+pub fn run_replayed_token(runs: &str) -> std::process::Command {
     let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_raci-sim"));
     c.args([
         "run",
@@ -112,10 +121,7 @@ pub fn event_log_command(runs: u64, path: &std::path::Path, notion: &str) -> std
         "--model",
         "hub-and-spoke",
         "--runs",
-    ])
-    .arg(runs.to_string())
-    .arg("--event-log")
-    .arg(path)
-    .args(["--case-notion", notion]);
+        runs,
+    ]);
     c
 }

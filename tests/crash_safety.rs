@@ -8,7 +8,8 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::output_safety::{raci_sim, run_replayed_token, scratch, tree};
+use crate::common::run_replayed_token;
+use crate::output_safety::{raci_sim, scratch, tree};
 
 /// One SHA-256 over every path and its bytes.
 fn hash(t: &BTreeMap<String, Vec<u8>>) -> String {

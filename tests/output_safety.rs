@@ -7,22 +7,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::common::run_replayed_token;
+
 pub fn raci_sim() -> Command {
     Command::new(env!("CARGO_BIN_EXE_raci-sim"))
-}
-
-/// `raci-sim run replayed-token --model hub-and-spoke --runs N`, for more flags.
-pub fn run_replayed_token(runs: &str) -> Command {
-    let mut c = raci_sim();
-    c.args([
-        "run",
-        "replayed-token",
-        "--model",
-        "hub-and-spoke",
-        "--runs",
-        runs,
-    ]);
-    c
 }
 
 /// A fresh folder for one test, removed first if an earlier run left it.

@@ -51,11 +51,10 @@ fn renamed(text: &str, from: &str, to: &str) -> String {
     text.replacen(&format!("name: \"{from}\""), &format!("name: \"{to}\""), 1)
 }
 
-#[test]
-fn a_worsened_model_fails_check_with_exit_1_and_a_junit_failure() {
-    let dir = temp("worse");
-    // The proposal drops the secret's revoke owner and the escalation that would cover it.
-    let worse = renamed(
+/// split-iam-security renamed "proposal", without the secret's revoke owner and the escalation
+/// that would cover it.
+fn worse_proposal() -> String {
+    renamed(
         shipped("split-iam-security"),
         "split-iam-security",
         "proposal",
@@ -64,7 +63,13 @@ fn a_worsened_model_fails_check_with_exit_1_and_a_junit_failure() {
     .replace(
         r#"escalation: (after: "4h", to: "soc"),     // [assumption]"#,
         "",
-    );
+    )
+}
+
+#[test]
+fn a_worsened_model_fails_check_with_exit_1_and_a_junit_failure() {
+    let dir = temp("worse");
+    let worse = worse_proposal();
     let study = setup(&dir, &worse, 20261123, 600);
     let out = Command::new(env!("CARGO_BIN_EXE_raci-sim"))
         .args(["check"])
@@ -174,16 +179,7 @@ fn a_recorded_baseline_holds_an_unchanged_model_and_catches_a_worse_one() {
         String::from_utf8_lossy(&out.stdout)
     );
     // Now the proposal (same name as recorded) gets worse.
-    let worse = renamed(
-        shipped("split-iam-security"),
-        "split-iam-security",
-        "proposal",
-    )
-    .replace(r#"Secret: (r: ["iam"], i: ["soc"]),"#, "")
-    .replace(
-        r#"escalation: (after: "4h", to: "soc"),     // [assumption]"#,
-        "",
-    );
+    let worse = worse_proposal();
     std::fs::write(dir.join("proposal.ron"), worse).unwrap();
     let out = run(&["check", &s, "--baseline", &r]);
     assert_eq!(
