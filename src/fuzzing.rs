@@ -157,8 +157,8 @@ pub fn fuzz_baseline(bytes: &[u8]) {
     });
     let recorded = crate::analysis::gate::RecordedBaseline(v);
     let results = crate::analysis::gate::evaluate(study, comparison, Some(&recorded));
-    let _ = crate::analysis::gate::junit(study, &results);
-    let _ = crate::analysis::gate::summary_markdown(study, &results);
+    let _ = crate::output::gate::junit(study, &results);
+    let _ = crate::output::gate::summary_markdown(study, &results);
 }
 
 /// Fuzz entry: `bytes` as a shard.json, rebuilt into its study as `merge` does.
