@@ -157,8 +157,8 @@ pub fn fuzz_baseline(bytes: &[u8]) {
     });
     let recorded = crate::analysis::gate::RecordedBaseline(v);
     let results = crate::analysis::gate::evaluate(study, comparison, Some(&recorded));
-    let _ = crate::analysis::gate::junit(study, &results);
-    let _ = crate::analysis::gate::summary_markdown(study, &results);
+    let _ = crate::output::gate::junit(study, &results);
+    let _ = crate::output::gate::summary_markdown(study, &results);
 }
 
 /// Fuzz entry: `bytes` as a shard.json, rebuilt into its study as `merge` does.
@@ -244,32 +244,9 @@ pub fn mutate<R: Rng>(rng: &mut R, input: &[u8], corpus: &[&[u8]]) -> Vec<u8> {
             v.splice(at..at, piece);
         }
         // splice from another file
-        3 => {
-            let other = corpus[rng.random_range(0..corpus.len())];
-            if !other.is_empty() {
-                let a = rng.random_range(0..other.len());
-                let b = (a + rng.random_range(1..512usize)).min(other.len());
-                let end = (pos + rng.random_range(0..128usize)).min(v.len());
-                v.splice(pos..end, other[a..b].iter().copied());
-            }
-        }
+        3 => splice_from_corpus(rng, &mut v, pos, corpus),
         // replace a number or a quoted string with an edge value
-        4 | 5 => {
-            let start = (pos..v.len()).find(|&i| v[i].is_ascii_digit() || v[i] == b'"');
-            if let Some(s) = start {
-                let end = if v[s] == b'"' {
-                    (s + 1..v.len())
-                        .find(|&i| v[i] == b'"')
-                        .map_or(v.len(), |e| e + 1)
-                } else {
-                    (s..v.len())
-                        .find(|&i| !(v[i].is_ascii_digit() || v[i] == b'.'))
-                        .unwrap_or(v.len())
-                };
-                let token = EDGE_TOKENS[rng.random_range(0..EDGE_TOKENS.len())];
-                v.splice(s..end, token.bytes());
-            }
-        }
+        4 | 5 => edge_value(rng, &mut v, pos),
         // swap an identifier-ish word for another from the text
         6 => {
             let words: Vec<(usize, usize)> = word_spans(&v);
@@ -288,23 +265,55 @@ pub fn mutate<R: Rng>(rng: &mut R, input: &[u8], corpus: &[&[u8]]) -> Vec<u8> {
             v.splice(pos..pos, piece);
         }
         // repeat a list element many times (many stages, many teams)
-        _ => {
-            if let Some(s) = (pos..v.len()).find(|&i| v[i] == b'(') {
-                if let Some(e) = (s..v.len()).find(|&i| v[i] == b')') {
-                    let piece = v[s..=e].to_vec();
-                    let n = rng.random_range(1..300usize);
-                    let mut rep = Vec::with_capacity(piece.len() * n + n);
-                    for _ in 0..n {
-                        rep.extend_from_slice(&piece);
-                        rep.push(b',');
-                    }
-                    v.splice(e + 1..e + 1, rep.into_iter().chain([b',']));
-                }
-            }
-        }
+        _ => repeat_element(rng, &mut v, pos),
     }
     v.truncate(crate::input::MAX_INPUT_BYTES + 1024);
     v
+}
+
+/// Replaces up to 128 bytes at `pos` with up to 511 bytes from a random corpus file.
+fn splice_from_corpus<R: Rng>(rng: &mut R, v: &mut Vec<u8>, pos: usize, corpus: &[&[u8]]) {
+    let other = corpus[rng.random_range(0..corpus.len())];
+    if !other.is_empty() {
+        let a = rng.random_range(0..other.len());
+        let b = (a + rng.random_range(1..512usize)).min(other.len());
+        let end = (pos + rng.random_range(0..128usize)).min(v.len());
+        v.splice(pos..end, other[a..b].iter().copied());
+    }
+}
+
+/// Replaces the first number or quoted string from `pos` on with an edge value.
+fn edge_value<R: Rng>(rng: &mut R, v: &mut Vec<u8>, pos: usize) {
+    let start = (pos..v.len()).find(|&i| v[i].is_ascii_digit() || v[i] == b'"');
+    if let Some(s) = start {
+        let end = if v[s] == b'"' {
+            (s + 1..v.len())
+                .find(|&i| v[i] == b'"')
+                .map_or(v.len(), |e| e + 1)
+        } else {
+            (s..v.len())
+                .find(|&i| !(v[i].is_ascii_digit() || v[i] == b'.'))
+                .unwrap_or(v.len())
+        };
+        let token = EDGE_TOKENS[rng.random_range(0..EDGE_TOKENS.len())];
+        v.splice(s..end, token.bytes());
+    }
+}
+
+/// Repeats the first parenthesised element from `pos` on, 1 to 299 times, right after it.
+fn repeat_element<R: Rng>(rng: &mut R, v: &mut Vec<u8>, pos: usize) {
+    if let Some(s) = (pos..v.len()).find(|&i| v[i] == b'(') {
+        if let Some(e) = (s..v.len()).find(|&i| v[i] == b')') {
+            let piece = v[s..=e].to_vec();
+            let n = rng.random_range(1..300usize);
+            let mut rep = Vec::with_capacity(piece.len() * n + n);
+            for _ in 0..n {
+                rep.extend_from_slice(&piece);
+                rep.push(b',');
+            }
+            v.splice(e + 1..e + 1, rep.into_iter().chain([b',']));
+        }
+    }
 }
 
 fn word_spans(v: &[u8]) -> Vec<(usize, usize)> {

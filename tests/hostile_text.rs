@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use raci_sim::analysis::compare::{compare, Comparison};
-use raci_sim::analysis::gate::{evaluate, junit, summary_markdown};
+use raci_sim::analysis::gate::evaluate;
 use raci_sim::analysis::plan::Plan;
 use raci_sim::analysis::sweep::{sweep_csv, sweep_plots};
 use raci_sim::engine::DEFAULT_MAX_EVENTS;
@@ -15,6 +15,7 @@ use raci_sim::input::study::{parse_study, Parameter, Study};
 use raci_sim::input::{Model, Scenario};
 use raci_sim::output::escape::is_hidden;
 use raci_sim::output::eventlog::{render, traced_runs, CaseNotion, Format};
+use raci_sim::output::gate::{junit, summary_markdown};
 use raci_sim::output::tabletop::{build_pack, play, Pick};
 use raci_sim::output::{write_report, InputFile, Report};
 

@@ -1,14 +1,13 @@
-//! CI gates: evaluate a study's gates on its comparison, and report them as JUnit XML (one
-//! test case per gate) and Markdown. A baseline gate fails only when the whole 95% interval of
+//! CI gates: evaluate a study's gates on its comparison (`output::gate` renders the results as
+//! JUnit XML and Markdown). A baseline gate fails only when the whole 95% interval of
 //! the difference lies beyond its tolerance, so an unchanged model never fails by chance.
 
-use std::fmt::Write as _;
-
-use crate::analysis::compare::{Comparison, ModelResult, METRICS};
+use crate::analysis::compare::{
+    Comparison, MetricDef, ModelResult, RunSet, ScenarioResult, METRICS,
+};
 use crate::analysis::stats::paired_diff;
 use crate::analysis::summary::Censored;
 use crate::input::study::{show, Gate, GateMetric, Rule, Study};
-use crate::output::escape::{html, markdown};
 
 /// One gate applied to one scenario and model.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,6 +78,24 @@ fn absolute_value(metric: GateMetric, r: &ModelResult) -> Option<f64> {
     }
 }
 
+/// Where a check is made: the scenario and model it names.
+struct Place {
+    scenario: String,
+    model: String,
+}
+
+impl Place {
+    fn check(&self, passed: bool, measured: String, detail: String) -> Check {
+        Check {
+            scenario: self.scenario.clone(),
+            model: self.model.clone(),
+            passed,
+            measured,
+            detail,
+        }
+    }
+}
+
 fn check_one(
     gate: &Gate,
     c: &Comparison,
@@ -87,129 +104,163 @@ fn check_one(
     recorded: Option<&RecordedBaseline>,
 ) -> Check {
     let s = &c.scenarios[si];
-    let r = &s.models[mi];
-    let scenario = s.scenario.name.clone();
-    let model = c.models[mi].name.clone();
-    let fail = |measured: String, detail: String| Check {
-        scenario: scenario.clone(),
-        model: model.clone(),
-        passed: false,
-        measured,
-        detail,
+    let at = Place {
+        scenario: s.scenario.name.clone(),
+        model: c.models[mi].name.clone(),
     };
     match gate.rule {
-        Rule::AtMost(limit) | Rule::AtLeast(limit) => {
-            let Some(v) = absolute_value(gate.metric, r) else {
-                return fail(
-                    "no data".into(),
-                    format!("no runs of the kind {} needs", gate.metric.name()),
+        Rule::AtMost(limit) | Rule::AtLeast(limit) => check_limit(gate, &s.models[mi], limit, &at),
+        Rule::NoWorseThanBaseline(tol) => check_baseline(gate, tol, c, s, mi, recorded, &at),
+    }
+}
+
+/// An absolute limit: the measured value within `limit`.
+fn check_limit(gate: &Gate, r: &ModelResult, limit: f64, at: &Place) -> Check {
+    let Some(v) = absolute_value(gate.metric, r) else {
+        return at.check(
+            false,
+            "no data".into(),
+            format!("no runs of the kind {} needs", gate.metric.name()),
+        );
+    };
+    let at_most = matches!(gate.rule, Rule::AtMost(_));
+    let passed = if at_most { v <= limit } else { v >= limit };
+    at.check(
+        passed,
+        show(gate.metric, v),
+        format!(
+            "measured {} {} limit {}",
+            show(gate.metric, v),
+            if passed { "within" } else { "beyond" },
+            show(gate.metric, limit)
+        ),
+    )
+}
+
+/// A model's difference from a baseline on one metric: the baseline's mean, the difference's
+/// mean and 95% interval, and what it was measured against.
+struct Difference {
+    base: f64,
+    low: f64,
+    high: f64,
+    mean: f64,
+    how: String,
+}
+
+/// A baseline gate: fails only when the whole interval lies beyond the tolerance `tol`.
+fn check_baseline(
+    gate: &Gate,
+    tol: f64,
+    c: &Comparison,
+    s: &ScenarioResult,
+    mi: usize,
+    recorded: Option<&RecordedBaseline>,
+    at: &Place,
+) -> Check {
+    let key = gate.metric.paired_key().expect("checked at load");
+    let def = METRICS.iter().find(|m| m.key == key).expect("known metric");
+    let r = &s.models[mi];
+    let d = match recorded {
+        None => paired_difference(c, r, key),
+        Some(rec) => {
+            let Some(base) = rec.mean(&at.scenario, &at.model, key) else {
+                return at.check(
+                    false,
+                    "no baseline".into(),
+                    format!(
+                        "the baseline results have no {key} for {} on {}",
+                        at.model, at.scenario
+                    ),
                 );
             };
-            let at_most = matches!(gate.rule, Rule::AtMost(_));
-            let passed = if at_most { v <= limit } else { v >= limit };
-            Check {
-                scenario: scenario.clone(),
-                model: model.clone(),
-                passed,
-                measured: show(gate.metric, v),
-                detail: format!(
-                    "measured {} {} limit {}",
-                    show(gate.metric, v),
-                    if passed { "within" } else { "beyond" },
-                    show(gate.metric, limit)
-                ),
-            }
+            recorded_difference(def, r, s.scenario.horizon, base)
         }
-        Rule::NoWorseThanBaseline(tol) => {
-            let key = gate.metric.paired_key().expect("checked at load");
-            let def = METRICS.iter().find(|m| m.key == key).expect("known metric");
-            let unit = |v: f64| {
-                if key.ends_with("_hours") {
-                    crate::domain::duration::format_human(v * 3600.0)
-                } else if key == "contained_share" {
-                    format!("{:.1}%", v * 100.0)
-                } else {
-                    format!("{v:.3}")
-                }
-            };
-            let signed = |v: f64| {
-                let sign = if v < 0.0 { "-" } else { "+" };
-                format!("{sign}{}", unit(v.abs()))
-            };
-            let (base, low, high, mean, how) = match recorded {
-                None => {
-                    let d = r.diffs.iter().find(|d| d.metric == key).expect("metric");
-                    (
-                        d.baseline_mean,
-                        d.difference.low,
-                        d.difference.high,
-                        d.difference.mean,
-                        format!("vs baseline model {}, paired", c.models[c.baseline].name),
-                    )
-                }
-                Some(rec) => {
-                    let Some(base) = rec.mean(&scenario, &model, key) else {
-                        return fail(
-                            "no baseline".into(),
-                            format!("the baseline results have no {key} for {model} on {scenario}"),
-                        );
-                    };
-                    // Unpaired: the candidate's own 95% interval against the recorded mean.
-                    let values: Vec<f64> = r
-                        .runs
-                        .iter()
-                        .filter(|m| match def.runs {
-                            crate::analysis::compare::RunSet::Attack => m.attack,
-                            crate::analysis::compare::RunSet::Benign => !m.attack,
-                            crate::analysis::compare::RunSet::All => true,
-                        })
-                        .map(|m| def.value(m, s.scenario.horizon))
-                        .collect();
-                    let zeros = vec![0.0; values.len()];
-                    let d = paired_diff(&zeros, &values);
-                    (
-                        base,
-                        d.low - base,
-                        d.high - base,
-                        d.mean - base,
-                        "vs recorded baseline results".to_string(),
-                    )
-                }
-            };
-            let allowance = tol * base.abs();
-            let passed = if def.lower_is_better {
-                low <= allowance
+    };
+    let allowance = tol * d.base.abs();
+    let passed = if def.lower_is_better {
+        d.low <= allowance
+    } else {
+        d.high >= -allowance
+    };
+    let unit = |v| in_unit(key, v);
+    let signed = |v| signed_in_unit(key, v);
+    at.check(
+        passed,
+        format!(
+            "{} ({}, 95% CI [{}, {}])",
+            unit(d.base + d.mean),
+            signed(d.mean),
+            signed(d.low),
+            signed(d.high)
+        ),
+        format!(
+            "{}: baseline {}, difference {} [{}, {}], tolerance {:.0}% ({}); {}",
+            d.how,
+            unit(d.base),
+            signed(d.mean),
+            signed(d.low),
+            signed(d.high),
+            tol * 100.0,
+            signed(allowance),
+            if passed {
+                "the interval reaches within the tolerance"
             } else {
-                high >= -allowance
-            };
-            Check {
-                scenario: scenario.clone(),
-                model: model.clone(),
-                passed,
-                measured: format!(
-                    "{} ({}, 95% CI [{}, {}])",
-                    unit(base + mean),
-                    signed(mean),
-                    signed(low),
-                    signed(high)
-                ),
-                detail: format!(
-                    "{how}: baseline {}, difference {} [{}, {}], tolerance {:.0}% ({}); {}",
-                    unit(base),
-                    signed(mean),
-                    signed(low),
-                    signed(high),
-                    tol * 100.0,
-                    signed(allowance),
-                    if passed {
-                        "the interval reaches within the tolerance"
-                    } else {
-                        "the whole interval lies beyond the tolerance"
-                    }
-                ),
+                "the whole interval lies beyond the tolerance"
             }
-        }
+        ),
+    )
+}
+
+/// The paired difference from the study's baseline model, as the comparison computed it.
+fn paired_difference(c: &Comparison, r: &ModelResult, key: &str) -> Difference {
+    let d = r.diffs.iter().find(|d| d.metric == key).expect("metric");
+    Difference {
+        base: d.baseline_mean,
+        low: d.difference.low,
+        high: d.difference.high,
+        mean: d.difference.mean,
+        how: format!("vs baseline model {}, paired", c.models[c.baseline].name),
     }
+}
+
+/// Unpaired: the candidate's own 95% interval against the recorded mean `base`.
+fn recorded_difference(def: &MetricDef, r: &ModelResult, horizon: u64, base: f64) -> Difference {
+    let values: Vec<f64> = r
+        .runs
+        .iter()
+        .filter(|m| match def.runs {
+            RunSet::Attack => m.attack,
+            RunSet::Benign => !m.attack,
+            RunSet::All => true,
+        })
+        .map(|m| def.value(m, horizon))
+        .collect();
+    let zeros = vec![0.0; values.len()];
+    let d = paired_diff(&zeros, &values);
+    Difference {
+        base,
+        low: d.low - base,
+        high: d.high - base,
+        mean: d.mean - base,
+        how: "vs recorded baseline results".to_string(),
+    }
+}
+
+/// A value of the paired metric `key` in its unit.
+fn in_unit(key: &str, v: f64) -> String {
+    if key.ends_with("_hours") {
+        crate::domain::duration::format_human(v * 3600.0)
+    } else if key == "contained_share" {
+        format!("{:.1}%", v * 100.0)
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// A difference of the paired metric `key`, signed, in its unit.
+fn signed_in_unit(key: &str, v: f64) -> String {
+    let sign = if v < 0.0 { "-" } else { "+" };
+    format!("{sign}{}", in_unit(key, v.abs()))
 }
 
 /// Evaluates every gate of `study` on `c` (which must come from the same study).
@@ -248,87 +299,4 @@ pub fn evaluate(
             }
         })
         .collect()
-}
-
-/// JUnit XML: one test case per gate; a failure names the gate, the scenario, the model and the
-/// measured value.
-pub fn junit(study: &Study, results: &[GateResult]) -> String {
-    let failures = results.iter().filter(|r| !r.passed()).count();
-    let mut o = String::new();
-    let _ = writeln!(o, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
-    let _ = writeln!(
-        o,
-        r#"<testsuites name="raci-sim check" tests="{}" failures="{failures}">"#,
-        results.len()
-    );
-    let _ = writeln!(
-        o,
-        r#"  <testsuite name="{}" tests="{}" failures="{failures}">"#,
-        html(&study.name),
-        results.len()
-    );
-    for r in results {
-        let _ = write!(
-            o,
-            r#"    <testcase classname="raci-sim.gates" name="{}""#,
-            html(&r.name)
-        );
-        let failed: Vec<&Check> = r.checks.iter().filter(|c| !c.passed).collect();
-        if failed.is_empty() {
-            o.push_str("/>\n");
-            continue;
-        }
-        let first = failed[0];
-        let _ = writeln!(
-            o,
-            r#">
-      <failure message="{}: measured {} on {} with {}">"#,
-            html(&r.name),
-            html(&first.measured),
-            html(&first.scenario),
-            html(&first.model)
-        );
-        for c in failed {
-            let _ = writeln!(
-                o,
-                "{} / {}: {}",
-                html(&c.scenario),
-                html(&c.model),
-                html(&c.detail)
-            );
-        }
-        o.push_str("      </failure>\n    </testcase>\n");
-    }
-    o.push_str("  </testsuite>\n</testsuites>\n");
-    o
-}
-
-/// A Markdown summary for a CI job page.
-pub fn summary_markdown(study: &Study, results: &[GateResult]) -> String {
-    let failed = results.iter().filter(|r| !r.passed()).count();
-    let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "## raci-sim check: {}\n\n{} of {} gates passed ({} runs, seed {}).\n",
-        markdown(&study.name),
-        results.len() - failed,
-        results.len(),
-        study.runs,
-        study.seed
-    );
-    o.push_str("| gate | result | scenario | model | measured |\n|---|---|---|---|---|\n");
-    for r in results {
-        for c in &r.checks {
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} | {} | {} |",
-                markdown(&r.name),
-                if c.passed { "pass" } else { "**FAIL**" },
-                markdown(&c.scenario),
-                markdown(&c.model),
-                markdown(&c.measured)
-            );
-        }
-    }
-    o
 }

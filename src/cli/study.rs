@@ -294,8 +294,8 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
     let outcome = simulate(&plan, a.report.quiet, a.report.max_events)?;
     let comparison = &outcome.comparison;
     let results = raci_sim::analysis::gate::evaluate(&study, comparison, recorded.as_ref());
-    let junit = raci_sim::analysis::gate::junit(&study, &results);
-    let md = raci_sim::analysis::gate::summary_markdown(&study, &results);
+    let junit = raci_sim::output::gate::junit(&study, &results);
+    let md = raci_sim::output::gate::summary_markdown(&study, &results);
     let mut extra = sweep_report_files(&study, &outcome);
     extra.push(("check.junit.xml".to_string(), junit.into_bytes()));
     extra.push(("check.md".to_string(), md.clone().into_bytes()));

@@ -1,13 +1,15 @@
 //! Everything raci-sim writes: the terminal text (`text`), the report folder (`report`), event
-//! logs (`eventlog`), tabletop packs (`tabletop`), and what they share: escaping for each format
-//! (`escape`), folding per-team plots past 30 teams (`fold`), and the only writer of folders and
-//! files (`folder`, with `confine` for a study's `out:`).
+//! logs (`eventlog`), tabletop packs (`tabletop`), gate results as JUnit and Markdown (`gate`),
+//! and what they share: escaping for each format (`escape`), folding per-team plots past 30
+//! teams (`fold`), and the only writer of folders and files (`folder`, with `confine` for a
+//! study's `out:`).
 
 pub mod confine;
 pub mod escape;
 pub mod eventlog;
 pub mod fold;
 pub mod folder;
+pub mod gate;
 pub mod report;
 pub mod tabletop;
 pub mod text;

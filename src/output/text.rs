@@ -24,10 +24,20 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
-/// The summary `raci-sim run` prints.
+/// The summary `raci-sim run` prints: what was run, the headline measures, where time waits
+/// and where work stalls.
 pub fn summary_text(s: &Summary, bd: &Breakdown, model: &Model) -> String {
-    let h = s.horizon_seconds;
     let mut o = String::new();
+    what_was_run(&mut o, s);
+    let _ = writeln!(o);
+    headlines(&mut o, s);
+    let _ = writeln!(o);
+    wait_by_cause(&mut o, s);
+    where_work_stalls(&mut o, bd, model);
+    o
+}
+
+fn what_was_run(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "scenario  {}", s.scenario);
     let _ = writeln!(o, "model     {}", s.model);
     let _ = writeln!(
@@ -37,9 +47,12 @@ pub fn summary_text(s: &Summary, bd: &Breakdown, model: &Model) -> String {
         s.attack_runs,
         s.benign_runs,
         s.seed,
-        format_human(h as f64)
+        format_human(s.horizon_seconds as f64)
     );
-    let _ = writeln!(o);
+}
+
+fn headlines(o: &mut String, s: &Summary) {
+    let h = s.horizon_seconds;
     let _ = writeln!(o, "detected                      {}", pct(s.share_detected));
     let _ = writeln!(
         o,
@@ -93,33 +106,39 @@ pub fn summary_text(s: &Summary, bd: &Breakdown, model: &Model) -> String {
         s.stalls_total,
         format_human(s.stall_wait_mean)
     );
-    let _ = writeln!(o);
+}
+
+fn wait_by_cause(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "wait by cause (mean per run)   stalls");
     for ((cause, wait), (_, stalls)) in s.wait_mean_by_cause.iter().zip(&s.stalls_by_cause) {
         if *wait > 0.0 || *stalls > 0 {
             let _ = writeln!(o, "  {cause:<22} {:>8}   {stalls}", format_human(*wait));
         }
     }
+}
+
+/// The five (from, to, activity) cells with the most stalls, if any.
+fn where_work_stalls(o: &mut String, bd: &Breakdown, model: &Model) {
     let top = top_stalls(bd, model, 5);
-    if !top.is_empty() {
-        let _ = writeln!(o);
+    if top.is_empty() {
+        return;
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "where work stalls (from -> to, activity: stalls, mean wait)"
+    );
+    for st in top {
         let _ = writeln!(
             o,
-            "where work stalls (from -> to, activity: stalls, mean wait)"
+            "  {} -> {}, {}: {}, {}",
+            st.from,
+            st.to,
+            st.activity,
+            st.stalls,
+            format_human(st.mean_wait_seconds)
         );
-        for st in top {
-            let _ = writeln!(
-                o,
-                "  {} -> {}, {}: {}, {}",
-                st.from,
-                st.to,
-                st.activity,
-                st.stalls,
-                format_human(st.mean_wait_seconds)
-            );
-        }
     }
-    o
 }
 
 /// One (from team, to team, activity) cell of the stall breakdown.

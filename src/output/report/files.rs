@@ -1,28 +1,27 @@
-//! One exporter per report file. All read the same `Report`; every string that came from an
-//! input file is escaped for its format.
+//! One exporter per report file, except index.html (`index_html.rs`). All read the same `Report`;
+//! every string that came from an input file is escaped for its format.
 
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{plot_files, Exporter, InputFile, Report};
-use crate::analysis::compare::{
-    Comparison, MetricDiff, RankEntry, ScenarioResult, Verdict, METRICS,
-};
+use super::{Exporter, InputFile, Report};
+use crate::analysis::compare::{MetricDiff, RankEntry, ScenarioResult, Verdict, METRICS};
 use crate::analysis::stats::SurvivalStep;
 use crate::analysis::summary::{Censored, Summary};
 use crate::domain::duration::format_human;
 use crate::domain::WaitCause;
-use crate::output::escape::{csv_text, html, json_for_html, markdown};
+use crate::engine::metrics::RunMetrics;
+use crate::output::escape::{csv_text, json_for_html, markdown};
 
 /// Version of results.json.
 pub const RESULTS_SCHEMA_VERSION: u32 = 1;
 
-fn pct(x: f64) -> String {
+pub(super) fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
-fn value(key: &str, v: f64) -> String {
+pub(super) fn value(key: &str, v: f64) -> String {
     match key {
         "contained_share" => pct(v),
         k if k.ends_with("_hours") => format_human(v * 3600.0),
@@ -50,7 +49,7 @@ fn signed(key: &str, v: f64) -> String {
 }
 
 /// "+2.1h [+1.5h, +2.7h]", or "baseline".
-fn diff_text(d: &MetricDiff, is_baseline: bool) -> String {
+pub(super) fn diff_text(d: &MetricDiff, is_baseline: bool) -> String {
     if is_baseline {
         return "baseline".into();
     }
@@ -65,7 +64,7 @@ fn diff_text(d: &MetricDiff, is_baseline: bool) -> String {
     )
 }
 
-fn rank_of<'a>(ranking: &'a [RankEntry], model: &str) -> &'a RankEntry {
+pub(super) fn rank_of<'a>(ranking: &'a [RankEntry], model: &str) -> &'a RankEntry {
     ranking
         .iter()
         .find(|r| r.model == model)
@@ -73,7 +72,7 @@ fn rank_of<'a>(ranking: &'a [RankEntry], model: &str) -> &'a RankEntry {
 }
 
 /// "1. a; 2. b and c cannot be told apart at 2000 runs"
-fn ranking_sentence(s: &ScenarioResult, runs: u64, esc: fn(&str) -> String) -> String {
+pub(super) fn ranking_sentence(s: &ScenarioResult, runs: u64, esc: fn(&str) -> String) -> String {
     let mut groups: Vec<(usize, Vec<String>)> = Vec::new();
     for r in &s.ranking {
         match groups.last_mut() {
@@ -97,7 +96,7 @@ fn ranking_sentence(s: &ScenarioResult, runs: u64, esc: fn(&str) -> String) -> S
         .join("; ")
 }
 
-fn ttc(s: &Summary, c: Censored) -> String {
+pub(super) fn ttc(s: &Summary, c: Censored) -> String {
     c.display(s.horizon_seconds)
 }
 
@@ -256,87 +255,101 @@ impl Exporter for RunsCsv {
     fn render(&self, r: &Report) -> Vec<u8> {
         let c = r.comparison;
         let mut w = csv::Writer::from_writer(Vec::new());
-        let mut header: Vec<String> = [
-            "scenario",
-            "model",
-            "run",
-            "attack",
-            "start_in_week_seconds",
-            "detected",
-            "time_to_detect_seconds",
-            "time_to_declare_seconds",
-            "time_to_first_revocation_seconds",
-            "contained",
-            "time_to_containment_seconds",
-            "time_to_first_close_seconds",
-            "missed_revocations",
-            "false_closure",
-            "reopened",
-            "revocations",
-            "wrongful_revocations",
-            "evidence_by_close",
-            "handoffs",
-            "stalls",
-            "stall_wait_seconds",
-        ]
-        .map(String::from)
-        .to_vec();
-        for cause in WaitCause::ALL {
-            header.push(format!("wait_{}_seconds", cause.name()));
-        }
-        for h in [
-            "notifications",
-            "damage",
-            "stages_reached",
-            "signals_emitted",
-            "signals_lost",
-        ] {
-            header.push(h.to_string());
-        }
-        w.write_record(&header).expect("in-memory CSV");
-        let opt = |v: Option<u64>| v.map_or(String::new(), |x| x.to_string());
+        w.write_record(runs_header()).expect("in-memory CSV");
         for s in &c.scenarios {
             let scenario = csv_text(&s.scenario.name);
             for (i, m) in s.models.iter().enumerate() {
                 let model = csv_text(&c.models[i].name);
                 for run in &m.runs {
-                    let mut row = vec![
-                        scenario.clone(),
-                        model.clone(),
-                        run.run.to_string(),
-                        run.attack.to_string(),
-                        run.start_in_week.to_string(),
-                        run.detected().to_string(),
-                        opt(run.time_to_detect),
-                        opt(run.time_to_declare),
-                        opt(run.time_to_first_revocation),
-                        run.contained().to_string(),
-                        opt(run.time_to_containment),
-                        opt(run.time_to_first_close),
-                        run.missed_revocations.to_string(),
-                        run.false_closure.to_string(),
-                        run.reopened.to_string(),
-                        run.revocations.to_string(),
-                        run.wrongful_revocations.to_string(),
-                        run.evidence_by_close.to_string(),
-                        run.handoffs.to_string(),
-                        run.stalls.to_string(),
-                        run.stall_wait.to_string(),
-                    ];
-                    row.extend(run.wait_by_cause.iter().map(|x| x.to_string()));
-                    row.extend([
-                        run.notifications.to_string(),
-                        run.damage.to_string(),
-                        run.stages_reached.to_string(),
-                        run.signals_emitted.to_string(),
-                        run.signals_lost.to_string(),
-                    ]);
-                    w.write_record(&row).expect("in-memory CSV");
+                    w.write_record(run_row(&scenario, &model, run))
+                        .expect("in-memory CSV");
                 }
             }
         }
         w.into_inner().expect("in-memory CSV")
     }
+}
+
+/// The columns of runs.csv: the run's measures, its wait by cause, then the rest.
+fn runs_header() -> Vec<String> {
+    let mut header: Vec<String> = [
+        "scenario",
+        "model",
+        "run",
+        "attack",
+        "start_in_week_seconds",
+        "detected",
+        "time_to_detect_seconds",
+        "time_to_declare_seconds",
+        "time_to_first_revocation_seconds",
+        "contained",
+        "time_to_containment_seconds",
+        "time_to_first_close_seconds",
+        "missed_revocations",
+        "false_closure",
+        "reopened",
+        "revocations",
+        "wrongful_revocations",
+        "evidence_by_close",
+        "handoffs",
+        "stalls",
+        "stall_wait_seconds",
+    ]
+    .map(String::from)
+    .to_vec();
+    for cause in WaitCause::ALL {
+        header.push(format!("wait_{}_seconds", cause.name()));
+    }
+    for h in [
+        "notifications",
+        "damage",
+        "stages_reached",
+        "signals_emitted",
+        "signals_lost",
+    ] {
+        header.push(h.to_string());
+    }
+    header
+}
+
+fn opt(v: Option<u64>) -> String {
+    v.map_or(String::new(), |x| x.to_string())
+}
+
+/// One run's row of runs.csv, after its scenario and model (already escaped).
+fn run_row(scenario: &str, model: &str, run: &RunMetrics) -> Vec<String> {
+    let mut row = vec![
+        scenario.to_string(),
+        model.to_string(),
+        run.run.to_string(),
+        run.attack.to_string(),
+        run.start_in_week.to_string(),
+        run.detected().to_string(),
+        opt(run.time_to_detect),
+        opt(run.time_to_declare),
+        opt(run.time_to_first_revocation),
+        run.contained().to_string(),
+        opt(run.time_to_containment),
+        opt(run.time_to_first_close),
+        run.missed_revocations.to_string(),
+        run.false_closure.to_string(),
+        run.reopened.to_string(),
+        run.revocations.to_string(),
+        run.wrongful_revocations.to_string(),
+        run.evidence_by_close.to_string(),
+        run.handoffs.to_string(),
+        run.stalls.to_string(),
+        run.stall_wait.to_string(),
+    ];
+    row.extend(run.wait_by_cause.iter().map(|x| x.to_string()));
+    row.extend([
+        run.notifications.to_string(),
+        run.damage.to_string(),
+        run.stages_reached.to_string(),
+        run.signals_emitted.to_string(),
+        run.signals_lost.to_string(),
+    ]);
+    row
 }
 
 // ---------------------------------------------------------------- results.json
@@ -425,154 +438,5 @@ impl Exporter for ResultsJson {
         let mut s = json_for_html(serde_json::to_string_pretty(&doc).expect("plain data"));
         s.push('\n');
         s.into_bytes()
-    }
-}
-
-// ---------------------------------------------------------------- index.html
-
-pub struct IndexHtml;
-
-const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1a1a1a;line-height:1.45}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
-h3{font-size:1.05rem;margin-top:1.4rem}p.lead{color:#444}
-table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem;width:100%}
-th,td{border:1px solid #d6d6d6;padding:.3rem .5rem;text-align:right;vertical-align:top}
-th{background:#f3f4f6}td.name,th.name{text-align:left}
-td.better{background:#e6f4ea}td.worse{background:#fde8e8}td.same{background:#f6f6f6}
-.plot{margin:.8rem 0;overflow-x:auto}.plot svg{max-width:100%;height:auto}
-code{background:#f3f4f6;padding:0 .2rem}small{color:#555}";
-
-fn verdict_class(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Better => "better",
-        Verdict::Worse => "worse",
-        _ => "same",
-    }
-}
-
-fn headline_table(o: &mut String, c: &Comparison, s: &ScenarioResult) {
-    o.push_str("<table><thead><tr><th>rank</th><th class=\"name\">model</th><th>contained</th><th>TTC p50</th><th>TTC p90</th><th>restricted mean TTC<br><small>vs baseline [95% CI]</small></th><th>missed revocations / run<br><small>vs baseline</small></th><th>wrongful / benign run<br><small>vs baseline</small></th><th>stalled / run<br><small>vs baseline</small></th></tr></thead><tbody>\n");
-    for (i, m) in s.models.iter().enumerate() {
-        let sm = &m.summary;
-        let name = &c.models[i].name;
-        let base = i == c.baseline;
-        let cell = |d: &MetricDiff| {
-            let class = if base {
-                "same"
-            } else {
-                verdict_class(d.verdict)
-            };
-            format!(
-                "<td class=\"{class}\">{}<br><small>{}</small></td>",
-                html(&value(d.metric, d.model_mean)),
-                html(&diff_text(d, base))
-            )
-        };
-        let _ = writeln!(
-            o,
-            "<tr><td>{}</td><td class=\"name\">{}{}</td><td>{}</td><td>{}</td><td>{}</td>{}{}{}{}</tr>",
-            rank_of(&s.ranking, name).rank,
-            html(name),
-            if base { " <small>(baseline)</small>" } else { "" },
-            pct(sm.share_contained),
-            html(&ttc(sm, sm.time_to_containment_p50)),
-            html(&ttc(sm, sm.time_to_containment_p90)),
-            cell(&m.diffs[0]),
-            cell(&m.diffs[2]),
-            cell(&m.diffs[4]),
-            cell(&m.diffs[3]),
-        );
-    }
-    o.push_str("</tbody></table>\n");
-}
-
-impl Exporter for IndexHtml {
-    fn file_name(&self) -> &'static str {
-        "index.html"
-    }
-
-    fn render(&self, r: &Report) -> Vec<u8> {
-        let c = r.comparison;
-        let plots = plot_files(c);
-        let plot = |name: &str| -> &str {
-            plots
-                .iter()
-                .find(|(n, _)| n == name)
-                .map_or("", |(_, svg)| svg.as_str())
-        };
-        let baseline = &c.models[c.baseline].name;
-        let mut o = String::new();
-        let _ = write!(
-            o,
-            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>Ownership model comparison</title><style>{CSS}</style></head><body>\n"
-        );
-        let _ = writeln!(o, "<h1>Ownership model comparison</h1>");
-        let _ = writeln!(
-            o,
-            "<p class=\"lead\">{} ownership models on {} breach scenarios, {} simulated runs each (seed {}), compared with the baseline <b>{}</b> on the same attacks. Time to containment (TTC) is until the attacker holds no working credential; <i>&gt; horizon</i> means that share of attacks was not contained. Green: better than the baseline; red: worse; grey: cannot be told apart at this many runs.</p>",
-            c.models.len(),
-            c.scenarios.len(),
-            c.runs,
-            c.seed,
-            html(baseline)
-        );
-        let _ = writeln!(o, "<h2>Headlines</h2>");
-        for (k, s) in c.scenarios.iter().enumerate() {
-            let _ = writeln!(o, "<h3>{}</h3>", html(&s.scenario.name));
-            let _ = writeln!(o, "<p><small>{}</small></p>", html(&s.scenario.summary));
-            let _ = writeln!(o, "<p>Ranking: {}.</p>", ranking_sentence(s, c.runs, html));
-            headline_table(&mut o, c, s);
-            let _ = writeln!(
-                o,
-                "<div class=\"plot\">{}</div>",
-                plot(&format!("survival-{:02}.svg", k + 1))
-            );
-        }
-        let _ = writeln!(o, "<h2>What is missed, and where time goes</h2>");
-        let _ = writeln!(
-            o,
-            "<div class=\"plot\">{}</div>",
-            plot("missed-by-kind.svg")
-        );
-        let _ = writeln!(o, "<div class=\"plot\">{}</div>", plot("wait-by-cause.svg"));
-        let _ = writeln!(o, "<h2>Handoffs and team load, per model</h2>");
-        for (m, model) in c.models.iter().enumerate() {
-            let _ = writeln!(o, "<h3>{}</h3>", html(&model.name));
-            let _ = writeln!(o, "<p><small>{}</small></p>", html(&model.summary));
-            let _ = writeln!(
-                o,
-                "<div class=\"plot\">{}</div><div class=\"plot\">{}</div>",
-                plot(&format!("handoffs-{:02}.svg", m + 1)),
-                plot(&format!("utilisation-{:02}.svg", m + 1))
-            );
-        }
-        let _ = writeln!(o, "<h2>Method</h2><ul>");
-        for line in [
-            "Each run replays the scenario's attack with its own random streams for the attacker, each team and each stage, keyed by the seed and run index, so every model faces the same attacks (common random numbers) and differences come from the models.",
-            "Differences are model minus baseline, averaged over runs, with a 95% paired t interval. At these run counts the mean of independent per-run differences is normal to a very good approximation; the interval is exact when every difference is zero.",
-            "Restricted mean time to containment counts an attack not contained by the horizon as the horizon, so no run is dropped. Survival curves are Kaplan-Meier estimates of the share of attacks not yet contained.",
-            "Models are ranked by restricted mean time to containment; a model whose paired interval with the model ranked just above contains zero shares its rank.",
-            "Every parameter of the shipped scenarios and models cites a source article or public figure, or is labelled an assumption in its file. Read differences as consequences of the ownership choices under those assumptions.",
-        ] {
-            let _ = writeln!(o, "<li>{}</li>", html(line));
-        }
-        o.push_str("</ul>\n<h2>Inputs</h2>\n<table><thead><tr><th class=\"name\">kind</th><th class=\"name\">name</th><th class=\"name\">source</th><th class=\"name\">SHA-256</th></tr></thead><tbody>\n");
-        for i in r.inputs {
-            let _ = writeln!(
-                o,
-                "<tr><td class=\"name\">{}</td><td class=\"name\">{}</td><td class=\"name\">{}</td><td class=\"name\"><code>{}</code></td></tr>",
-                i.kind,
-                html(&i.name),
-                html(&i.source),
-                i.sha256
-            );
-        }
-        let _ = writeln!(
-            o,
-            "</tbody></table>\n<p><small>Command: <code>{}</code>; raci-sim {}.</small></p>\n</body></html>",
-            html(&r.command_line.join(" ")),
-            env!("CARGO_PKG_VERSION")
-        );
-        o.into_bytes()
     }
 }

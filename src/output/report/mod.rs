@@ -2,6 +2,7 @@
 //! a fresh folder that replaces the old one only when whole.
 
 pub mod files;
+mod index_html;
 pub mod plots;
 
 use std::path::{Path, PathBuf};
@@ -10,9 +11,8 @@ use crate::output::folder::{write_folder, WriteError};
 
 use crate::analysis::compare::Comparison;
 
-pub use files::{
-    IndexHtml, ResultsJson, RunsCsv, SummaryCsv, SummaryMarkdown, RESULTS_SCHEMA_VERSION,
-};
+pub use files::{ResultsJson, RunsCsv, SummaryCsv, SummaryMarkdown, RESULTS_SCHEMA_VERSION};
+pub use index_html::IndexHtml;
 
 /// An input file of the comparison, for the record.
 #[derive(Clone, Debug, serde::Serialize)]
