@@ -330,93 +330,10 @@ pub fn validate_model(label: &str, text: &str, f: ModelFile) -> Result<Model, Lo
 /// One team, its hours, visibility and background work checked.
 fn team(c: &mut Checker, i: usize, tf: &TeamFile) -> Team {
     let p = format!("teams[{i}]");
-    if tf.staff == 0 || tf.staff > 10_000 {
-        c.error(
-            &format!("{p}.staff"),
-            format!("staff must be between 1 and 10000, got {}", tf.staff),
-            Some("staff is how many tasks the team works at once".into()),
-        );
-    }
-    if !(-12..=14).contains(&tf.utc_offset_hours) {
-        c.error(
-            &format!("{p}.utc_offset_hours"),
-            format!(
-                "utc offset must be between -12 and 14 hours, got {}",
-                tf.utc_offset_hours
-            ),
-            None,
-        );
-    }
-    let mut hours_ok = true;
-    let coverage = match &tf.coverage {
-        CoverageFile::AlwaysOn => Coverage::AlwaysOn,
-        CoverageFile::BusinessHours {
-            start,
-            end,
-            days,
-            on_call,
-        } => {
-            if start.0 >= end.0 {
-                hours_ok = false;
-                c.error(
-                    &format!("{p}.coverage.end"),
-                    "business hours must end after they start",
-                    None,
-                );
-            }
-            if days.is_empty() {
-                c.error(
-                    &format!("{p}.coverage.days"),
-                    "business hours need at least one day",
-                    Some(format!(
-                        "e.g. days: [{}]",
-                        Weekday::ALL[..5]
-                            .iter()
-                            .map(|d| format!("{d:?}"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                );
-            }
-            Coverage::BusinessHours {
-                start: start.0,
-                end: end.0,
-                days: days.iter().fold(0u8, |m, d| m | 1 << d.index()),
-                on_call: on_call.as_ref().map(|o| OnCall {
-                    page_latency: o.page_latency.0,
-                    min_severity: o.min_severity,
-                }),
-            }
-        }
-    };
-    let mut visibility = [None; crate::domain::Plane::COUNT];
-    for (plane, &acc) in &tf.visibility {
-        let field = format!("{p}.visibility.{plane:?}");
-        visibility[plane.index()] = Some(c.probability(&field, acc));
-    }
-    let background = tf.background.as_ref().map(|b| {
-        let rate_ok =
-            b.alerts_per_hour.is_finite() && (0.0..=10_000.0).contains(&b.alerts_per_hour);
-        if !rate_ok {
-            c.error(
-                &format!("{p}.background.alerts_per_hour"),
-                format!(
-                    "alerts per hour must be between 0 and 10000, got {}",
-                    b.alerts_per_hour
-                ),
-                None,
-            );
-        }
-        let effort = c.dist(&format!("{p}.background.effort"), &b.effort);
-        Background {
-            rate: if rate_ok {
-                b.alerts_per_hour / HOUR as f64
-            } else {
-                0.0
-            },
-            effort,
-        }
-    });
+    staff_and_offset(c, &p, tf);
+    let (coverage, hours_ok) = coverage(c, &p, &tf.coverage);
+    let visibility = visibility(c, &p, tf);
+    let background = tf.background.as_ref().map(|b| background(c, &p, b));
     let team = Team {
         id: tf.id.clone(),
         staff: tf.staff,
@@ -437,6 +354,111 @@ fn team(c: &mut Checker, i: usize, tf: &TeamFile) -> Team {
         );
     }
     team
+}
+
+/// Team `p`'s staff and UTC offset within range.
+fn staff_and_offset(c: &mut Checker, p: &str, tf: &TeamFile) {
+    if tf.staff == 0 || tf.staff > 10_000 {
+        c.error(
+            &format!("{p}.staff"),
+            format!("staff must be between 1 and 10000, got {}", tf.staff),
+            Some("staff is how many tasks the team works at once".into()),
+        );
+    }
+    if !(-12..=14).contains(&tf.utc_offset_hours) {
+        c.error(
+            &format!("{p}.utc_offset_hours"),
+            format!(
+                "utc offset must be between -12 and 14 hours, got {}",
+                tf.utc_offset_hours
+            ),
+            None,
+        );
+    }
+}
+
+/// Team `p`'s hours and on-call, and whether its hours are valid (business hours that end
+/// after they start).
+fn coverage(c: &mut Checker, p: &str, cf: &CoverageFile) -> (Coverage, bool) {
+    let CoverageFile::BusinessHours {
+        start,
+        end,
+        days,
+        on_call,
+    } = cf
+    else {
+        return (Coverage::AlwaysOn, true);
+    };
+    let hours_ok = start.0 < end.0;
+    if !hours_ok {
+        c.error(
+            &format!("{p}.coverage.end"),
+            "business hours must end after they start",
+            None,
+        );
+    }
+    if days.is_empty() {
+        c.error(
+            &format!("{p}.coverage.days"),
+            "business hours need at least one day",
+            Some(format!(
+                "e.g. days: [{}]",
+                Weekday::ALL[..5]
+                    .iter()
+                    .map(|d| format!("{d:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        );
+    }
+    let coverage = Coverage::BusinessHours {
+        start: start.0,
+        end: end.0,
+        days: days.iter().fold(0u8, |m, d| m | 1 << d.index()),
+        on_call: on_call.as_ref().map(|o| OnCall {
+            page_latency: o.page_latency.0,
+            min_severity: o.min_severity,
+        }),
+    };
+    (coverage, hours_ok)
+}
+
+/// Team `p`'s inventory accuracy by plane, each a probability.
+fn visibility(
+    c: &mut Checker,
+    p: &str,
+    tf: &TeamFile,
+) -> [Option<f64>; crate::domain::Plane::COUNT] {
+    let mut visibility = [None; crate::domain::Plane::COUNT];
+    for (plane, &acc) in &tf.visibility {
+        let field = format!("{p}.visibility.{plane:?}");
+        visibility[plane.index()] = Some(c.probability(&field, acc));
+    }
+    visibility
+}
+
+/// Team `p`'s background work: an alert rate in range (zero if it is not) and its effort.
+fn background(c: &mut Checker, p: &str, b: &BackgroundFile) -> Background {
+    let rate_ok = b.alerts_per_hour.is_finite() && (0.0..=10_000.0).contains(&b.alerts_per_hour);
+    if !rate_ok {
+        c.error(
+            &format!("{p}.background.alerts_per_hour"),
+            format!(
+                "alerts per hour must be between 0 and 10000, got {}",
+                b.alerts_per_hour
+            ),
+            None,
+        );
+    }
+    let effort = c.dist(&format!("{p}.background.effort"), &b.effort);
+    Background {
+        rate: if rate_ok {
+            b.alerts_per_hour / HOUR as f64
+        } else {
+            0.0
+        },
+        effort,
+    }
 }
 
 /// The RACI table as team indices: single rows by activity, revoke rows by credential kind,
