@@ -37,8 +37,11 @@ impl Estimate {
     /// One batch of `runs` runs of a model with `teams` teams; `keep_runs` for per-run output.
     pub fn batch(runs: u64, teams: usize, keep_runs: bool) -> Self {
         let threads = rayon::current_num_threads() as u64;
-        // A breakdown per rayon split (a few per thread), the batch's own, and a chunk of runs.
-        let in_flight = (4 * threads + 2) * breakdown_bytes(teams)
+        // A breakdown per rayon split (about two per thread, measured; never more than the
+        // chunk's units of 64 runs), the batch's own, and a chunk of runs.
+        let units = runs.min(1 << 16).div_ceil(64).max(1);
+        let splits = units.min(2 * threads + 1);
+        let in_flight = (splits + 2) * breakdown_bytes(teams)
             + (1 << 16) * std::mem::size_of::<RunMetrics>() as u64;
         let kept = if keep_runs {
             runs.saturating_mul(kept_run_bytes())
@@ -54,7 +57,7 @@ impl Estimate {
     /// `copies` times over (the comparison, and each sweep point of a shard).
     pub fn comparison(runs: u64, teams: &[usize], scenarios: usize, copies: u64) -> Self {
         let largest = teams.iter().copied().max().unwrap_or(0);
-        let mut bytes = Estimate::batch(0, largest, false).bytes;
+        let mut bytes = Estimate::batch(runs, largest, false).bytes;
         for &t in teams {
             let one = runs
                 .saturating_mul(kept_run_bytes())
