@@ -143,16 +143,10 @@ pub fn fuzz_baseline(bytes: &[u8]) {
     let (study, comparison) = FIXED.get_or_init(|| {
         let study =
             crate::input::study::parse_study_shipped("s.ron", BASELINE_STUDY).expect("loads");
-        let c = crate::analysis::compare::compare(
-            study.scenarios.clone(),
-            study.models.clone(),
-            study.baseline,
-            study.runs,
-            study.seed,
-            FUZZ_MAX_EVENTS,
-            |_| {},
-        )
-        .expect("simulates");
+        let c = crate::analysis::plan::Plan::resolve(&study)
+            .run(FUZZ_MAX_EVENTS, |_| {})
+            .expect("simulates")
+            .comparison;
         (study, c)
     });
     let recorded = crate::analysis::gate::RecordedBaseline(v);
