@@ -56,13 +56,14 @@ pub enum Refusal {
         .0.display()
     )]
     FolderInTheWay(PathBuf),
-    #[error("{}: {what}\n  help: give a path that ends in a folder name", .path.display())]
+    #[error("{}: {what}\n  help: give another path", .path.display())]
     BadPath { path: PathBuf, what: &'static str },
 }
 
 /// Checks that raci-sim may write the folder `dir`: absent, empty, or carrying the marker
 /// (any folder with `force`). Nothing is changed.
 pub fn check_target(dir: &Path, force: bool) -> Result<(), Refusal> {
+    let dir = &normal(dir);
     split(dir)?;
     let meta = match fs::symlink_metadata(dir) {
         Ok(m) => m,
@@ -83,6 +84,7 @@ pub fn check_target(dir: &Path, force: bool) -> Result<(), Refusal> {
 
 /// Checks that raci-sim may write the file `path` (not a folder, not a link to one).
 pub fn check_file_target(path: &Path) -> Result<(), Refusal> {
+    let path = &normal(path);
     if path.file_name().is_none() {
         return Err(Refusal::BadPath {
             path: path.to_path_buf(),
@@ -111,6 +113,7 @@ pub fn write_folder(
     files: &[(String, Vec<u8>)],
     force: bool,
 ) -> Result<(), WriteError> {
+    let dir = &normal(dir);
     let (parent, name) = split(dir)?;
     fs::create_dir_all(&parent)?;
     remove_leftovers(&parent, &name);
@@ -148,11 +151,13 @@ pub fn write_folder(
 
 /// Writes `bytes` to `path` whole or not at all: a temporary file beside it, fsynced, renamed.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let path = &normal(path);
     check_file_target(path)?;
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    fs::create_dir_all(&parent)?;
     let mut prefix = OsString::from(".");
     prefix.push(path.file_name().unwrap_or(OsStr::new("out")));
     prefix.push(".raci-sim-tmp-");
@@ -165,6 +170,12 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     tmp.persist(path).map_err(|e| e.error)?;
     sync_dir(&parent);
     Ok(())
+}
+
+/// `path` as its components: a trailing `/` or `/.` is dropped, so the last component is the
+/// entry that is written (`reports/x/` is `reports/x`; a link `l/` is the link `l`).
+fn normal(path: &Path) -> PathBuf {
+    path.components().collect()
 }
 
 /// The folder's parent (`.` for a bare name) and its name; `..`, `/` and empty paths refused.
