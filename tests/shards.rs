@@ -141,6 +141,20 @@ fn merge_refuses_every_bad_shard_and_writes_only_to_its_own_out() {
             }),
         ),
         ("sweep", 2, Box::new(|v| v["sweep"] = serde_json::json!([]))),
+        ("unknown key", 0, Box::new(|v| v["surprise"] = 1.into())),
+        (
+            "missed by kind",
+            1,
+            Box::new(|v| v["raw"][0][0]["runs"][2]["missed_revocations"] = 3.into()),
+        ),
+        (
+            "revocations",
+            2,
+            Box::new(|v| {
+                v["raw"][0][1]["runs"][1]["revocations"] = 0.into();
+                v["raw"][0][1]["runs"][1]["revocations_by_close"] = 3.into();
+            }),
+        ),
     ];
     for (what, k, edit) in cases {
         tamper(&dirs[k], edit);
@@ -161,6 +175,12 @@ fn merge_refuses_every_bad_shard_and_writes_only_to_its_own_out() {
     let twice = [dirs[0].clone(), dirs[1].clone(), dirs[1].clone()];
     let o = merge(&t, &twice, &t.join("out-twice"));
     assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("shard 2 of 3 again"));
+    // Nor does merge write over one of the shards it reads.
+    let before = tree(&dirs[1]);
+    let o = merge(&t, &dirs, &dirs[1]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(tree(&dirs[1]), before);
     // Untampered again, the same bytes as the first merge.
     let again = merge(&t, &dirs, &t.join("merged-again"));
     assert!(again.status.success());

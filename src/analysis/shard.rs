@@ -89,6 +89,18 @@ pub fn merge(mut shards: Vec<(PathBuf, ShardFile)>) -> Result<Merged, LoadError>
             ));
         }
     }
+    if let Some(w) = shards.windows(2).find(|w| w[0].1.shard == w[1].1.shard) {
+        return Err(bad(
+            &w[1].0,
+            "shard",
+            format!(
+                "shard {} of {n} again (also {})",
+                w[1].1.shard,
+                w[0].0.display()
+            ),
+            RERUN,
+        ));
+    }
     let ks: Vec<u64> = shards.iter().map(|(_, s)| s.shard).collect();
     if n == 0 || ks.len() as u64 != n || ks.iter().enumerate().any(|(i, &k)| k != i as u64 + 1) {
         let shown: Vec<String> = ks.iter().take(20).map(|k| k.to_string()).collect();
@@ -273,6 +285,12 @@ fn out_of_range(m: &crate::engine::metrics::RunMetrics, run: u64, horizon: u64) 
     }
     if m.stalls_by_cause.iter().map(|&x| x as u64).sum::<u64>() != m.stalls as u64 {
         return Some("stalls by cause do not add up to the stalls".into());
+    }
+    if m.missed_by_kind.iter().map(|&x| x as u64).sum::<u64>() != m.missed_revocations as u64 {
+        return Some("missed revocations by kind do not add up to the missed revocations".into());
+    }
+    if m.revocations_by_close > m.revocations || m.evidence_by_close > m.revocations {
+        return Some("more revocations by close (or evidence) than revocations".into());
     }
     None
 }

@@ -58,23 +58,26 @@ fn load_models(names: &[String], inputs: &mut Vec<InputFile>) -> Result<Vec<Mode
         let src = model_source(name)?;
         let m = parse_model(&src.label, &src.text)?;
         if models.iter().any(|x| x.name == m.name) {
-            return Err(LoadError::Invalid(vec![Diagnostic {
-                file: src.label.clone(),
-                line: 1,
-                col: 1,
-                field: "name".into(),
-                message: format!(
-                    "model name \"{}\" is given twice; each compared model needs its own name",
-                    m.name
-                ),
-                help: Some("rename one of the models in its file".into()),
-            }])
-            .into());
+            return Err(twice("model", &m.name, &src.label).into());
         }
         inputs.push(InputFile::new("model", &m.name, &src));
         models.push(m);
     }
     Ok(models)
+}
+
+/// Two compared models (or scenarios) with one name: rows and reports would mix them up.
+fn twice(kind: &str, name: &str, file: &str) -> LoadError {
+    LoadError::Invalid(vec![Diagnostic {
+        file: file.to_string(),
+        line: 1,
+        col: 1,
+        field: "name".into(),
+        message: format!(
+            "{kind} name \"{name}\" is given twice; each compared {kind} needs its own name"
+        ),
+        help: Some(format!("give each {kind} once, or rename one in its file")),
+    }])
 }
 
 /// The baseline's index: by model name, or by the name or path it was given as.
@@ -117,6 +120,12 @@ pub fn run(a: CompareArgs) -> Result<ExitCode> {
     for name in &scenario_names {
         let src = scenario_source(name)?;
         let s = parse_scenario(&src.label, &src.text)?;
+        if scenarios
+            .iter()
+            .any(|x: &raci_sim::input::Scenario| x.name == s.name)
+        {
+            return Err(twice("scenario", &s.name, &src.label).into());
+        }
         inputs.push(InputFile::new("scenario", &s.name, &src));
         scenarios.push(s);
     }

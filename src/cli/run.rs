@@ -70,15 +70,14 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
         need = need.plus(log_estimate(&sc, &m, a.seed, a.runs, a.max_events)?);
     }
     let what = if log.is_some() {
-        "with its event log"
+        " with its event log"
     } else {
         ""
     };
+    let teams = m.teams.len();
     within_budget(
         need,
-        &format!("{} runs of a {}-team model {what}", a.runs, m.teams.len())
-            .trim_end()
-            .to_string(),
+        &format!("{} runs of a {teams}-team model{what}", a.runs),
     )?;
     if let Some(log) = &log {
         let traced =

@@ -75,9 +75,7 @@ fn study_dir(study: &Study, out: &OutArgs) -> Result<PathBuf> {
                     line: at.line,
                     col: at.col,
                     field: "out".into(),
-                    message: format!(
-                        "the report folder {why}, outside the study's folder and the current folder"
-                    ),
+                    message: format!("the report folder {why}"),
                     help: Some("give a path inside the study's folder, or pass --out DIR on the command line".into()),
                 }])
             })?;
@@ -251,6 +249,17 @@ fn print_study(c: &Comparison, dir: &Path) {
 
 pub fn merge(a: MergeArgs) -> Result<ExitCode> {
     raci_sim::output::check_target(&a.out, a.force)?;
+    let same = |x: &Path, y: &Path| match (std::fs::canonicalize(x), std::fs::canonicalize(y)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    };
+    if let Some(d) = a.dirs.iter().find(|d| same(d, &a.out)) {
+        return Err(super::Usage(format!(
+            "--out {} is one of the shard folders merge reads; give another --out",
+            d.display()
+        ))
+        .into());
+    }
     let mut shards = Vec::new();
     let mut total = 0u64;
     for d in &a.dirs {

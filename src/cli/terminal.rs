@@ -5,13 +5,10 @@
 use std::borrow::Cow;
 use std::io::{self, Write as _};
 
-/// `text` with every control character but newline and tab, and every bidirectional-override
-/// character, written as `\u{..}`.
+/// `text` with the characters every output hides (`output::escape::is_hidden`: controls but
+/// newline and tab, bidirectional overrides) and carriage returns written as `\u{..}`.
 pub fn escaped(text: &str) -> Cow<'_, str> {
-    let unsafe_char = |c: char| {
-        (c.is_control() && c != '\n' && c != '\t')
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
+    let unsafe_char = |c: char| c == '\r' || raci_sim::output::escape::is_hidden(c);
     if !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
     }

@@ -5,19 +5,29 @@
 use std::path::{Component, Path, PathBuf};
 
 /// `target` (relative to the current folder, or absolute) resolved through every symbolic link
-/// of the part that exists; `None` when it lies inside none of `roots` (or is one of them).
+/// of the part that exists; an error saying why when it lies inside none of `roots` (or is one
+/// of them).
 pub fn confined(target: &Path, roots: &[&Path]) -> Result<PathBuf, String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
     let resolved = resolve(&cwd.join(target))?;
-    let inside = roots.iter().any(|root| {
-        let root = std::fs::canonicalize(cwd.join(root)).unwrap_or_else(|_| cwd.join(root));
-        resolved.starts_with(&root) && resolved != root
-    });
-    if inside {
+    let roots: Vec<PathBuf> = roots
+        .iter()
+        .map(|root| std::fs::canonicalize(cwd.join(root)).unwrap_or_else(|_| cwd.join(root)))
+        .collect();
+    if roots.contains(&resolved) {
+        return Err(format!(
+            "is {} itself; a report needs a folder of its own inside it",
+            resolved.display()
+        ));
+    }
+    if roots.iter().any(|root| resolved.starts_with(root)) {
         Ok(resolved)
     } else {
-        Err(format!("resolves to {}", resolved.display()))
+        Err(format!(
+            "resolves to {}, outside the study's folder and the current folder",
+            resolved.display()
+        ))
     }
 }
 

@@ -9,6 +9,8 @@
 //!
 //! - U+0000..U+001F except tab, line feed and carriage return (C0 controls, ESC among them);
 //! - U+007F..U+009F (DEL and the C1 controls, NEL U+0085 and CSI U+009B among them);
+//! - U+202A..U+202E and U+2066..U+2069 (bidirectional embeddings, overrides and isolates, which
+//!   reorder what a reader sees: the terminal shows them escaped too);
 //! - U+FFFE and U+FFFF (not characters; XML 1.0 excludes them).
 //!
 //! Every writer of HTML, SVG, XML, Markdown and CSV replaces each of them by its visible Rust
@@ -26,7 +28,7 @@ use std::borrow::Cow;
 
 /// Whether `c` is a hidden character (see the module documentation): replaced by [`visible`].
 pub fn is_hidden(c: char) -> bool {
-    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{fffe}' | '\u{ffff}')
 }
 
 /// Pushes `c`, or its visible escape `\u{..}` when it is hidden.

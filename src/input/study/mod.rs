@@ -286,6 +286,7 @@ fn normalise(p: &Path) -> PathBuf {
 /// What one shard of a study writes: its slice of every run, and everything needed to merge
 /// without the original files.
 #[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ShardFile {
     pub schema_version: u32,
     pub study_label: String,
