@@ -9,7 +9,7 @@ use raci_sim::engine::batch::DEFAULT_SEED;
 use raci_sim::engine::budget::Estimate;
 use raci_sim::input::library::{model_source, parse_model, parse_scenario, scenario_source};
 use raci_sim::input::library::{MODELS, SCENARIOS};
-use raci_sim::input::{Diagnostic, LoadError, Model};
+use raci_sim::input::{Diagnostic, LoadError, Model, Scenario};
 use raci_sim::output::text as report;
 use raci_sim::output::{default_dir, write_report, InputFile, Report};
 
@@ -66,6 +66,21 @@ fn load_models(names: &[String], inputs: &mut Vec<InputFile>) -> Result<Vec<Mode
     Ok(models)
 }
 
+/// Scenarios by name or path, each with its input record; two with one name are refused.
+fn load_scenarios(names: &[String], inputs: &mut Vec<InputFile>) -> Result<Vec<Scenario>> {
+    let mut scenarios: Vec<Scenario> = Vec::new();
+    for name in names {
+        let src = scenario_source(name)?;
+        let s = parse_scenario(&src.label, &src.text)?;
+        if scenarios.iter().any(|x| x.name == s.name) {
+            return Err(twice("scenario", &s.name, &src.label).into());
+        }
+        inputs.push(InputFile::new("scenario", &s.name, &src));
+        scenarios.push(s);
+    }
+    Ok(scenarios)
+}
+
 /// Two compared models (or scenarios) with one name: rows and reports would mix them up.
 fn twice(kind: &str, name: &str, file: &str) -> LoadError {
     LoadError::Invalid(vec![Diagnostic {
@@ -116,19 +131,7 @@ pub fn run(a: CompareArgs) -> Result<ExitCode> {
     }
     let mut inputs = Vec::new();
     let models = load_models(&model_names, &mut inputs)?;
-    let mut scenarios = Vec::new();
-    for name in &scenario_names {
-        let src = scenario_source(name)?;
-        let s = parse_scenario(&src.label, &src.text)?;
-        if scenarios
-            .iter()
-            .any(|x: &raci_sim::input::Scenario| x.name == s.name)
-        {
-            return Err(twice("scenario", &s.name, &src.label).into());
-        }
-        inputs.push(InputFile::new("scenario", &s.name, &src));
-        scenarios.push(s);
-    }
+    let scenarios = load_scenarios(&scenario_names, &mut inputs)?;
     let baseline = baseline_index(a.baseline.as_deref(), &models, &model_names)?;
     let teams: Vec<usize> = models.iter().map(|m| m.teams.len()).collect();
     within_budget(
