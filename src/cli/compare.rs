@@ -7,7 +7,9 @@ use anyhow::{Context as _, Result};
 use raci_sim::analysis::compare::compare;
 use raci_sim::engine::batch::DEFAULT_SEED;
 use raci_sim::engine::budget::Estimate;
-use raci_sim::input::library::{model_source, parse_model, parse_scenario, scenario_source};
+use raci_sim::input::library::{
+    model_source, parse_model, parse_scenario, scenario_source, Source,
+};
 use raci_sim::input::library::{MODELS, SCENARIOS};
 use raci_sim::input::{Diagnostic, LoadError, Model, Scenario};
 use raci_sim::output::text as report;
@@ -51,34 +53,43 @@ impl CompareArgs {
     }
 }
 
-/// Models by name or path, each with its input record; two models with one name are refused.
-fn load_models(names: &[String], inputs: &mut Vec<InputFile>) -> Result<Vec<Model>> {
-    let mut models: Vec<Model> = Vec::new();
-    for name in names {
-        let src = model_source(name)?;
-        let m = parse_model(&src.label, &src.text)?;
-        if models.iter().any(|x| x.name == m.name) {
-            return Err(twice("model", &m.name, &src.label).into());
+/// Models, or scenarios, by name or path, each with its input record; two with one name are
+/// refused (rows and reports would mix them up).
+fn load_named<T>(
+    kind: &'static str,
+    names: &[String],
+    inputs: &mut Vec<InputFile>,
+    load: fn(&str) -> Result<(Source, T), LoadError>,
+    name: fn(&T) -> &str,
+) -> Result<Vec<T>> {
+    let mut loaded: Vec<T> = Vec::new();
+    for n in names {
+        let (src, x) = load(n)?;
+        if loaded.iter().any(|y| name(y) == name(&x)) {
+            return Err(twice(kind, name(&x), &src.label).into());
         }
-        inputs.push(InputFile::new("model", &m.name, &src));
-        models.push(m);
+        inputs.push(InputFile::new(kind, name(&x), &src));
+        loaded.push(x);
     }
-    Ok(models)
+    Ok(loaded)
 }
 
-/// Scenarios by name or path, each with its input record; two with one name are refused.
+fn load_models(names: &[String], inputs: &mut Vec<InputFile>) -> Result<Vec<Model>> {
+    let load = |n: &str| {
+        let src = model_source(n)?;
+        let m = parse_model(&src.label, &src.text)?;
+        Ok((src, m))
+    };
+    load_named("model", names, inputs, load, |m: &Model| &m.name)
+}
+
 fn load_scenarios(names: &[String], inputs: &mut Vec<InputFile>) -> Result<Vec<Scenario>> {
-    let mut scenarios: Vec<Scenario> = Vec::new();
-    for name in names {
-        let src = scenario_source(name)?;
+    let load = |n: &str| {
+        let src = scenario_source(n)?;
         let s = parse_scenario(&src.label, &src.text)?;
-        if scenarios.iter().any(|x| x.name == s.name) {
-            return Err(twice("scenario", &s.name, &src.label).into());
-        }
-        inputs.push(InputFile::new("scenario", &s.name, &src));
-        scenarios.push(s);
-    }
-    Ok(scenarios)
+        Ok((src, s))
+    };
+    load_named("scenario", names, inputs, load, |s: &Scenario| &s.name)
 }
 
 /// Two compared models (or scenarios) with one name: rows and reports would mix them up.

@@ -4,8 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::path::Path;
 
 use serde::Serialize;
 
@@ -457,39 +455,6 @@ pub fn trace_jsonl(events: &[TraceEvent], model: &Model) -> String {
         o.push('\n');
     }
     o
-}
-
-/// Writes `bytes` to `path` whole or not at all (a temporary file renamed into place);
-/// `-` writes to stdout.
-pub fn write_output(path: &str, bytes: &[u8]) -> std::io::Result<()> {
-    if path == "-" {
-        let mut out = std::io::stdout().lock();
-        out.write_all(bytes)?;
-        return out.flush();
-    }
-    let target = Path::new(path);
-    let dir = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = target
-        .file_name()
-        .ok_or_else(|| std::io::Error::other(format!("{path} is not a file path")))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, target)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 /// The findings table as Markdown: one row per scenario x model.
