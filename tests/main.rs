@@ -22,6 +22,7 @@ mod report;
 mod report_size;
 mod robustness;
 mod shards;
+mod sources;
 mod study;
 mod tabletop;
 
