@@ -21,6 +21,7 @@ mod queueing;
 mod report;
 mod report_size;
 mod robustness;
+mod severity_cases;
 mod shards;
 mod study;
 mod tabletop;
