@@ -2,6 +2,7 @@
 
 mod alloc;
 mod bounded;
+mod calendar_cases;
 mod cases;
 mod claims;
 mod common;

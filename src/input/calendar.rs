@@ -82,7 +82,7 @@ pub fn parse_date(s: &str) -> Result<i64, String> {
 pub fn parse_date_time(s: &str) -> Result<i64, String> {
     let bad = || {
         format!(
-            "\"{}\" is not a date and time of the form YYYY-MM-DDThh:mm[:ss]Z or ...+hh:mm",
+            "\"{}\" is not a date and time with its utc offset (YYYY-MM-DDThh:mm[:ss] then Z, +hh:mm or -hh:mm)",
             super::clip(s)
         )
     };
