@@ -112,11 +112,16 @@ fn week_of_a_date_shares_the_uniform_week_draw() {
 /// A model with holidays linted against an undated scenario: L020, pointing at `holidays`.
 #[test]
 fn holidays_with_an_undated_scenario_are_linted() {
-    let text = ops_model(r#"ApiKey: (r: ["ops"])"#, r#"(r: ["ops"], a: ["ops"])"#, SURE, "")
-        .replace(
-            r#"summary: "test model","#,
-            r#"summary: "test model", holidays: ["2024-12-25"],"#,
-        );
+    let text = ops_model(
+        r#"ApiKey: (r: ["ops"])"#,
+        r#"(r: ["ops"], a: ["ops"])"#,
+        SURE,
+        "",
+    )
+    .replace(
+        r#"summary: "test model","#,
+        r#"summary: "test model", holidays: ["2024-12-25"],"#,
+    );
     let m = model(&text);
     let undated = scenario(&hour_scenario("UniformWeek"));
     let dated = scenario(&hour_scenario(r#"WeekOf("2024-12-23")"#));
@@ -140,11 +145,16 @@ fn a_180_day_horizon_runs_end_to_end() {
     let dir = std::env::temp_dir().join(format!("raci-sim-180d-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let sc = hour_scenario(r#"WeekOf("2024-12-23")"#).replace(r#""30d""#, r#""180d""#);
-    let text = ops_model(r#"Secret: (r: ["ops"])"#, r#"(r: ["ops"], a: ["ops"])"#, SURE, "")
-        .replace(
-            r#"summary: "test model","#,
-            r#"summary: "test model", holidays: ["2024-12-25", "2025-01-01"],"#,
-        );
+    let text = ops_model(
+        r#"Secret: (r: ["ops"])"#,
+        r#"(r: ["ops"], a: ["ops"])"#,
+        SURE,
+        "",
+    )
+    .replace(
+        r#"summary: "test model","#,
+        r#"summary: "test model", holidays: ["2024-12-25", "2025-01-01"],"#,
+    );
     std::fs::write(dir.join("long.ron"), sc).unwrap();
     std::fs::write(dir.join("m.ron"), text).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_raci-sim"))
@@ -153,11 +163,22 @@ fn a_180_day_horizon_runs_end_to_end() {
         .current_dir(&dir)
         .output()
         .expect("binary runs");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json = std::fs::read_to_string(dir.join("out.json")).unwrap();
-    assert!(json.contains(&format!("\"horizon_seconds\": {}", 180 * DAY)), "{json:.400}");
+    assert!(
+        json.contains(&format!("\"horizon_seconds\": {}", 180 * DAY)),
+        "{json:.400}"
+    );
     // The unowned revoke is never done: missed, a false closure, in every run.
-    assert!(json.contains("\"missed_revocations_total\": 200,"), "{json:.1000}");
+    assert!(
+        json.contains("\"missed_revocations_total\": 200,"),
+        "{json:.1000}"
+    );
     assert!(json.contains("\"false_closures\": 200,"), "{json:.1000}");
     std::fs::remove_dir_all(&dir).ok();
 }

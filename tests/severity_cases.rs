@@ -90,7 +90,10 @@ fn without_a_rise_medium_work_waits_for_the_shift() {
     let later = r#", signals: [(kind: Generic, plane: CloudIam, probability: 1.0, severity: Medium, credential: "key")]"#;
     let sc = scenario(&two_stage_scenario("65m", later, ""));
     let (_, trace) = run_one(&sc, &model(&day_triages()), 1, 0);
-    assert_eq!(first(&trace, Activity::Triage, "started").time, 900 + 55 * 3600);
+    assert_eq!(
+        first(&trace, Activity::Triage, "started").time,
+        900 + 55 * 3600
+    );
 }
 
 /// ops does everything but confirm_business, which `biz` does on weekdays 09:00-17:00 (no
@@ -99,9 +102,7 @@ fn emergency_model(lead_coverage: &str, policy: &str) -> String {
     ops_model(
         ALL_KINDS_OPS,
         OPS_DECIDES,
-        &format!(
-            r#"{SURE}, emergency_containment: (team: "lead", min_severity: High){policy}"#
-        ),
+        &format!(r#"{SURE}, emergency_containment: (team: "lead", min_severity: High){policy}"#),
         &format!(
             r#"(id: "lead", coverage: {lead_coverage}),
                (id: "biz", coverage: BusinessHours(start: "09:00", end: "17:00")),"#
@@ -117,7 +118,7 @@ fn emergency_model(lead_coverage: &str, policy: &str) -> String {
 /// 2400 at medium severity (no emergency); validate 2400..3600; confirm waits for Monday.
 /// `later` completes at 600 + 2400 = 3000 during the incident and raises it to High (by its own
 /// severity, or by its damage reaching the threshold): emergency approval is requested at once,
-/// lead approves 3000..3300, ops revokes 3300..3900.
+/// lead approves 3000..3300, ops revokes 3300..3900. The close drops the pending confirm.
 #[test]
 fn severity_rise_requests_emergency_containment_at_that_moment() {
     let by_stage = two_stage_scenario("40m", ", severity: High", "");
@@ -139,10 +140,15 @@ fn severity_rise_requests_emergency_containment_at_that_moment() {
         assert_eq!((approve.time, approve.team), (3000, m.team_index("lead")));
         assert_eq!(met.time_to_first_revocation, Some(3900));
         assert_eq!(met.time_to_containment, Some(3900));
-        // validate still runs; confirm still runs on Monday 09:00 (55 h 15 min after 01:45).
-        assert_eq!(first(&trace, Activity::ValidateEntitlement, "started").time, 2400);
-        let confirm = first(&trace, Activity::ConfirmBusiness, "started");
-        assert_eq!(confirm.time, 55 * 3600 + 15 * 60);
+        // validate still runs; confirm waits for Monday, but evidence 3900..4200, verify
+        // 4200..4800 and close 4800..5100 come first: the closed incident drops it.
+        assert_eq!(
+            first(&trace, Activity::ValidateEntitlement, "started").time,
+            2400
+        );
+        assert_eq!(met.time_to_first_close, Some(5100));
+        assert_eq!(count(&trace, Activity::ConfirmBusiness, "started"), 0);
+        assert_eq!(met.stalls, 0, "dropped, not abandoned");
         assert_eq!(count(&trace, Activity::ApproveContainment, "started"), 1);
         assert_eq!(met.revocations, 1);
     }
@@ -186,7 +192,10 @@ fn the_first_approval_wins_and_the_other_is_dropped() {
     assert_eq!((approve.time, approve.team), (4200, m.team_index("ops")));
     assert_eq!(count(&trace, Activity::ApproveContainment, "started"), 1);
     assert_eq!(
-        trace.iter().filter(|e| e.what == "containment approved").count(),
+        trace
+            .iter()
+            .filter(|e| e.what == "containment approved")
+            .count(),
         1
     );
     assert_eq!(met.time_to_first_revocation, Some(5100));
@@ -221,8 +230,14 @@ fn benign_run_recognised_after_emergency_containment_drops_pending_revocations()
     );
     let (met, trace) = run_one(&sc, &m, 1, 0);
     assert!(!met.attack);
-    assert_eq!(first(&trace, Activity::ApproveContainment, "started").time, 2400);
-    assert_eq!(first(&trace, Activity::ValidateEntitlement, "started").time, 2400);
+    assert_eq!(
+        first(&trace, Activity::ApproveContainment, "started").time,
+        2400
+    );
+    assert_eq!(
+        first(&trace, Activity::ValidateEntitlement, "started").time,
+        2400
+    );
     let benign = trace
         .iter()
         .find(|e| e.what.contains("closed as benign"))

@@ -33,8 +33,7 @@ impl<'c, 'w> Sim<'c, 'w> {
     /// Whether local day number `day` is a working day of `days` (and not a holiday).
     fn working_day(&self, days: u8, day: i64) -> bool {
         let weekday = (day + 3).rem_euclid(7);
-        days & (1 << weekday) != 0
-            && !(self.dated && self.m.holidays.binary_search(&day).is_ok())
+        days & (1 << weekday) != 0 && !(self.dated && self.m.holidays.binary_search(&day).is_ok())
     }
 
     pub(super) fn on_shift(&self, team: usize, t: u64) -> bool {

@@ -122,6 +122,8 @@ impl<'c, 'w> Sim<'c, 'w> {
                 verify_needed: false,
                 detected_cred: 0,
                 episode: 0,
+                validate_job: NONE,
+                confirm_job: NONE,
                 approve_job: NONE,
                 emergency_job: NONE,
             },

@@ -14,7 +14,9 @@ impl<'c, 'w> Sim<'c, 'w> {
             Activity::Triage => self.declared(team),
             Activity::Scope => self.scoped(&j),
             // Approval steps of an earlier declaration decide nothing now.
-            Activity::ValidateEntitlement | Activity::ConfirmBusiness | Activity::ApproveContainment
+            Activity::ValidateEntitlement
+            | Activity::ConfirmBusiness
+            | Activity::ApproveContainment
                 if stale => {}
             Activity::ValidateEntitlement => {
                 self.incident.validated = true;
@@ -93,6 +95,8 @@ impl<'c, 'w> Sim<'c, 'w> {
         }
         inc.phase = Phase::Scoping;
         inc.episode += 1;
+        inc.validate_job = NONE;
+        inc.confirm_job = NONE;
         inc.approve_job = NONE;
         inc.emergency_job = NONE;
         inc.approved = false;
@@ -133,8 +137,8 @@ impl<'c, 'w> Sim<'c, 'w> {
     /// be recognised). Whichever approval comes first contains.
     pub(super) fn begin_approval(&mut self, team: u16) {
         self.maybe_emergency(team);
-        self.begin(Activity::ValidateEntitlement, NOBODY, team);
-        self.begin(Activity::ConfirmBusiness, NOBODY, team);
+        self.incident.validate_job = self.begin(Activity::ValidateEntitlement, NOBODY, team);
+        self.incident.confirm_job = self.begin(Activity::ConfirmBusiness, NOBODY, team);
     }
 
     /// The business owner answered: in a benign run they may recognise legitimate work.
@@ -290,6 +294,18 @@ impl<'c, 'w> Sim<'c, 'w> {
     pub(super) fn closed(&mut self, team: usize) {
         self.incident.phase = Phase::Closed;
         self.incident.closed_before = true;
+        // Approval steps still pending (containment came by emergency) are no longer needed.
+        let inc = self.incident;
+        for job in [
+            inc.validate_job,
+            inc.confirm_job,
+            inc.approve_job,
+            inc.emergency_job,
+        ] {
+            if job != NONE {
+                self.drop_job(job);
+            }
+        }
         self.note(Some(team), Some(Activity::Close), || {
             "incident closed".to_string()
         });

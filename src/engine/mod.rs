@@ -240,7 +240,9 @@ struct Incident {
     detected_cred: u16,
     /// Counts declarations: approval steps of an earlier declaration have no effect.
     episode: u32,
-    /// This declaration's normal and emergency approval tasks (`NONE` until requested).
+    /// This declaration's approval-path tasks (`NONE` until begun): dropped when it closes.
+    validate_job: u32,
+    confirm_job: u32,
     approve_job: u32,
     emergency_job: u32,
 }

@@ -70,14 +70,16 @@ impl<'c, 'w> Sim<'c, 'w> {
         self.enqueue(a, e.team);
     }
 
-    /// A task and its consults and sign-offs not yet started are no longer needed: they are
-    /// never started (not abandoned, no wait counted); one in progress finishes without effect.
+    /// A task is no longer needed: if not started, it and its consults and sign-offs never
+    /// start (not abandoned, no wait counted); if started, it finishes without effect.
     pub(super) fn drop_job(&mut self, job: u32) {
         self.ws.jobs[job as usize].dropped = true;
-        for j in &mut self.ws.jobs {
-            if j.parent == job && !j.started {
-                j.dropped = true;
-            }
-        }
+    }
+
+    /// Whether a task still waits to be started: not started, and neither it nor the task it
+    /// serves (for a consult or sign-off) was dropped.
+    pub(super) fn waiting(&self, job: u32) -> bool {
+        let j = &self.ws.jobs[job as usize];
+        !j.started && !j.dropped && (j.parent == NONE || !self.ws.jobs[j.parent as usize].dropped)
     }
 }

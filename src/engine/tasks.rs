@@ -90,10 +90,10 @@ impl<'c, 'w> Sim<'c, 'w> {
         let Some(esc) = self.m.policy.escalation else {
             return;
         };
-        let j = &mut self.ws.jobs[job as usize];
-        if j.dropped {
+        if !self.waiting(job) {
             return;
         }
+        let j = &mut self.ws.jobs[job as usize];
         let cause = j.pending_cause;
         j.waits[cause.index()] += self.now - j.created;
         let activity = j.activity;

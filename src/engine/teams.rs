@@ -23,16 +23,12 @@ impl<'c, 'w> Sim<'c, 'w> {
         else {
             return false;
         };
-        let j = &self.ws.jobs[item.job as usize];
-        !j.started && !j.dropped && self.incident.severity >= oc.min_severity
+        self.waiting(item.job) && self.incident.severity >= oc.min_severity
     }
 
     pub(super) fn dispatch(&mut self, team: usize) {
         while let Some(&front) = self.ws.queues[team].front() {
-            if front.job != NONE && {
-                let j = &self.ws.jobs[front.job as usize];
-                j.started || j.dropped
-            } {
+            if front.job != NONE && !self.waiting(front.job) {
                 self.ws.queues[team].pop_front();
                 continue;
             }
@@ -227,9 +223,9 @@ impl<'c, 'w> Sim<'c, 'w> {
                 }),
             });
         }
-        if j.dropped {
+        if j.dropped || (j.parent != NONE && self.ws.jobs[j.parent as usize].dropped) {
             self.note(Some(team), Some(j.activity), || {
-                "no longer needed: the other approval came first".to_string()
+                "done, no longer needed".to_string()
             });
             return;
         }

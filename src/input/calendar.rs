@@ -51,9 +51,15 @@ fn digits(s: &str, n: usize) -> Option<u32> {
 
 /// `YYYY-MM-DD` as days after 1970-01-01, or why not.
 pub fn parse_date(s: &str) -> Result<i64, String> {
-    let bad = || format!("\"{}\" is not a date of the form YYYY-MM-DD", super::clip(s));
+    let bad = || {
+        format!(
+            "\"{}\" is not a date of the form YYYY-MM-DD",
+            super::clip(s)
+        )
+    };
     let mut parts = s.split('-');
-    let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(bad());
     };
@@ -149,9 +155,9 @@ pub(crate) fn start(c: &mut Checker, f: &StartFile) -> Start {
             parse_date_time(s),
             "e.g. Date(\"2023-09-28T14:00:00Z\") or Date(\"2023-09-28T16:00+02:00\")",
         )),
-        StartFile::WeekOf(s) => Start::WeekOf(
-            located(c, parse_date(s), "e.g. WeekOf(\"2024-12-23\")") * DAY as i64,
-        ),
+        StartFile::WeekOf(s) => {
+            Start::WeekOf(located(c, parse_date(s), "e.g. WeekOf(\"2024-12-23\")") * DAY as i64)
+        }
     }
 }
 

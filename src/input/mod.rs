@@ -351,9 +351,10 @@ impl Scenario {
     /// The highest severity the incident can reach: its signals', its stages' own and its
     /// damage thresholds'. `None` when nothing names a severity.
     pub fn max_severity(&self) -> Option<Severity> {
-        let stages = self.stages.iter().flat_map(|st| {
-            st.signals.iter().map(|g| g.severity).chain(st.severity)
-        });
+        let stages = self
+            .stages
+            .iter()
+            .flat_map(|st| st.signals.iter().map(|g| g.severity).chain(st.severity));
         stages
             .chain(self.damage_severity.iter().map(|d| d.severity))
             .max()
