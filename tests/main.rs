@@ -2,6 +2,7 @@
 
 mod alloc;
 mod bounded;
+mod calendar_cases;
 mod cases;
 mod claims;
 mod common;
@@ -21,6 +22,7 @@ mod queueing;
 mod report;
 mod report_size;
 mod robustness;
+mod severity_cases;
 mod shards;
 mod sources;
 mod study;

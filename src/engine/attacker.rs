@@ -68,6 +68,7 @@ impl<'c, 'w> Sim<'c, 'w> {
         self.note(None, None, || {
             format!("attacker stage `{}` completed", stage.id)
         });
+        self.stage_raises_severity(s);
         for &g in &stage.grants {
             if !self.ws.creds[g].held {
                 self.obtain(g);
@@ -137,10 +138,8 @@ impl<'c, 'w> Sim<'c, 'w> {
         self.note(None, None, || {
             format!("signal {} ({}) in {}", sig.kind, sig.severity, sig.plane)
         });
+        self.raise_severity(sig.severity);
         let inc = &mut self.incident;
-        if sig.severity > inc.severity {
-            inc.severity = sig.severity;
-        }
         let late = match inc.phase {
             Phase::Idle | Phase::Closed => false,
             Phase::Alerting | Phase::ClosedBenign => return,

@@ -5,6 +5,9 @@ use super::*;
 
 impl<'c, 'w> Sim<'c, 'w> {
     pub(super) fn task_found_revocations(&mut self, from_team: u16) {
+        if self.incident.phase == Phase::ClosedBenign {
+            return;
+        }
         // Held open while tasking, so a revoke abandoned at once cannot close the incident
         // before its siblings exist.
         self.incident.outstanding += 1;

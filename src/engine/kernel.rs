@@ -94,10 +94,7 @@ impl<'c, 'w> Sim<'c, 'w> {
         let mut run_rng = ctx.stream(run, STREAM_RUN, 0);
         // Fixed draw order: benign, then start time.
         let benign = run_rng.random::<f64>() < sc.benign_share;
-        let week_offset = match sc.start {
-            Start::At(s) => s,
-            Start::UniformWeek => run_rng.random_range(0..WEEK),
-        };
+        let (epoch0, week_offset) = super::calendar::start_instant(sc.start, &mut run_rng);
         ws.reset(sc, run);
         Sim {
             ctx,
@@ -109,7 +106,8 @@ impl<'c, 'w> Sim<'c, 'w> {
             now: 0,
             seq: 0,
             live: 0,
-            week_offset,
+            epoch0,
+            dated: sc.start.dated(),
             attack: !benign,
             held_working: 0,
             contained_at: None,
@@ -123,6 +121,11 @@ impl<'c, 'w> Sim<'c, 'w> {
                 outstanding: 0,
                 verify_needed: false,
                 detected_cred: 0,
+                episode: 0,
+                validate_job: NONE,
+                confirm_job: NONE,
+                approve_job: NONE,
+                emergency_job: NONE,
             },
             met: RunMetrics {
                 run,

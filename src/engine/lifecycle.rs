@@ -8,18 +8,27 @@ impl<'c, 'w> Sim<'c, 'w> {
     pub(super) fn completed(&mut self, job: u32) {
         let j = self.ws.jobs[job as usize];
         let team = j.team;
+        let stale = j.episode != self.incident.episode;
         match j.activity {
             Activity::Detect => self.detected(&j),
             Activity::Triage => self.declared(team),
             Activity::Scope => self.scoped(&j),
+            // Approval steps of an earlier declaration decide nothing now.
+            Activity::ValidateEntitlement
+            | Activity::ConfirmBusiness
+            | Activity::ApproveContainment
+                if stale => {}
             Activity::ValidateEntitlement => {
                 self.incident.validated = true;
                 self.maybe_approve(team);
             }
             Activity::ConfirmBusiness => self.confirmed(team),
-            Activity::ApproveContainment => self.approved(team),
+            Activity::ApproveContainment => self.approved(job, team),
             Activity::Revoke => {
                 self.revoked(j.cred as usize);
+                if self.incident.phase == Phase::ClosedBenign {
+                    return;
+                }
                 self.incident.outstanding += 1;
                 self.begin(Activity::CaptureEvidence, j.cred, team);
                 self.incident.outstanding -= 1;
@@ -85,6 +94,11 @@ impl<'c, 'w> Sim<'c, 'w> {
             self.met.reopened += 1;
         }
         inc.phase = Phase::Scoping;
+        inc.episode += 1;
+        inc.validate_job = NONE;
+        inc.confirm_job = NONE;
+        inc.approve_job = NONE;
+        inc.emergency_job = NONE;
         inc.approved = false;
         inc.validated = false;
         inc.confirmed = false;
@@ -115,25 +129,16 @@ impl<'c, 'w> Sim<'c, 'w> {
             return;
         }
         self.incident.phase = Phase::Approving;
-        let emergency = self
-            .m
-            .policy
-            .emergency
-            .filter(|e| self.incident.severity >= e.min_severity);
-        match emergency {
-            Some(e) => {
-                let a = self.new_job(Activity::ApproveContainment, NOBODY, team);
-                self.ws.jobs[a as usize].emergency = true;
-                self.note(Some(e.team), Some(Activity::ApproveContainment), || {
-                    "emergency containment: approved without business confirmation".to_string()
-                });
-                self.enqueue(a, e.team);
-            }
-            None => {
-                self.begin(Activity::ValidateEntitlement, NOBODY, team);
-                self.begin(Activity::ConfirmBusiness, NOBODY, team);
-            }
-        }
+        self.begin_approval(team);
+    }
+
+    /// Scope has found what it will: emergency approval is requested if the severity allows
+    /// it, and validate_entitlement and confirm_business begin (always: a benign run can still
+    /// be recognised). Whichever approval comes first contains.
+    pub(super) fn begin_approval(&mut self, team: u16) {
+        self.maybe_emergency(team);
+        self.incident.validate_job = self.begin(Activity::ValidateEntitlement, NOBODY, team);
+        self.incident.confirm_job = self.begin(Activity::ConfirmBusiness, NOBODY, team);
     }
 
     /// The business owner answered: in a benign run they may recognise legitimate work.
@@ -145,26 +150,42 @@ impl<'c, 'w> Sim<'c, 'w> {
             self.note(Some(team as usize), Some(Activity::ConfirmBusiness), || {
                 "business owner recognises legitimate work: incident closed as benign".to_string()
             });
+            // Work not yet started is dropped (revocations done stay wrongful).
+            for k in 0..self.ws.jobs.len() {
+                let j = &mut self.ws.jobs[k];
+                if !j.started && !j.dropped {
+                    j.dropped = true;
+                    if j.activity == Activity::Revoke {
+                        self.ws.creds[j.cred as usize].revoke = RevokeState::NotTasked;
+                    }
+                }
+            }
             return;
         }
         self.incident.confirmed = true;
         self.maybe_approve(team);
     }
 
-    /// Approval starts once entitlement is validated and the business has confirmed.
+    /// Approval starts once entitlement is validated and the business has confirmed, unless
+    /// containment is approved already (by emergency).
     fn maybe_approve(&mut self, team: u16) {
-        if self.incident.validated
-            && self.incident.confirmed
-            && self.incident.phase == Phase::Approving
-        {
-            self.begin(Activity::ApproveContainment, NOBODY, team);
+        let inc = &self.incident;
+        if inc.validated && inc.confirmed && inc.phase == Phase::Approving && !inc.approved {
+            self.incident.approve_job = self.begin(Activity::ApproveContainment, NOBODY, team);
         }
     }
 
-    /// Containment approved: every credential scope found is tasked for revocation.
-    fn approved(&mut self, team: u16) {
-        if self.incident.phase == Phase::ClosedBenign {
+    /// Containment approved: every credential scope found is tasked for revocation. The first
+    /// of the normal and the emergency approval decides; the other is dropped.
+    fn approved(&mut self, job: u32, team: u16) {
+        let inc = self.incident;
+        if inc.phase != Phase::Approving || inc.approved {
             return;
+        }
+        for other in [inc.approve_job, inc.emergency_job] {
+            if other != NONE && other != job {
+                self.drop_job(other);
+            }
         }
         self.incident.approved = true;
         self.incident.phase = Phase::Containing;
@@ -273,6 +294,18 @@ impl<'c, 'w> Sim<'c, 'w> {
     pub(super) fn closed(&mut self, team: usize) {
         self.incident.phase = Phase::Closed;
         self.incident.closed_before = true;
+        // Approval steps still pending (containment came by emergency) are no longer needed.
+        let inc = self.incident;
+        for job in [
+            inc.validate_job,
+            inc.confirm_job,
+            inc.approve_job,
+            inc.emergency_job,
+        ] {
+            if job != NONE {
+                self.drop_job(job);
+            }
+        }
         self.note(Some(team), Some(Activity::Close), || {
             "incident closed".to_string()
         });

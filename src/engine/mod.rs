@@ -11,10 +11,12 @@
 mod attacker;
 pub mod batch;
 pub mod budget;
+mod calendar;
 mod credentials;
 mod kernel;
 mod lifecycle;
 pub mod metrics;
+mod severity;
 mod tasks;
 mod teams;
 mod trace;
@@ -172,8 +174,11 @@ struct Job {
     ready: u64,
     waits: [u64; WaitCause::COUNT],
     pending_cause: WaitCause,
-    severity: Severity,
     started: bool,
+    /// No longer needed: never started; if already started, its completion has no effect.
+    dropped: bool,
+    /// The declaration of the incident it was created in (see `Incident::episode`).
+    episode: u32,
     /// Overrides the RACI row (emergency containment).
     emergency: bool,
     /// A sign-off of a decision with several A: its waits are attributed via the parent.
@@ -233,6 +238,13 @@ struct Incident {
     outstanding: u32,
     verify_needed: bool,
     detected_cred: u16,
+    /// Counts declarations: approval steps of an earlier declaration have no effect.
+    episode: u32,
+    /// This declaration's approval-path tasks (`NONE` until begun): dropped when it closes.
+    validate_job: u32,
+    confirm_job: u32,
+    approve_job: u32,
+    emergency_job: u32,
 }
 
 /// What happened, for `raci-sim trace`. Built only when a trace is asked for.
@@ -328,7 +340,10 @@ struct Sim<'c, 'w> {
     /// Events other than background arrivals in the heap: when none remain, nothing that
     /// matters can happen any more and the run ends early.
     live: u64,
-    week_offset: u64,
+    /// The run's start instant, seconds after 1970-01-01T00:00:00Z (see `calendar`).
+    epoch0: i64,
+    /// The scenario starts at a date: holidays apply.
+    dated: bool,
     attack: bool,
     held_working: u32,
     contained_at: Option<u64>,

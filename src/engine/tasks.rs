@@ -16,8 +16,9 @@ impl<'c, 'w> Sim<'c, 'w> {
             ready: self.now,
             waits: [0; WaitCause::COUNT],
             pending_cause: WaitCause::Queue,
-            severity: self.incident.severity,
             started: false,
+            dropped: false,
+            episode: self.incident.episode,
             emergency: false,
             committee: false,
             late: false,
@@ -89,6 +90,9 @@ impl<'c, 'w> Sim<'c, 'w> {
         let Some(esc) = self.m.policy.escalation else {
             return;
         };
+        if !self.waiting(job) {
+            return;
+        }
         let j = &mut self.ws.jobs[job as usize];
         let cause = j.pending_cause;
         j.waits[cause.index()] += self.now - j.created;
@@ -184,6 +188,9 @@ impl<'c, 'w> Sim<'c, 'w> {
     /// R (and every C) is done: decisions go to their A, other work is complete.
     pub(super) fn r_finished(&mut self, job: u32) {
         let j = self.ws.jobs[job as usize];
+        if j.dropped {
+            return;
+        }
         if j.activity == Activity::Triage {
             let team = j.team as usize;
             let p = if self.attack {
@@ -244,6 +251,9 @@ impl<'c, 'w> Sim<'c, 'w> {
         let p = s.parent as usize;
         let parent = &mut self.ws.jobs[p];
         parent.signoffs_pending -= 1;
+        if parent.dropped {
+            return;
+        }
         if s.committee && !parent.first_signed {
             // The first committee member: its own waits count as usual.
             parent.first_signed = true;

@@ -13,74 +13,6 @@ impl<'c, 'w> Sim<'c, 'w> {
         self.dispatch(team);
     }
 
-    pub(super) fn local_week_time(&self, team: usize, t: u64) -> u64 {
-        let offset = self.m.teams[team].utc_offset;
-        ((self.week_offset + t) as i64 + offset).rem_euclid(WEEK as i64) as u64
-    }
-
-    pub(super) fn on_shift(&self, team: usize, t: u64) -> bool {
-        match self.m.teams[team].coverage {
-            Coverage::AlwaysOn => true,
-            Coverage::BusinessHours {
-                start, end, days, ..
-            } => {
-                let local = self.local_week_time(team, t);
-                let day = local / DAY;
-                let sec = local % DAY;
-                days & (1 << day) != 0 && sec >= start && sec < end
-            }
-        }
-    }
-
-    /// The next time at or after `t` when the team's shift starts.
-    pub(super) fn next_shift_start(&self, team: usize, t: u64) -> u64 {
-        let Coverage::BusinessHours { start, days, .. } = self.m.teams[team].coverage else {
-            return t;
-        };
-        let local = self.local_week_time(team, t);
-        let day = local / DAY;
-        for ahead in 0..=7 {
-            let d = (day + ahead) % 7;
-            if days & (1 << d) == 0 {
-                continue;
-            }
-            let at = (day + ahead) * DAY + start;
-            if at >= local {
-                return t + (at - local);
-            }
-        }
-        t + WEEK
-    }
-
-    /// Seconds of [a, b) the team is off shift.
-    pub(super) fn off_shift_seconds(&self, team: usize, a: u64, b: u64) -> u64 {
-        let Coverage::BusinessHours {
-            start, end, days, ..
-        } = self.m.teams[team].coverage
-        else {
-            return 0;
-        };
-        let la = self.local_week_time(team, a);
-        let len = b - a;
-        let mut on = 0;
-        // Walk whole days from the local midnight before `a`.
-        let day0 = la / DAY;
-        let from = la;
-        let to = la + len;
-        let mut d = day0;
-        while d * DAY < to {
-            if days & (1 << (d % 7)) != 0 {
-                let s = (d * DAY + start).max(from);
-                let e = (d * DAY + end).min(to);
-                if e > s {
-                    on += e - s;
-                }
-            }
-            d += 1;
-        }
-        len - on
-    }
-
     pub(super) fn pageable(&self, team: usize, item: &QueueItem) -> bool {
         if item.job == NONE {
             return false;
@@ -91,12 +23,12 @@ impl<'c, 'w> Sim<'c, 'w> {
         else {
             return false;
         };
-        self.ws.jobs[item.job as usize].severity >= oc.min_severity
+        self.waiting(item.job) && self.incident.severity >= oc.min_severity
     }
 
     pub(super) fn dispatch(&mut self, team: usize) {
         while let Some(&front) = self.ws.queues[team].front() {
-            if front.job != NONE && self.ws.jobs[front.job as usize].started {
+            if front.job != NONE && !self.waiting(front.job) {
                 self.ws.queues[team].pop_front();
                 continue;
             }
@@ -124,10 +56,8 @@ impl<'c, 'w> Sim<'c, 'w> {
             if ts.on_call_busy {
                 break;
             }
-            let pos = (0..self.ws.queues[team].len()).find(|&i| {
-                let item = self.ws.queues[team][i];
-                self.pageable(team, &item) && !self.ws.jobs[item.job as usize].started
-            });
+            let pos = (0..self.ws.queues[team].len())
+                .find(|&i| self.pageable(team, &self.ws.queues[team][i]));
             let Some(pos) = pos else {
                 self.ws.teams[team].on_call_awake = false;
                 break;
@@ -146,6 +76,11 @@ impl<'c, 'w> Sim<'c, 'w> {
                 self.schedule(self.now + oc.page_latency, Ev::PageAnswered(team as u16));
             }
             break;
+        }
+        // A paged team with no paged task in progress goes back off shift: the next page
+        // pays the page latency again.
+        if !self.ws.teams[team].on_call_busy {
+            self.ws.teams[team].on_call_awake = false;
         }
     }
 
@@ -186,13 +121,16 @@ impl<'c, 'w> Sim<'c, 'w> {
         let queued = self.now - j.ready;
         let mut waits = j.waits;
         if on_call {
+            // Before the page (work queued below the paging threshold until the severity
+            // rose): off hours where the team was off shift; from the page to its answer:
+            // paging; the rest (the on-call busy with another paged task): queue.
             let ts = self.ws.teams[team];
-            let paging = ts
-                .page_answered
-                .saturating_sub(ts.page_sent.max(j.ready))
-                .min(queued);
+            let paged_from = ts.page_sent.max(j.ready).min(self.now);
+            let paging = ts.page_answered.saturating_sub(paged_from).min(queued);
+            let off = self.off_shift_seconds(team, j.ready, paged_from);
             waits[WaitCause::Paging.index()] += paging;
-            waits[WaitCause::Queue.index()] += queued - paging;
+            waits[WaitCause::OffHours.index()] += off;
+            waits[WaitCause::Queue.index()] += queued - paging - off;
         } else {
             let off = self.off_shift_seconds(team, j.ready, self.now);
             waits[WaitCause::OffHours.index()] += off;
@@ -284,6 +222,12 @@ impl<'c, 'w> Sim<'c, 'w> {
                     parent: (j.parent != NONE).then_some(j.parent),
                 }),
             });
+        }
+        if j.dropped || (j.parent != NONE && self.ws.jobs[j.parent as usize].dropped) {
+            self.note(Some(team), Some(j.activity), || {
+                "done, no longer needed".to_string()
+            });
+            return;
         }
         match j.activity {
             Activity::Consult => {

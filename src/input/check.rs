@@ -213,7 +213,8 @@ pub(crate) fn scenario_lists_fit(c: &mut Checker, f: &ScenarioFile) -> bool {
     let mut ok = c.cap("stages", f.stages.len(), MAX_ITEMS)
         & c.cap("credentials", f.credentials.len(), MAX_ITEMS)
         & c.cap("identities", f.identities.len(), MAX_ITEMS)
-        & c.cap("sources", f.sources.len(), MAX_LIST);
+        & c.cap("sources", f.sources.len(), MAX_LIST)
+        & c.cap("damage_severity", f.damage_severity.len(), MAX_LIST);
     for (i, s) in f.stages.iter().enumerate() {
         for (name, n) in [
             ("after", s.after.len()),
@@ -231,6 +232,7 @@ pub(crate) fn scenario_lists_fit(c: &mut Checker, f: &ScenarioFile) -> bool {
 pub(crate) fn model_lists_fit(c: &mut Checker, f: &ModelFile) -> bool {
     let mut ok =
         c.cap("teams", f.teams.len(), MAX_ITEMS) & c.cap("sources", f.sources.len(), MAX_LIST);
+    ok &= c.cap("holidays", f.holidays.len(), MAX_ITEMS);
     for (i, t) in f.teams.iter().enumerate() {
         if let CoverageFile::BusinessHours { days, .. } = &t.coverage {
             ok &= c.cap(&format!("teams[{i}].coverage.days"), days.len(), MAX_DAYS);

@@ -29,6 +29,16 @@ pub struct ScenarioFile {
     pub benign_share: f64,
     pub start: StartFile,
     pub horizon: Duration,
+    /// Severity the incident rises to once cumulative damage reaches each threshold.
+    #[serde(default)]
+    pub damage_severity: Vec<DamageSeverityFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "DamageSeverity", deny_unknown_fields)]
+pub struct DamageSeverityFile {
+    pub damage: u64,
+    pub severity: Severity,
 }
 
 #[derive(Debug, Deserialize)]
@@ -72,6 +82,9 @@ pub struct StageFile {
     pub damage: u64,
     #[serde(default)]
     pub signals: Vec<SignalFile>,
+    /// The incident's severity rises to this when the stage completes during the incident.
+    #[serde(default)]
+    pub severity: Option<Severity>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -97,6 +110,10 @@ pub enum StartFile {
     At { day: Weekday, time: ClockTime },
     /// Uniform over the week, to the second.
     UniformWeek,
+    /// An ISO date and time with its UTC offset: `"2023-09-28T14:00:00Z"`.
+    Date(String),
+    /// Uniform over the 7 days from this date's 00:00 UTC: `"2024-12-23"`.
+    WeekOf(String),
 }
 
 // ---------------------------------------------------------------- ownership model
@@ -114,6 +131,9 @@ pub struct ModelFile {
     pub policy: PolicyFile,
     #[serde(default)]
     pub effort: EffortFile,
+    /// Dates (YYYY-MM-DD) with no business-hours coverage, in each team's local time.
+    #[serde(default)]
+    pub holidays: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -5,6 +5,7 @@
 //!
 //! **Invariant:** a `Scenario` or `Model` that exists is valid: the engine never re-checks.
 
+pub mod calendar;
 pub(crate) mod check;
 pub mod file;
 pub mod library;
@@ -295,6 +296,15 @@ pub struct Stage {
     pub repeat: Option<Dist>,
     pub damage: u64,
     pub signals: Vec<Signal>,
+    /// The incident's severity rises to this on completion during a declared incident.
+    pub severity: Option<Severity>,
+}
+
+/// Once cumulative damage reaches `damage`, a declared incident's severity rises to `severity`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DamageSeverity {
+    pub damage: u64,
+    pub severity: Severity,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -302,6 +312,17 @@ pub enum Start {
     /// Seconds after Monday 00:00 UTC.
     At(u64),
     UniformWeek,
+    /// Seconds after 1970-01-01T00:00:00Z (a dated start).
+    Date(i64),
+    /// Uniform over the 7 days from this instant (a date's 00:00 UTC, seconds after 1970).
+    WeekOf(i64),
+}
+
+impl Start {
+    /// Whether the run has a calendar date (holidays apply).
+    pub fn dated(self) -> bool {
+        matches!(self, Start::Date(_) | Start::WeekOf(_))
+    }
 }
 
 /// A validated breach scenario.
@@ -316,12 +337,28 @@ pub struct Scenario {
     pub benign_share: f64,
     pub start: Start,
     pub horizon: u64,
+    /// Sorted by damage.
+    pub damage_severity: Vec<DamageSeverity>,
     /// Credential link graph (same identity, parent and child), for scoping.
     pub links: Vec<Vec<usize>>,
     /// Stage -> stages that list it in `after`.
     pub dependents: Vec<Vec<usize>>,
     /// Credential -> stages that need it.
     pub needed_by: Vec<Vec<usize>>,
+}
+
+impl Scenario {
+    /// The highest severity the incident can reach: its signals', its stages' own and its
+    /// damage thresholds'. `None` when nothing names a severity.
+    pub fn max_severity(&self) -> Option<Severity> {
+        let stages = self
+            .stages
+            .iter()
+            .flat_map(|st| st.signals.iter().map(|g| g.severity).chain(st.severity));
+        stages
+            .chain(self.damage_severity.iter().map(|d| d.severity))
+            .max()
+    }
 }
 
 // ---------------------------------------------------------------- resolved model
@@ -451,6 +488,8 @@ pub struct Model {
     pub policy: Policy,
     /// Effort per activity, indexed by `Activity::index()`.
     pub effort: Vec<Dist>,
+    /// Holidays as days after 1970-01-01, sorted and distinct (dated scenarios only).
+    pub holidays: Vec<i64>,
 }
 
 impl Model {

@@ -2,7 +2,7 @@
 //! acyclic. All problems in a file are reported together, each at its line, column and field.
 
 use crate::domain::duration::Dist;
-use crate::domain::{Activity, Weekday, DAY, HOUR};
+use crate::domain::{Activity, Weekday, HOUR};
 
 use super::check::*;
 use super::file::*;
@@ -44,15 +44,8 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
     let dependents = dependents(&mut c, &stages);
 
     let benign_share = c.probability("benign_share", f.benign_share);
-    let start = match f.start {
-        StartFile::At { day, time } => {
-            if time.0 >= DAY {
-                c.error("start.time", "start time must be before 24:00", None);
-            }
-            Start::At(day.index() as u64 * DAY + time.0)
-        }
-        StartFile::UniformWeek => Start::UniformWeek,
-    };
+    let start = super::calendar::start(&mut c, &f.start);
+    let damage_severity = super::calendar::damage_severity(&f.damage_severity);
     let horizon = f.horizon.0;
     if horizon == 0 || horizon > MAX_HORIZON {
         c.error(
@@ -74,6 +67,7 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
         benign_share,
         start,
         horizon,
+        damage_severity,
         links,
         dependents,
         needed_by,
@@ -221,6 +215,7 @@ fn stages(c: &mut Checker, f: &ScenarioFile, stage_ids: &Names, cred_ids: &Names
             repeat,
             damage: sf.damage,
             signals,
+            severity: sf.severity,
         });
     }
     stages
@@ -312,6 +307,7 @@ pub fn validate_model(label: &str, text: &str, f: ModelFile) -> Result<Model, Lo
     let policy = policy(&mut c, &f.policy, &team_ids);
 
     let effort = effort(&mut c, &f.effort);
+    let holidays = super::calendar::holidays(&mut c, &f.holidays);
 
     let model = Model {
         name: f.name,
@@ -323,6 +319,7 @@ pub fn validate_model(label: &str, text: &str, f: ModelFile) -> Result<Model, Lo
         revoke,
         policy,
         effort,
+        holidays,
     };
     c.finish(model)
 }

@@ -95,11 +95,7 @@ impl Linter<'_> {
         };
         let max = scenarios
             .iter()
-            .flat_map(|s| {
-                s.stages
-                    .iter()
-                    .flat_map(|st| st.signals.iter().map(|g| g.severity))
-            })
+            .filter_map(Scenario::max_severity)
             .max()
             .unwrap_or(Severity::Critical);
         if !covers(self.model, esc.to, max) {
@@ -227,12 +223,7 @@ impl Linter<'_> {
     /// L008: office-hours teams on the response path for the scenario's highest severity.
     pub(super) fn severity_outside_coverage(&mut self, s: &Scenario) {
         let sn = s.name.as_str();
-        let max = s
-            .stages
-            .iter()
-            .flat_map(|st| st.signals.iter().map(|g| g.severity))
-            .max();
-        let Some(max) = max else {
+        let Some(max) = s.max_severity() else {
             return;
         };
         for (t, whats) in self.uncovered_on_path(s, max) {
@@ -278,7 +269,7 @@ impl Linter<'_> {
             .map(|e| e.team);
         let mut per_team: Vec<(usize, Vec<&'static str>)> = Vec::new();
         for (t, what) in path {
-            // Validation and confirmation are skipped when emergency containment applies.
+            // Validation and confirmation do not hold up containment when emergency applies.
             let skipped =
                 emergency.is_some() && matches!(what, "validate_entitlement" | "confirm_business");
             if skipped || covers(m, t, max) {

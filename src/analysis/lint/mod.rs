@@ -9,6 +9,7 @@
 //! This file holds findings, their rendering and the order they come out in; the checks, one
 //! method per code (L002 and L003 share one), are in `checks.rs`.
 
+mod calendar;
 mod checks;
 
 use std::collections::HashSet;
@@ -47,6 +48,7 @@ pub const CODES: &[(&str, &str, &str)] = &[
     ("L007", "escalation-off-hours", "the escalation target works office hours with no on-call for the scenario's severity"),
     ("L008", "severity-outside-coverage", "a team on the response path works office hours with no on-call for the scenario's severity"),
     ("L009", "idle-team", "a team owns nothing"),
+    ("L020", "holidays-undated", "the model lists holidays but a scenario starts on no date: they do not apply"),
 ];
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -226,6 +228,7 @@ pub fn lint(model: &Model, label: &str, text: &str, scenarios: &[Scenario]) -> V
         l.unwatched_signals(s);
         l.scope_blind_planes(s);
         l.severity_outside_coverage(s);
+        l.holidays_undated(s);
     }
     l.out.sort_by(|a, b| {
         (a.level, a.code, &a.scenario, a.line, a.col).cmp(&(
