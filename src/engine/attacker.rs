@@ -65,6 +65,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             self.met.stages_reached += 1;
         }
         self.met.damage += stage.damage;
+        self.used_by_stage(s);
         self.note(None, None, || {
             format!("attacker stage `{}` completed", stage.id)
         });
@@ -137,10 +138,11 @@ impl<'c, 'w> Sim<'c, 'w> {
         self.note(None, None, || {
             format!("signal {} ({}) in {}", sig.kind, sig.severity, sig.plane)
         });
-        let inc = &mut self.incident;
-        if sig.severity > inc.severity {
-            inc.severity = sig.severity;
+        if sig.severity > self.incident.severity {
+            self.incident.severity = sig.severity;
+            self.severity_rose();
         }
+        let inc = &mut self.incident;
         let late = match inc.phase {
             Phase::Idle | Phase::Closed => false,
             Phase::Alerting | Phase::ClosedBenign => return,

@@ -42,6 +42,7 @@ impl<'c, 'w> Sim<'c, 'w> {
                 self.settle(team);
             }
             Activity::Close => self.closed(team as usize),
+            Activity::RotateAll => self.rotation_done(j.cred as usize, team),
             Activity::Consult | Activity::SignOff => unreachable!("handled in job_done"),
         }
     }
@@ -84,22 +85,32 @@ impl<'c, 'w> Sim<'c, 'w> {
         if inc.closed_before {
             self.met.reopened += 1;
         }
+        let reopen = inc.closed_before;
         inc.phase = Phase::Scoping;
         inc.approved = false;
         inc.validated = false;
         inc.confirmed = false;
+        inc.declared_at = self.now;
+        inc.rotated = false;
         let cred = inc.detected_cred;
         self.note(Some(team as usize), Some(Activity::Triage), || {
             "incident declared".to_string()
         });
         self.begin(Activity::Scope, cred, team);
+        if reopen {
+            self.rotate_all_on_reopen(team);
+        }
     }
 
     /// Scope found what it found: a late scope adds revocations; the first moves the incident
     /// to approval, by emergency containment when the severity allows it.
     fn scoped(&mut self, j: &Job) {
         let team = j.team;
-        self.scope(j.cred as usize, team as usize);
+        if j.incremental {
+            self.incremental_scope_done(team);
+            return;
+        }
+        self.scope(j.cred as usize, team as usize, false);
         if j.late {
             self.ws.creds[j.cred as usize].late_pending = false;
             if j.counted {
@@ -114,6 +125,12 @@ impl<'c, 'w> Sim<'c, 'w> {
         if self.incident.phase != Phase::Scoping {
             return;
         }
+        self.begin_approval(team);
+    }
+
+    /// Scope has found something (or ended): the incident moves to approval, by emergency
+    /// containment when the severity allows it.
+    pub(super) fn begin_approval(&mut self, team: u16) {
         self.incident.phase = Phase::Approving;
         let emergency = self
             .m
@@ -175,6 +192,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             || "containment approved".to_string(),
         );
         self.task_found_revocations(team);
+        self.rotate_all_if_severe(team);
         self.settle(team);
     }
 
@@ -189,8 +207,10 @@ impl<'c, 'w> Sim<'c, 'w> {
         };
     }
 
-    /// Finds attacker-held credentials linked to `from`, each with its plane's accuracy.
-    pub(super) fn scope(&mut self, from: usize, team: usize) {
+    /// Finds attacker-held credentials linked to `from`, each with its plane's accuracy (known
+    /// ones only: believed-unused and unknown credentials are skipped unless the alert names
+    /// them). `incremental`: mark them as pending finds instead (docs/semantics.md).
+    pub(super) fn scope(&mut self, from: usize, team: usize, incremental: bool) {
         let ws = &mut *self.ws;
         ws.scratch.clear();
         ws.scratch.push(from as u16);
@@ -212,6 +232,9 @@ impl<'c, 'w> Sim<'c, 'w> {
             if !c.held || !c.working || c.found || c.revoke != RevokeState::NotTasked {
                 continue;
             }
+            if k != from && self.sc.credentials[k].inventory != InventoryStatus::Known {
+                continue;
+            }
             // The alert names its own credential; linked ones need the plane's inventory.
             let acc = if k == from {
                 1.0
@@ -221,7 +244,11 @@ impl<'c, 'w> Sim<'c, 'w> {
             // Always draw, so one credential's luck never shifts the next one's.
             let u = self.ws.team_rngs[team].random::<f64>();
             if u < acc {
-                self.ws.creds[k].found = true;
+                if incremental {
+                    self.ws.creds[k].find_pending = true;
+                } else {
+                    self.ws.creds[k].found = true;
+                }
                 found += 1;
             }
         }
@@ -235,6 +262,9 @@ impl<'c, 'w> Sim<'c, 'w> {
         for k in 0..self.ws.creds.len() {
             let c = self.ws.creds[k];
             if !c.held || !c.working || c.found || c.revoke != RevokeState::NotTasked {
+                continue;
+            }
+            if !self.verifiable(k) {
                 continue;
             }
             let plane = self.sc.credentials[k].plane;
