@@ -20,6 +20,7 @@ mod output_safety;
 mod queueing;
 mod report;
 mod report_size;
+mod response;
 mod robustness;
 mod shards;
 mod study;
