@@ -250,3 +250,74 @@ impl<'c, 'w> Sim<'c, 'w> {
         self.settle(team);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! `preempt_upstream` through a stand-in for an external report: called at time 0, before
+    //! the run, as a received notice would call it.
+    use super::*;
+    use crate::input::library::{parse_model, parse_scenario};
+
+    const SCENARIO: &str = r#"Scenario(
+        name: "upstream", summary: "test",
+        identities: [(id: "svc", kind: ServiceAccount), (id: "app", kind: ServiceAccount)],
+        credentials: [
+            (id: "key", kind: ApiKey, plane: CloudIam, identity: "svc", held_at_start: true,
+             upstream: "vendor"),
+            (id: "spare", kind: ApiKey, plane: CloudIam, identity: "app", upstream: "vendor",
+             inventory: BelievedUnused),
+            (id: "hidden", kind: ApiKey, plane: CloudIam, identity: "app", upstream: "vendor",
+             inventory: Unknown),
+            (id: "other", kind: ApiKey, plane: CloudIam, identity: "app", upstream: "cdn"),
+        ],
+        stages: [(id: "use", needs: ["key"], duration: Fixed("10m"),
+                  signals: [(kind: Generic, plane: CloudIam, probability: 1.0)])],
+        start: At(day: Mon, time: "09:00"), horizon: "30d")"#;
+
+    fn model(preemptive: bool) -> Model {
+        let text = format!(
+            r#"Model(name: "m", summary: "test",
+            teams: [(id: "ops", staff: 10, visibility: {{CloudIam: 1.0}})],
+            raci: (detect: [(r: ["ops"])], triage: (r: ["ops"], a: ["ops"]), scope: (r: ["ops"]),
+                validate_entitlement: (r: ["ops"]), confirm_business: (r: ["ops"]),
+                approve_containment: (r: ["ops"], a: ["ops"]), revoke: {{ApiKey: (r: ["ops"])}},
+                verify: (r: ["ops"]), capture_evidence: (r: ["ops"]), close: (r: ["ops"], a: ["ops"])),
+            policy: (preemptive_revocation: {preemptive}),
+            effort: (revoke: Fixed("5m"), capture_evidence: Fixed("5m")))"#
+        );
+        parse_model("m.ron", &text).unwrap()
+    }
+
+    /// The notice names "vendor" (upstream 0) at time 0: `key` (held) and `spare` (believed
+    /// unused, not held) are revoked 0..300; `hidden` (unknown) and `other` (another upstream)
+    /// are not. `key` stops working at 300, before stage `use` (0..600) completes: no signal.
+    fn run(preemptive: bool) -> RunMetrics {
+        let sc = parse_scenario("s.ron", SCENARIO).unwrap();
+        assert_eq!(sc.upstreams, ["vendor", "cdn"]);
+        let m = model(preemptive);
+        let ctx = Context::new(&sc, &m, 1);
+        let mut ws = Workspace::new(&ctx);
+        let mut bd = Breakdown::new(1);
+        let mut sim = Sim::new(&ctx, &mut ws, 0, &mut bd, None);
+        sim.preempt_upstream(0, NOBODY);
+        sim.run().unwrap();
+        sim.finish()
+    }
+
+    #[test]
+    fn an_upstream_notice_revokes_its_known_and_believed_unused_credentials_at_once() {
+        let met = run(true);
+        assert_eq!(met.preemptive_revocations, 2);
+        assert_eq!(met.revocations, 2);
+        assert_eq!(met.wrongful_revocations, 0, "the notice is the authority");
+        assert_eq!(met.time_to_first_revocation, Some(300));
+        assert_eq!(met.time_to_containment, Some(300));
+        assert_eq!(met.signals_emitted, 0);
+        let met = run(false);
+        // Without the policy: the stage completes at 600 and alerts; the usual response
+        // revokes `key` later, not pre-emptively.
+        assert_eq!(met.signals_emitted, 1);
+        assert_eq!(met.preemptive_revocations, 0);
+        assert!(met.time_to_first_revocation > Some(600));
+    }
+}
