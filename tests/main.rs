@@ -16,6 +16,7 @@ mod invalid;
 mod library;
 mod limits;
 mod lint;
+mod lint_response;
 mod output_safety;
 mod queueing;
 mod report;

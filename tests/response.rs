@@ -69,7 +69,12 @@ fn starts(trace: &[TraceEvent], activity: Activity) -> Vec<u64> {
 #[test]
 fn believed_unused_credentials_are_missed_together() {
     let m = model(&ops(""));
-    let (met, _) = run_one(&scenario(&three_keys("BelievedUnused", "Medium", "")), &m, 1, 0);
+    let (met, _) = run_one(
+        &scenario(&three_keys("BelievedUnused", "Medium", "")),
+        &m,
+        1,
+        0,
+    );
     assert_eq!(met.time_to_first_close, Some(6300));
     assert_eq!(met.revocations, 1);
     assert_eq!(met.missed_revocations, 2);
@@ -122,20 +127,40 @@ fn verify_finds_a_believed_unused_credential_only_after_the_attacker_used_it() {
 fn rotate_all_at_critical_rotates_both_believed_unused_credentials() {
     let policy = "rotate_all: (from_severity: Critical, planes: [CloudIam])";
     let m = model(&ops(policy));
-    let (met, trace) = run_one(&scenario(&three_keys("BelievedUnused", "Critical", "")), &m, 1, 0);
+    let (met, trace) = run_one(
+        &scenario(&three_keys("BelievedUnused", "Critical", "")),
+        &m,
+        1,
+        0,
+    );
     assert_eq!(starts(&trace, Activity::RotateAll), vec![4500, 4500]);
     assert_eq!(met.rotations, 2);
     assert_eq!(met.revocations, 1);
-    assert_eq!(met.wrongful_revocations, 0, "rotations in attack runs are not wrongful");
+    assert_eq!(
+        met.wrongful_revocations, 0,
+        "rotations in attack runs are not wrongful"
+    );
     assert_eq!(met.missed_revocations, 0);
     assert_eq!(met.time_to_containment, Some(5100));
     assert_eq!(met.time_to_first_close, Some(6300));
     // Below the threshold nothing is rotated.
-    let (met, _) = run_one(&scenario(&three_keys("BelievedUnused", "High", "")), &m, 1, 0);
+    let (met, _) = run_one(
+        &scenario(&three_keys("BelievedUnused", "High", "")),
+        &m,
+        1,
+        0,
+    );
     assert_eq!((met.rotations, met.missed_revocations), (0, 2));
     // A plane the policy does not name is not covered; unknown credentials never are.
-    let other = model(&ops("rotate_all: (from_severity: Critical, planes: [Saas])"));
-    let (met, _) = run_one(&scenario(&three_keys("BelievedUnused", "Critical", "")), &other, 1, 0);
+    let other = model(&ops(
+        "rotate_all: (from_severity: Critical, planes: [Saas])",
+    ));
+    let (met, _) = run_one(
+        &scenario(&three_keys("BelievedUnused", "Critical", "")),
+        &other,
+        1,
+        0,
+    );
     assert_eq!(met.rotations, 0);
     let (met, _) = run_one(&scenario(&three_keys("Unknown", "Critical", "")), &m, 1, 0);
     assert_eq!((met.rotations, met.missed_revocations), (0, 2));
@@ -145,17 +170,16 @@ fn rotate_all_at_critical_rotates_both_believed_unused_credentials() {
 /// rotations are wrongful.
 #[test]
 fn rotations_in_a_benign_run_are_wrongful() {
-    let policy = "rotate_all: (from_severity: Critical), triage_specificity: 0.0, business_recognition: 0.0";
+    let policy =
+        "rotate_all: (from_severity: Critical), triage_specificity: 0.0, business_recognition: 0.0";
     let m = model(&ops_model(
         API_KEYS_OPS,
         OPS_DECIDES,
         &format!("triage_accuracy: 1.0, verify_accuracy: 1.0, {policy}"),
         "",
     ));
-    let text = three_keys("BelievedUnused", "Critical", "").replace(
-        "horizon: \"30d\",",
-        "horizon: \"30d\", benign_share: 1.0,",
-    );
+    let text = three_keys("BelievedUnused", "Critical", "")
+        .replace("horizon: \"30d\",", "horizon: \"30d\", benign_share: 1.0,");
     let (met, _) = run_one(&scenario(&text), &m, 1, 0);
     assert!(!met.attack);
     assert_eq!((met.revocations, met.rotations), (1, 2));
@@ -214,8 +238,10 @@ fn rotate_all_on_reopen_rotates_when_the_incident_is_declared_again() {
 /// a model without it leaves the revoke unowned: abandoned, missed.
 #[test]
 fn credential_owner_overrides_the_revoke_row_and_an_absent_owner_is_missed() {
-    let text = chain_scenario("ApiKey", "0s", r#"At(day: Mon, time: "09:00")"#)
-        .replace("residual_validity: \"0s\"", "residual_validity: \"0s\", owner: \"data-platform\"");
+    let text = chain_scenario("ApiKey", "0s", r#"At(day: Mon, time: "09:00")"#).replace(
+        "residual_validity: \"0s\"",
+        "residual_validity: \"0s\", owner: \"data-platform\"",
+    );
     let sc = scenario(&text);
     let with = model(&ops_model(
         API_KEYS_OPS,
@@ -249,7 +275,8 @@ fn incremental_revocation_revokes_before_scope_ends() {
     );
     let sc = scenario(&text);
     let m = model(
-        &ops("incremental_revocation: true").replace("scope: Fixed(\"15m\")", "scope: Fixed(\"2h\")"),
+        &ops("incremental_revocation: true")
+            .replace("scope: Fixed(\"15m\")", "scope: Fixed(\"2h\")"),
     );
     for run in 0..20 {
         let (met, trace) = run_one(&sc, &m, 3, run);
@@ -281,7 +308,11 @@ fn incremental_revocation_revokes_before_scope_ends() {
 /// `effort.revoke` (10m). Revoke starts at 4500.
 #[test]
 fn revoke_effort_takes_team_then_kind_then_default() {
-    let sc = scenario(&chain_scenario("ApiKey", "0s", r#"At(day: Mon, time: "09:00")"#));
+    let sc = scenario(&chain_scenario(
+        "ApiKey",
+        "0s",
+        r#"At(day: Mon, time: "09:00")"#,
+    ));
     let by_kind = |text: String| {
         text.replace(
             "sign_off: Fixed(\"1m\"),",
@@ -331,10 +362,21 @@ fn rotate_all_row_and_effort_apply_to_rotations() {
         "close: (r: [\"ops\"], a: [\"ops\"]),",
         "close: (r: [\"ops\"], a: [\"ops\"]), rotate_all: (r: [\"iam\"]),",
     )
-    .replace("sign_off: Fixed(\"1m\"),", "sign_off: Fixed(\"1m\"), rotate_all: Fixed(\"1m\"),");
+    .replace(
+        "sign_off: Fixed(\"1m\"),",
+        "sign_off: Fixed(\"1m\"), rotate_all: Fixed(\"1m\"),",
+    );
     let m = model(&text);
-    let (met, trace) = run_one(&scenario(&three_keys("BelievedUnused", "High", "")), &m, 1, 0);
-    assert_eq!(started(&trace, Activity::RotateAll), Some((4500, m.team_index("iam"))));
+    let (met, trace) = run_one(
+        &scenario(&three_keys("BelievedUnused", "High", "")),
+        &m,
+        1,
+        0,
+    );
+    assert_eq!(
+        started(&trace, Activity::RotateAll),
+        Some((4500, m.team_index("iam")))
+    );
     let done: Vec<u64> = trace
         .iter()
         .filter(|e| e.activity == Some(Activity::RotateAll) && e.what == "done")
