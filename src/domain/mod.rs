@@ -163,6 +163,8 @@ vocabulary! {
     }
 }
 
+// Written by hand: the `vocabulary!` macro takes no attributes on variants (`#[default]`).
+#[allow(clippy::derivable_impls)]
 impl Default for InventoryStatus {
     fn default() -> Self {
         InventoryStatus::Known

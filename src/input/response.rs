@@ -10,6 +10,28 @@ use super::check::*;
 use super::file::*;
 use super::*;
 
+/// Credential `cf` with its identity and parent resolved; owner and upstream are filled in by
+/// [`credentials`] once every credential is built.
+pub(crate) fn credential(
+    cf: &CredentialFile,
+    identity: usize,
+    parent: Option<usize>,
+) -> Credential {
+    Credential {
+        id: cf.id.clone(),
+        kind: cf.kind,
+        plane: cf.plane,
+        identity,
+        parent,
+        held_at_start: cf.held_at_start,
+        residual_validity: cf.residual_validity.map_or(0, |d| d.0),
+        lifetime: cf.lifetime.map(|d| d.0),
+        inventory: cf.inventory,
+        owner: None,
+        upstream: None,
+    }
+}
+
 /// Fills each credential's owner and upstream; returns the distinct upstream labels in order
 /// of first appearance (`Credential::upstream` indexes them).
 pub(crate) fn credentials(

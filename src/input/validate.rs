@@ -115,19 +115,7 @@ fn credentials(
                 None,
             );
         }
-        credentials.push(Credential {
-            id: cf.id.clone(),
-            kind: cf.kind,
-            plane: cf.plane,
-            identity,
-            parent,
-            held_at_start: cf.held_at_start,
-            residual_validity: cf.residual_validity.map_or(0, |d| d.0),
-            lifetime: cf.lifetime.map(|d| d.0),
-            inventory: cf.inventory,
-            owner: None,
-            upstream: None,
-        });
+        credentials.push(super::response::credential(cf, identity, parent));
     }
     if !credentials.is_empty() && !credentials.iter().any(|c| c.held_at_start) {
         c.error(
