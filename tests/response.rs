@@ -386,3 +386,21 @@ fn rotate_all_row_and_effort_apply_to_rotations() {
     assert_eq!(met.rotations, 2);
     assert_eq!(met.time_to_containment, Some(5100));
 }
+
+/// The severity reaches Critical while verify runs (5400..6000): stage `escalate` completes at
+/// 5700. The sweep rotates old1 and old2 5700..6300 and forces another verification: the late
+/// detection 5700..6000 and late scope 6000..6900 find nothing new; verify again 6900..7500
+/// (forced: nothing else asked for it); close 7500..7800.
+#[test]
+fn a_rotate_all_sweep_forces_a_verification() {
+    let more = r#"(id: "escalate", duration: Fixed("95m"),
+         signals: [(kind: Generic, plane: CloudIam, probability: 1.0, severity: Critical,
+                    credential: "key")]),"#;
+    let sc = scenario(&three_keys("BelievedUnused", "Medium", more));
+    let m = model(&ops("rotate_all: (from_severity: Critical)"));
+    let (met, trace) = run_one(&sc, &m, 1, 0);
+    assert_eq!(starts(&trace, Activity::RotateAll), vec![5700, 5700]);
+    assert_eq!(starts(&trace, Activity::Verify), vec![5400, 6900]);
+    assert_eq!(met.time_to_first_close, Some(7800));
+    assert_eq!(met.time_to_containment, Some(6300));
+}

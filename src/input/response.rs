@@ -57,18 +57,24 @@ pub(crate) fn credentials(
                 c.error(&field, "upstream is empty", None);
             }
             c.identifier(&field, "upstream", label);
-            // Linear search: labels are few, and this runs once at load.
-            let at = match upstreams.iter().position(|u| u == label) {
-                Some(at) => at,
-                None => {
-                    upstreams.push(label.clone());
-                    upstreams.len() - 1
-                }
-            };
-            cred.upstream = Some(at);
+            cred.upstream = Some(upstream_index(&mut upstreams, label));
         }
     }
     upstreams
+}
+
+/// The index of upstream `label` in `upstreams`, added if new. External reports naming an
+/// upstream resolve their label with this too (a label no credential has gets an index that
+/// revokes nothing).
+pub(crate) fn upstream_index(upstreams: &mut Vec<String>, label: &str) -> usize {
+    // Linear search: labels are few, and this runs once at load.
+    match upstreams.iter().position(|u| u == label) {
+        Some(at) => at,
+        None => {
+            upstreams.push(label.to_string());
+            upstreams.len() - 1
+        }
+    }
 }
 
 /// The model's response settings, resolved.
