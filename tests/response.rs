@@ -404,3 +404,38 @@ fn a_rotate_all_sweep_forces_a_verification() {
     assert_eq!(met.time_to_first_close, Some(7800));
     assert_eq!(met.time_to_containment, Some(6300));
 }
+
+/// A tabletop pack of a run whose credential names an owner the model lacks asks who would
+/// revoke it, and lists the gap for the after-action review.
+#[test]
+fn a_tabletop_pack_asks_who_revokes_a_credential_whose_owner_is_missing() {
+    use raci_sim::output::tabletop::{build_pack, play, Pick};
+    let text = chain_scenario("ApiKey", "0s", r#"At(day: Mon, time: "09:00")"#).replace(
+        "residual_validity: \"0s\"",
+        "residual_validity: \"0s\", owner: \"data-platform\"",
+    );
+    let sc = scenario(&text);
+    let model_text = ops("");
+    let m = model(&model_text);
+    let played = play(&sc, &m, 1, 0, 1_000_000).unwrap();
+    assert_eq!(played.metrics.missed_revocations, 1);
+    let pack = build_pack(
+        &sc,
+        &m,
+        ("test-model.ron", &model_text),
+        &played,
+        Pick::Run(0),
+        1,
+        None,
+    );
+    let guide = pack_file(&pack, "facilitator.md");
+    assert!(
+        guide.contains("key is owned by \"data-platform\", a team this model does not have; who would revoke it?"),
+        "{guide}"
+    );
+    assert!(
+        guide.contains("key is owned by a team that does not exist (data-platform)"),
+        "{guide}"
+    );
+    assert!(!guide.contains("Nobody owns revoking api_key"), "{guide}");
+}
