@@ -62,3 +62,71 @@ fn a_warm_workspace_runs_without_allocating() {
         }
     }
 }
+
+/// The response actions of issue 14 (inventory status, owners, rotate-all on severity and on
+/// reopen, incremental revocation, revoke effort by team and kind) allocate nothing either.
+#[test]
+fn response_actions_run_without_allocating() {
+    let sc = crate::common::scenario(
+        r#"Scenario(name: "resp", summary: "alloc test",
+        identities: [(id: "svc", kind: ServiceAccount)],
+        credentials: [
+            (id: "key", kind: ApiKey, plane: CloudIam, identity: "svc", held_at_start: true,
+             owner: "iam", upstream: "vendor"),
+            (id: "old", kind: ApiKey, plane: CloudIam, identity: "svc", held_at_start: true,
+             inventory: BelievedUnused),
+            (id: "tok", kind: AccessToken, plane: CloudIam, identity: "svc", inventory: Unknown,
+             owner: "gone"),
+        ],
+        stages: [
+            (id: "use", needs: ["key"], duration: LogNormal(median: "1h", p90: "4h"),
+             grants: ["tok"], repeat: LogNormal(median: "6h", p90: "1d"),
+             signals: [(kind: Generic, plane: CloudIam, probability: 0.5, severity: High)]),
+            (id: "old", needs: ["old"], duration: LogNormal(median: "2d", p90: "5d"),
+             repeat: LogNormal(median: "3d", p90: "6d"),
+             signals: [(kind: Generic, plane: CloudIam, probability: 0.5, severity: Critical)]),
+        ],
+        start: UniformWeek, horizon: "30d", benign_share: 0.2)"#,
+    );
+    let m = crate::common::model(
+        r#"Model(name: "resp", summary: "alloc test",
+        teams: [(id: "soc", staff: 2, visibility: {CloudIam: 0.7}),
+                (id: "iam", staff: 1, coverage: BusinessHours(), visibility: {CloudIam: 0.9},
+                 revoke_effort: {ApiKey: Fixed("20m")})],
+        raci: (detect: [(r: ["soc"])], triage: (r: ["soc"], a: ["soc"]), scope: (r: ["soc"]),
+            validate_entitlement: (r: ["iam"]), confirm_business: (r: ["iam"]),
+            approve_containment: (r: ["soc"], a: ["soc"]),
+            revoke: {ApiKey: (r: ["soc"]), AccessToken: (r: ["iam"])},
+            verify: (r: ["iam"]), capture_evidence: (r: ["soc"]), close: (r: ["soc"], a: ["soc"]),
+            rotate_all: (r: ["iam"])),
+        policy: (rotate_all: (from_severity: Critical, on_reopen: true),
+                 incremental_revocation: true, preemptive_revocation: true),
+        effort: (revoke_by_kind: {AccessToken: Fixed("5m")}))"#,
+    );
+    let ctx = Context::new(&sc, &m, 11);
+    let mut ws = Workspace::new(&ctx);
+    let mut bd = Breakdown::new(m.teams.len());
+    let mut rotations = 0;
+    for run in 0..300 {
+        rotations += simulate(&ctx, &mut ws, run, &mut bd, None)
+            .unwrap()
+            .rotations;
+    }
+    assert!(
+        rotations > 0,
+        "the sweep must run for this to mean anything"
+    );
+    COUNT.with(|c| c.set(0));
+    COUNTING.with(|c| c.set(true));
+    let mut events = 0;
+    for run in 0..300 {
+        events += simulate(&ctx, &mut ws, run, &mut bd, None).unwrap().events;
+    }
+    COUNTING.with(|c| c.set(false));
+    let allocations = COUNT.with(|c| c.get());
+    assert_eq!(
+        allocations, 0,
+        "{allocations} allocations over {events} events"
+    );
+    assert!(events > 10_000, "too few events to mean anything: {events}");
+}

@@ -123,7 +123,8 @@ vocabulary! {
 
 vocabulary! {
     /// A unit of work a team performs. The first ten are the response lifecycle of DESIGN.md;
-    /// `Consult` and `SignOff` are the C and A tasks a lifecycle activity spawns.
+    /// `Consult` and `SignOff` are the C and A tasks a lifecycle activity spawns; `RotateAll`
+    /// rotates one credential of a rotate-all sweep (policy `rotate_all`).
     Activity {
         Detect => "detect",
         Triage => "triage",
@@ -137,6 +138,7 @@ vocabulary! {
         Close => "close",
         Consult => "consult",
         SignOff => "sign_off",
+        RotateAll => "rotate_all",
     }
 }
 
@@ -147,6 +149,25 @@ impl Activity {
             self,
             Activity::Triage | Activity::ApproveContainment | Activity::Close
         )
+    }
+}
+
+vocabulary! {
+    /// What the defender's inventory says about a credential: `Known` (scope finds it with the
+    /// plane's inventory accuracy), `BelievedUnused` (listed, thought idle: scope skips it) or
+    /// `Unknown` (in no inventory).
+    InventoryStatus {
+        Known => "known",
+        BelievedUnused => "believed_unused",
+        Unknown => "unknown",
+    }
+}
+
+// Written by hand: the `vocabulary!` macro takes no attributes on variants (`#[default]`).
+#[allow(clippy::derivable_impls)]
+impl Default for InventoryStatus {
+    fn default() -> Self {
+        InventoryStatus::Known
     }
 }
 

@@ -65,6 +65,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             self.met.stages_reached += 1;
         }
         self.met.damage += stage.damage;
+        self.used_by_stage(s);
         self.note(None, None, || {
             format!("attacker stage `{}` completed", stage.id)
         });

@@ -31,16 +31,24 @@ impl<'c, 'w> Sim<'c, 'w> {
         if self.met.time_to_first_revocation.is_none() {
             self.met.time_to_first_revocation = Some(self.now);
         }
-        if !self.attack || !c.held {
+        if c.preempted {
+            self.met.preemptive_revocations += 1;
+        } else if !self.attack || !c.held {
             self.met.wrongful_revocations += 1;
         }
+        self.invalidate(k, Activity::Revoke, "revoked");
+    }
+
+    /// The credential is revoked (or rotated) now: it stops working after its residual
+    /// validity.
+    pub(super) fn invalidate(&mut self, k: usize, activity: Activity, what: &str) {
         let cm = &mut self.ws.creds[k];
         cm.revoke = RevokeState::Revoked;
         cm.revoked_at = self.now;
         let residual = self.sc.credentials[k].residual_validity;
         let id = &self.sc.credentials[k].id;
-        self.note(None, Some(Activity::Revoke), || {
-            format!("credential `{id}` revoked (keeps working {residual}s)")
+        self.note(None, Some(activity), || {
+            format!("credential `{id}` {what} (keeps working {residual}s)")
         });
         if residual == 0 {
             self.credential_stops(k);

@@ -9,11 +9,17 @@ pub(super) enum Ev {
     StageStart(u16),
     StageDone(u16, u32),
     CredentialStops(u16),
-    JobDone { job: u32, team: u16, on_call: bool },
+    JobDone {
+        job: u32,
+        team: u16,
+        on_call: bool,
+    },
     ShiftStart(u16),
     PageAnswered(u16),
     Escalate(u32),
     BackgroundArrival(u16),
+    /// An incremental scope finds a credential (credential, scope's team).
+    ScopeFinds(u16, u16),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -75,6 +81,9 @@ impl Workspace {
             revoked_at: 0,
             found: false,
             late_pending: false,
+            last_use: NEVER,
+            preempted: false,
+            find_pending: false,
         }));
         self.abandoned = [(0, 0); WaitCause::COUNT];
     }
@@ -126,6 +135,8 @@ impl<'c, 'w> Sim<'c, 'w> {
                 confirm_job: NONE,
                 approve_job: NONE,
                 emergency_job: NONE,
+                declared_at: NEVER,
+                rotated: false,
             },
             met: RunMetrics {
                 run,
@@ -208,6 +219,7 @@ impl<'c, 'w> Sim<'c, 'w> {
                 self.dispatch(t as usize);
             }
             Ev::Escalate(job) => self.escalate(job),
+            Ev::ScopeFinds(k, team) => self.scope_finds(k as usize, team),
             Ev::BackgroundArrival(t) => {
                 let t = t as usize;
                 self.ws.queues[t].push_back(QueueItem {

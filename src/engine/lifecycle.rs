@@ -51,6 +51,7 @@ impl<'c, 'w> Sim<'c, 'w> {
                 self.settle(team);
             }
             Activity::Close => self.closed(team as usize),
+            Activity::RotateAll => self.rotation_done(j.cred as usize, team),
             Activity::Consult | Activity::SignOff => unreachable!("handled in job_done"),
         }
     }
@@ -93,6 +94,7 @@ impl<'c, 'w> Sim<'c, 'w> {
         if inc.closed_before {
             self.met.reopened += 1;
         }
+        let reopen = inc.closed_before;
         inc.phase = Phase::Scoping;
         inc.episode += 1;
         inc.validate_job = NONE;
@@ -102,18 +104,27 @@ impl<'c, 'w> Sim<'c, 'w> {
         inc.approved = false;
         inc.validated = false;
         inc.confirmed = false;
+        inc.declared_at = self.now;
+        inc.rotated = false;
         let cred = inc.detected_cred;
         self.note(Some(team as usize), Some(Activity::Triage), || {
             "incident declared".to_string()
         });
         self.begin(Activity::Scope, cred, team);
+        if reopen {
+            self.rotate_all_on_reopen(team);
+        }
     }
 
     /// Scope found what it found: a late scope adds revocations; the first moves the incident
     /// to approval, by emergency containment when the severity allows it.
     fn scoped(&mut self, j: &Job) {
         let team = j.team;
-        self.scope(j.cred as usize, team as usize);
+        if j.incremental {
+            self.incremental_scope_done(team);
+            return;
+        }
+        self.scope(j.cred as usize, team as usize, false);
         if j.late {
             self.ws.creds[j.cred as usize].late_pending = false;
             if j.counted {
@@ -128,7 +139,6 @@ impl<'c, 'w> Sim<'c, 'w> {
         if self.incident.phase != Phase::Scoping {
             return;
         }
-        self.incident.phase = Phase::Approving;
         self.begin_approval(team);
     }
 
@@ -136,6 +146,7 @@ impl<'c, 'w> Sim<'c, 'w> {
     /// it, and validate_entitlement and confirm_business begin (always: a benign run can still
     /// be recognised). Whichever approval comes first contains.
     pub(super) fn begin_approval(&mut self, team: u16) {
+        self.incident.phase = Phase::Approving;
         self.maybe_emergency(team);
         self.incident.validate_job = self.begin(Activity::ValidateEntitlement, NOBODY, team);
         self.incident.confirm_job = self.begin(Activity::ConfirmBusiness, NOBODY, team);
@@ -196,6 +207,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             || "containment approved".to_string(),
         );
         self.task_found_revocations(team);
+        self.rotate_all_if_severe(team);
         self.settle(team);
     }
 
@@ -210,8 +222,10 @@ impl<'c, 'w> Sim<'c, 'w> {
         };
     }
 
-    /// Finds attacker-held credentials linked to `from`, each with its plane's accuracy.
-    pub(super) fn scope(&mut self, from: usize, team: usize) {
+    /// Finds attacker-held credentials linked to `from`, each with its plane's accuracy (known
+    /// ones only: believed-unused and unknown credentials are skipped unless the alert names
+    /// them). `incremental`: mark them as pending finds instead (docs/semantics.md).
+    pub(super) fn scope(&mut self, from: usize, team: usize, incremental: bool) {
         let ws = &mut *self.ws;
         ws.scratch.clear();
         ws.scratch.push(from as u16);
@@ -233,6 +247,9 @@ impl<'c, 'w> Sim<'c, 'w> {
             if !c.held || !c.working || c.found || c.revoke != RevokeState::NotTasked {
                 continue;
             }
+            if k != from && self.sc.credentials[k].inventory != InventoryStatus::Known {
+                continue;
+            }
             // The alert names its own credential; linked ones need the plane's inventory.
             let acc = if k == from {
                 1.0
@@ -242,7 +259,11 @@ impl<'c, 'w> Sim<'c, 'w> {
             // Always draw, so one credential's luck never shifts the next one's.
             let u = self.ws.team_rngs[team].random::<f64>();
             if u < acc {
-                self.ws.creds[k].found = true;
+                if incremental {
+                    self.ws.creds[k].find_pending = true;
+                } else {
+                    self.ws.creds[k].found = true;
+                }
                 found += 1;
             }
         }
@@ -256,6 +277,9 @@ impl<'c, 'w> Sim<'c, 'w> {
         for k in 0..self.ws.creds.len() {
             let c = self.ws.creds[k];
             if !c.held || !c.working || c.found || c.revoke != RevokeState::NotTasked {
+                continue;
+            }
+            if !self.verifiable(k) {
                 continue;
             }
             let plane = self.sc.credentials[k].plane;

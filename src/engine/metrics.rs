@@ -44,6 +44,12 @@ pub struct RunMetrics {
     pub stages_reached: u32,
     pub signals_emitted: u32,
     pub signals_lost: u32,
+    /// Rotate-all tasks done (credentials rotated, held or not; wrongful in benign runs only).
+    #[serde(default)]
+    pub rotations: u32,
+    /// Revocations tasked by an upstream compromise notice (never wrongful).
+    #[serde(default)]
+    pub preemptive_revocations: u32,
     /// Events the engine processed.
     pub events: u64,
 }

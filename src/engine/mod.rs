@@ -17,6 +17,7 @@ mod kernel;
 mod lifecycle;
 pub mod metrics;
 mod severity;
+mod response;
 mod tasks;
 mod teams;
 mod trace;
@@ -30,7 +31,7 @@ use rand::RngExt;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::domain::{Activity, CredentialKind, Severity, WaitCause, DAY, WEEK};
+use crate::domain::{Activity, CredentialKind, InventoryStatus, Severity, WaitCause, DAY, WEEK};
 use crate::engine::metrics::{Breakdown, RunMetrics};
 use crate::input::{Coverage, Model, Scenario, Start};
 
@@ -71,6 +72,11 @@ pub struct Context<'a> {
     signal_offset: Vec<usize>,
     /// Per plane: best inventory accuracy among scope's R and C teams (0 if none sees it).
     scope_accuracy: Vec<f64>,
+    /// Per credential: its owner as the R of its revoke and rotate-all tasks (`None`: the
+    /// row's R; an empty list: an owner this model does not have, so nobody).
+    owner: Vec<Option<Vec<usize>>>,
+    /// Per credential: a rotate-all sweep covers it (policy planes and kinds, not unknown).
+    rotatable: Vec<bool>,
 }
 
 impl<'a> Context<'a> {
@@ -112,6 +118,8 @@ impl<'a> Context<'a> {
             watchers,
             signal_offset,
             scope_accuracy,
+            owner: response::owners(scenario, model),
+            rotatable: response::rotatable(scenario, model),
         }
     }
 
@@ -150,7 +158,17 @@ struct CredState {
     found: bool,
     /// A later detection pointing here is being detected or scoped: fold new signals into it.
     late_pending: bool,
+    /// When the attacker last used it (a stage needing it completed, or it was granted);
+    /// `NEVER` if not yet.
+    last_use: u64,
+    /// Tasked by pre-emptive revocation (an upstream notice): never wrongful.
+    preempted: bool,
+    /// An incremental scope decided to find it; its find event is pending.
+    find_pending: bool,
 }
+
+/// `CredState::last_use` and `Incident::declared_at` before they happen.
+const NEVER: u64 = u64::MAX;
 
 #[derive(Clone, Copy, Debug, Default)]
 struct StageState {
@@ -187,6 +205,8 @@ struct Job {
     late: bool,
     /// Counted in the incident's outstanding work (close waits for it).
     counted: bool,
+    /// A scope under incremental revocation: its finds were scheduled when it started.
+    incremental: bool,
     /// A decision has its first sign-off (R's own, or the first committee member's).
     first_signed: bool,
     r_done: bool,
@@ -245,6 +265,10 @@ struct Incident {
     confirm_job: u32,
     approve_job: u32,
     emergency_job: u32,
+    /// When the incident was last declared (`NEVER` before the first declaration).
+    declared_at: u64,
+    /// The severity trigger of rotate-all has run for this declaration.
+    rotated: bool,
 }
 
 /// What happened, for `raci-sim trace`. Built only when a trace is asked for.

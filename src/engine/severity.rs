@@ -21,6 +21,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             }
         }
         self.maybe_emergency(NOBODY);
+        self.severity_rose();
     }
 
     /// A stage completed: during a declared incident that is not closed, the severity rises to

@@ -23,6 +23,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             committee: false,
             late: false,
             counted: false,
+            incremental: false,
             first_signed: false,
             r_done: false,
             r_done_at: 0,
@@ -47,7 +48,7 @@ impl<'c, 'w> Sim<'c, 'w> {
         let kind = self.cred_kind(&self.ws.jobs[job as usize]);
         let m = self.m;
         let row = m.row(activity, kind);
-        let r = &row.r;
+        let r = self.responsible(activity, cred, &row.r);
         self.note(None, Some(activity), || "ready".to_string());
         match r.len() {
             0 => self.ownerless(job, WaitCause::Unowned),
@@ -124,13 +125,16 @@ impl<'c, 'w> Sim<'c, 'w> {
         self.note(None, Some(activity), || {
             format!("never done: no owner and no escalation target ({cause})")
         });
-        if j.activity == Activity::Revoke {
+        if matches!(j.activity, Activity::Revoke | Activity::RotateAll) {
             self.ws.creds[j.cred as usize].revoke = RevokeState::Abandoned;
         }
         // Known work that will never be done no longer holds up the close (nobody knows it
         // was dropped); any other abandoned step stalls the incident for good.
         let counted = match j.activity {
-            Activity::Revoke | Activity::Verify | Activity::CaptureEvidence => true,
+            Activity::Revoke
+            | Activity::RotateAll
+            | Activity::Verify
+            | Activity::CaptureEvidence => true,
             Activity::Scope => j.counted,
             _ => false,
         };

@@ -94,9 +94,10 @@ impl<'c, 'w> Sim<'c, 'w> {
             self.bd.background_jobs[team] += 1;
             self.bd.background_wait[team] += self.now - item.ready;
         } else {
-            let activity = self.ws.jobs[item.job as usize].activity;
-            effort = self.m.effort[activity.index()].sample(&mut self.ws.team_rngs[team]);
+            let d = self.effort_of(item.job, team);
+            effort = d.sample(&mut self.ws.team_rngs[team]);
             self.attribute_start(item.job, team, on_call);
+            self.maybe_incremental_scope(item.job, team, effort);
         }
         let ts = &mut self.ws.teams[team];
         if on_call {

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::domain::duration::{ClockTime, DistFile, Duration};
-use crate::domain::{CredentialKind, IdentityKind, Plane, Severity, SignalKind, Weekday};
+use crate::domain::{
+    CredentialKind, IdentityKind, InventoryStatus, Plane, Severity, SignalKind, Weekday,
+};
 
 fn one() -> u32 {
     1
@@ -63,6 +65,15 @@ pub struct CredentialFile {
     pub residual_validity: Option<Duration>,
     #[serde(default)]
     pub lifetime: Option<Duration>,
+    // Response (issue 14, B): see input/response.rs.
+    #[serde(default)]
+    pub inventory: InventoryStatus,
+    /// Team id (in the model) that revokes this credential, overriding its kind's revoke row.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// Free label of the upstream (vendor, supplier) this credential depends on.
+    #[serde(default)]
+    pub upstream: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -151,6 +162,9 @@ pub struct TeamFile {
     /// Plane -> inventory accuracy (probability a linked credential there is found).
     #[serde(default)]
     pub visibility: BTreeMap<Plane, f64>,
+    /// Kind -> revoke effort of this team (overrides `effort.revoke_by_kind` and `revoke`).
+    #[serde(default)]
+    pub revoke_effort: BTreeMap<CredentialKind, DistFile>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -219,6 +233,9 @@ pub struct RaciFile {
     pub verify: RowFile,
     pub capture_evidence: RowFile,
     pub close: RowFile,
+    /// Who rotates each credential of a rotate-all sweep; absent: the kind's revoke row.
+    #[serde(default)]
+    pub rotate_all: Option<RowFile>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -265,6 +282,30 @@ pub struct PolicyFile {
     pub business_recognition: f64,
     #[serde(default = "default_verify")]
     pub verify_accuracy: f64,
+    #[serde(default)]
+    pub rotate_all: Option<RotateAllFile>,
+    #[serde(default)]
+    pub incremental_revocation: bool,
+    #[serde(default)]
+    pub preemptive_revocation: bool,
+}
+
+/// Policy `rotate_all`: when to rotate every known and believed-unused credential in scope.
+#[derive(Debug, Deserialize)]
+#[serde(rename = "RotateAll", deny_unknown_fields)]
+pub struct RotateAllFile {
+    /// Sweep once containment is approved at or above this severity (none: never by severity).
+    #[serde(default)]
+    pub from_severity: Option<Severity>,
+    /// Sweep when a closed incident is declared again.
+    #[serde(default)]
+    pub on_reopen: bool,
+    /// Planes covered; empty: every plane.
+    #[serde(default)]
+    pub planes: Vec<Plane>,
+    /// Credential kinds covered; empty: every kind.
+    #[serde(default)]
+    pub kinds: Vec<CredentialKind>,
 }
 
 impl Default for PolicyFile {
@@ -278,6 +319,9 @@ impl Default for PolicyFile {
             triage_specificity: default_specificity(),
             business_recognition: default_recognition(),
             verify_accuracy: default_verify(),
+            rotate_all: None,
+            incremental_revocation: false,
+            preemptive_revocation: false,
         }
     }
 }
@@ -334,4 +378,9 @@ pub struct EffortFile {
     pub close: Option<DistFile>,
     pub consult: Option<DistFile>,
     pub sign_off: Option<DistFile>,
+    /// Kind -> revoke effort (overrides `revoke` for that kind).
+    #[serde(default)]
+    pub revoke_by_kind: BTreeMap<CredentialKind, DistFile>,
+    /// Effort of rotating one credential in a rotate-all sweep; default: its revoke effort.
+    pub rotate_all: Option<DistFile>,
 }

@@ -10,6 +10,7 @@ pub(crate) mod check;
 pub mod file;
 pub mod library;
 pub mod read;
+pub(crate) mod response;
 pub mod ronpath;
 pub mod study;
 pub(crate) mod validate;
@@ -20,7 +21,7 @@ use ron::extensions::Extensions;
 
 use crate::domain::duration::Dist;
 use crate::domain::{
-    Activity, CredentialKind, IdentityKind, Plane, Severity, SignalKind, WaitCause,
+    Activity, CredentialKind, IdentityKind, InventoryStatus, Plane, Severity, SignalKind, WaitCause,
 };
 use crate::input::ronpath::{LineCol, RonMap};
 
@@ -273,6 +274,12 @@ pub struct Credential {
     pub residual_validity: u64,
     /// Seconds after it is obtained that it expires by itself, if it does.
     pub lifetime: Option<u64>,
+    /// What the defender's inventory says about it (scope and verify, rotate-all).
+    pub inventory: InventoryStatus,
+    /// Team id that revokes it, resolved per model (`engine::Context`); `None`: its kind's row.
+    pub owner: Option<String>,
+    /// Index into `Scenario::upstreams`: the upstream whose compromise notice revokes it.
+    pub upstream: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -345,6 +352,8 @@ pub struct Scenario {
     pub dependents: Vec<Vec<usize>>,
     /// Credential -> stages that need it.
     pub needed_by: Vec<Vec<usize>>,
+    /// Distinct `upstream` labels of the credentials, in order of first appearance.
+    pub upstreams: Vec<String>,
 }
 
 impl Scenario {
@@ -471,6 +480,28 @@ pub struct Policy {
     pub triage_specificity: f64,
     pub business_recognition: f64,
     pub verify_accuracy: f64,
+    pub rotate_all: Option<RotateAll>,
+    /// Scope's finds become revoke tasks as they are found (docs/semantics.md).
+    pub incremental_revocation: bool,
+    /// An upstream compromise notice revokes the credentials linked to it at once.
+    pub preemptive_revocation: bool,
+}
+
+/// Policy `rotate_all`, resolved.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RotateAll {
+    pub from_severity: Option<Severity>,
+    pub on_reopen: bool,
+    /// Bit p set: plane p is covered.
+    pub planes: u32,
+    /// Bit k set: credential kind k is covered.
+    pub kinds: u32,
+}
+
+impl RotateAll {
+    pub fn covers(&self, plane: Plane, kind: CredentialKind) -> bool {
+        self.planes & (1 << plane.index()) != 0 && self.kinds & (1 << kind.index()) != 0
+    }
 }
 
 /// A validated ownership model.
@@ -490,16 +521,28 @@ pub struct Model {
     pub effort: Vec<Dist>,
     /// Holidays as days after 1970-01-01, sorted and distinct (dated scenarios only).
     pub holidays: Vec<i64>,
+    /// The `raci.rotate_all` row, if given (else each kind's revoke row rotates).
+    pub rotate_all: Option<Row>,
+    /// Revoke effort by (team, kind): index `team * CredentialKind::COUNT + kind`, with team
+    /// `revoke_effort` over `effort.revoke_by_kind` over `effort.revoke` resolved at load.
+    pub revoke_effort: Vec<Dist>,
+    /// `effort.rotate_all`, if given (else the revoke effort of the team and kind).
+    pub rotate_all_effort: Option<Dist>,
 }
 
 impl Model {
     /// The RACI row of an activity; `kind` picks the revoke row.
     pub fn row(&self, activity: Activity, kind: CredentialKind) -> &Row {
-        if activity == Activity::Revoke {
-            &self.revoke[kind.index()]
-        } else {
-            &self.rows[activity.index()]
+        match (activity, &self.rotate_all) {
+            (Activity::Revoke, _) | (Activity::RotateAll, None) => &self.revoke[kind.index()],
+            (Activity::RotateAll, Some(row)) => row,
+            _ => &self.rows[activity.index()],
         }
+    }
+
+    /// Work time of revoking a credential of `kind` by `team` (team > kind > revoke).
+    pub fn revoke_effort(&self, team: usize, kind: CredentialKind) -> &Dist {
+        &self.revoke_effort[team * CredentialKind::COUNT + kind.index()]
     }
 
     pub fn team_index(&self, id: &str) -> Option<usize> {
@@ -532,6 +575,8 @@ pub fn default_effort(activity: Activity) -> Dist {
         Activity::Close => Dist::Fixed(10 * M),
         Activity::Consult => ln(30 * M, 120 * M),
         Activity::SignOff => ln(5 * M, 20 * M),
+        // Unused: a rotation takes `effort.rotate_all` or the revoke effort of its team.
+        Activity::RotateAll => ln(15 * M, 60 * M),
     }
 }
 

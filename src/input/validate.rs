@@ -35,7 +35,8 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
         })
         .collect();
 
-    let credentials = credentials(&mut c, &f, &identity_ids, &cred_ids);
+    let mut credentials = credentials(&mut c, &f, &identity_ids, &cred_ids);
+    let upstreams = super::response::credentials(&mut c, &f, &mut credentials);
 
     let stages = stages(&mut c, &f, &stage_ids, &cred_ids);
     if stages.is_empty() {
@@ -71,6 +72,7 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
         links,
         dependents,
         needed_by,
+        upstreams,
     };
     c.finish(scenario)
 }
@@ -107,16 +109,7 @@ fn credentials(
                 None,
             );
         }
-        credentials.push(Credential {
-            id: cf.id.clone(),
-            kind: cf.kind,
-            plane: cf.plane,
-            identity,
-            parent,
-            held_at_start: cf.held_at_start,
-            residual_validity: cf.residual_validity.map_or(0, |d| d.0),
-            lifetime: cf.lifetime.map(|d| d.0),
-        });
+        credentials.push(super::response::credential(cf, identity, parent));
     }
     if !credentials.is_empty() && !credentials.iter().any(|c| c.held_at_start) {
         c.error(
@@ -304,10 +297,14 @@ pub fn validate_model(label: &str, text: &str, f: ModelFile) -> Result<Model, Lo
 
     let (rows, revoke, detect) = raci(&mut c, &f.raci, &team_ids);
 
-    let policy = policy(&mut c, &f.policy, &team_ids);
+    let mut policy = policy(&mut c, &f.policy, &team_ids);
 
     let effort = effort(&mut c, &f.effort);
     let holidays = super::calendar::holidays(&mut c, &f.holidays);
+    let response = super::response::model(&mut c, &f, &team_ids, &effort[Activity::Revoke.index()]);
+    policy.rotate_all = response.rotate_all;
+    policy.incremental_revocation = response.incremental_revocation;
+    policy.preemptive_revocation = response.preemptive_revocation;
 
     let model = Model {
         name: f.name,
@@ -320,6 +317,9 @@ pub fn validate_model(label: &str, text: &str, f: ModelFile) -> Result<Model, Lo
         policy,
         effort,
         holidays,
+        rotate_all: response.rotate_all_row,
+        revoke_effort: response.revoke_effort,
+        rotate_all_effort: response.rotate_all_effort,
     };
     c.finish(model)
 }
@@ -538,6 +538,9 @@ fn policy(c: &mut Checker, pf: &PolicyFile, team_ids: &Names) -> Policy {
         triage_specificity: c.probability("policy.triage_specificity", pf.triage_specificity),
         business_recognition: c.probability("policy.business_recognition", pf.business_recognition),
         verify_accuracy: c.probability("policy.verify_accuracy", pf.verify_accuracy),
+        rotate_all: None,
+        incremental_revocation: false,
+        preemptive_revocation: false,
     }
 }
 

@@ -61,8 +61,8 @@ impl Linter<'_> {
         }
     }
 
-    /// L009: teams with no role at all.
-    pub(super) fn idle_teams(&mut self) {
+    /// L009: teams with no role at all (owning a scenario's credential is a role).
+    pub(super) fn idle_teams(&mut self, scenarios: &[Scenario]) {
         let m = self.model;
         for (t, team) in m.teams.iter().enumerate() {
             let in_row = |r: &Row| {
@@ -70,6 +70,12 @@ impl Linter<'_> {
             };
             let used = m.rows.iter().any(in_row)
                 || m.revoke.iter().any(in_row)
+                || m.rotate_all.as_ref().is_some_and(in_row)
+                || scenarios.iter().any(|s| {
+                    s.credentials
+                        .iter()
+                        .any(|c| c.owner.as_deref() == Some(team.id.as_str()))
+                })
                 || m.detect
                     .iter()
                     .any(|d| d.r.contains(&t) || d.i.contains(&t))
@@ -117,7 +123,9 @@ impl Linter<'_> {
     /// L004: credential kinds the scenario uses that nobody revokes.
     pub(super) fn unowned_revocations(&mut self, s: &Scenario) {
         let sn = s.name.as_str();
-        let mut kinds: Vec<CredentialKind> = s.credentials.iter().map(|c| c.kind).collect();
+        // Credentials with an owner are revoked by it (or flagged by L012).
+        let unowned = || s.credentials.iter().filter(|c| c.owner.is_none());
+        let mut kinds: Vec<CredentialKind> = unowned().map(|c| c.kind).collect();
         kinds.sort();
         kinds.dedup();
         for kind in kinds {
@@ -127,9 +135,7 @@ impl Linter<'_> {
             let (level, help) = self.gap(&format!(
                 "add `{kind:?}: (r: [\"<team>\"])` to `raci.revoke`"
             ));
-            let ids: Vec<&str> = s
-                .credentials
-                .iter()
+            let ids: Vec<&str> = unowned()
                 .filter(|c| c.kind == kind)
                 .map(|c| c.id.as_str())
                 .collect();
@@ -260,7 +266,10 @@ impl Linter<'_> {
             }
         }
         for c in &s.credentials {
-            path.extend(m.revoke[c.kind.index()].r.iter().map(|&t| (t, "revoke")));
+            match c.owner.as_deref().map(|o| m.team_index(o)) {
+                Some(owner) => path.extend(owner.map(|t| (t, "revoke"))),
+                None => path.extend(m.revoke[c.kind.index()].r.iter().map(|&t| (t, "revoke"))),
+            }
         }
         let emergency = m
             .policy

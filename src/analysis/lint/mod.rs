@@ -4,13 +4,14 @@
 //!
 //! Error-level codes predict a definite failure in simulation (tests/lint.rs shows each one):
 //! L001 a task never done, L002 a decision never made, L004 a missed revocation, L005 a lost
-//! signal.
+//! signal, L012 a revocation whose owner the model lacks.
 //!
 //! This file holds findings, their rendering and the order they come out in; the checks, one
 //! method per code (L002 and L003 share one), are in `checks.rs`.
 
 mod calendar;
 mod checks;
+mod response;
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -49,6 +50,9 @@ pub const CODES: &[(&str, &str, &str)] = &[
     ("L008", "severity-outside-coverage", "a team on the response path works office hours with no on-call for the scenario's severity"),
     ("L009", "idle-team", "a team owns nothing"),
     ("L020", "holidays-undated", "the model lists holidays but a scenario starts on no date: they do not apply"),
+    ("L010", "blind-inventory", "a team lists a plane with inventory accuracy 0: scope and verify never find credentials there"),
+    ("L011", "believed-unused-not-rotated", "a scenario has believed-unused credentials no rotate-all covers: they are missed together"),
+    ("L012", "absent-owner", "a credential's owner is not a team of the model: its revocation has no owner"),
 ];
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -221,7 +225,8 @@ pub fn lint(model: &Model, label: &str, text: &str, scenarios: &[Scenario]) -> V
     };
     l.no_responsible();
     l.decision_owners();
-    l.idle_teams();
+    l.idle_teams(scenarios);
+    l.blind_inventories();
     l.escalation_off_hours(scenarios);
     for s in scenarios {
         l.unowned_revocations(s);
@@ -229,6 +234,8 @@ pub fn lint(model: &Model, label: &str, text: &str, scenarios: &[Scenario]) -> V
         l.scope_blind_planes(s);
         l.severity_outside_coverage(s);
         l.holidays_undated(s);
+        l.believed_unused_not_rotated(s);
+        l.absent_owners(s);
     }
     l.out.sort_by(|a, b| {
         (a.level, a.code, &a.scenario, a.line, a.col).cmp(&(

@@ -67,7 +67,24 @@ impl Raised {
     fn unowned_revocations(&mut self, scenario: &Scenario, model: &Model, played: &Played) {
         let m = &played.metrics;
         for c in &scenario.credentials {
-            if m.missed_by_kind[c.kind.index()] > 0 && model.revoke[c.kind.index()].r.is_empty() {
+            if m.missed_by_kind[c.kind.index()] == 0 {
+                continue;
+            }
+            if let Some(owner) = &c.owner {
+                // An owner the model lacks leaves the credential unowned, whatever its kind's row.
+                if model.team_index(owner).is_none() {
+                    self.questions.push(format!(
+                        "{} is owned by \"{owner}\", a team this model does not have; who would revoke it?",
+                        c.id
+                    ));
+                    self.gaps.push(gap_row(
+                        format!("{} is owned by a team that does not exist ({owner})", c.id),
+                        "nobody".into(),
+                    ));
+                }
+                continue;
+            }
+            if model.revoke[c.kind.index()].r.is_empty() {
                 self.questions.push(format!(
                     "Nobody owns revoking {} credentials such as {}; who would?",
                     c.kind.name(),
