@@ -44,6 +44,10 @@ pub struct RunMetrics {
     pub stages_reached: u32,
     pub signals_emitted: u32,
     pub signals_lost: u32,
+    /// External reports whose intake a team completed.
+    pub reports_received: u32,
+    /// External reports nobody took in (no intake R and no escalation target).
+    pub reports_lost: u32,
     /// Events the engine processed.
     pub events: u64,
 }

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::domain::duration::{ClockTime, DistFile, Duration};
-use crate::domain::{CredentialKind, IdentityKind, Plane, Severity, SignalKind, Weekday};
+use crate::domain::{
+    CredentialKind, IdentityKind, Plane, ReportSource, Severity, SignalKind, Weekday,
+};
 
 fn one() -> u32 {
     1
@@ -29,6 +31,24 @@ pub struct ScenarioFile {
     pub benign_share: f64,
     pub start: StartFile,
     pub horizon: Duration,
+    /// Credentials the attacker creates at run time (issue 14, attack & signals).
+    #[serde(default)]
+    pub templates: Vec<TemplateFile>,
+}
+
+/// A credential the attacker creates at run time: validation expands it into `max` slots.
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Template", deny_unknown_fields)]
+pub struct TemplateFile {
+    pub id: String,
+    pub kind: CredentialKind,
+    pub plane: Plane,
+    pub identity_kind: IdentityKind,
+    #[serde(default)]
+    pub residual_validity: Option<Duration>,
+    #[serde(default)]
+    pub lifetime: Option<Duration>,
+    pub max: u32,
 }
 
 #[derive(Debug, Deserialize)]
@@ -72,6 +92,34 @@ pub struct StageFile {
     pub damage: u64,
     #[serde(default)]
     pub signals: Vec<SignalFile>,
+    // Attack & signals (issue 14): see docs/file-formats.md.
+    #[serde(default)]
+    pub needs_any: Vec<String>,
+    #[serde(default)]
+    pub creates: Vec<String>,
+    #[serde(default)]
+    pub steals_again: bool,
+    #[serde(default)]
+    pub open_until: Option<Duration>,
+    #[serde(default)]
+    pub at: Option<Duration>,
+    #[serde(default)]
+    pub reports: Vec<ReportFile>,
+}
+
+/// An external report a stage's completion may cause.
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Report", deny_unknown_fields)]
+pub struct ReportFile {
+    pub source: ReportSource,
+    pub probability: f64,
+    pub delay: DistFile,
+    #[serde(default = "medium")]
+    pub severity: Severity,
+    #[serde(default)]
+    pub credential: Option<String>,
+    #[serde(default)]
+    pub upstream: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -131,6 +179,10 @@ pub struct TeamFile {
     /// Plane -> inventory accuracy (probability a linked credential there is found).
     #[serde(default)]
     pub visibility: BTreeMap<Plane, f64>,
+    /// Plane -> probability the team sees a signal emitted there; absent: 1.0 for every plane
+    /// in `visibility`.
+    #[serde(default)]
+    pub telemetry: Option<BTreeMap<Plane, f64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -199,6 +251,21 @@ pub struct RaciFile {
     pub verify: RowFile,
     pub capture_evidence: RowFile,
     pub close: RowFile,
+    /// Who receives external reports, by source.
+    #[serde(default)]
+    pub intake: Vec<IntakeRowFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "IntakeRow", deny_unknown_fields)]
+pub struct IntakeRowFile {
+    /// Sources this row covers; empty means all.
+    #[serde(default)]
+    pub sources: Vec<ReportSource>,
+    #[serde(default)]
+    pub r: Vec<String>,
+    #[serde(default)]
+    pub i: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -314,4 +381,5 @@ pub struct EffortFile {
     pub close: Option<DistFile>,
     pub consult: Option<DistFile>,
     pub sign_off: Option<DistFile>,
+    pub intake: Option<DistFile>,
 }

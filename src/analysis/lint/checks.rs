@@ -159,7 +159,7 @@ impl Linter<'_> {
         for st in &s.stages {
             for g in &st.signals {
                 let seen = m.detect.iter().any(|row| {
-                    row.covers(g.kind) && row.r.iter().any(|&t| m.teams[t].sees(g.plane))
+                    row.covers(g.kind) && row.r.iter().any(|&t| m.teams[t].watches(g.plane))
                 });
                 if seen {
                     continue;
