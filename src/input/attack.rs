@@ -34,6 +34,12 @@ pub(crate) fn templates(
                 Some("templates and credentials share one name space".into()),
             );
         }
+        // A template in error keeps its name (no follow-on "unknown template") but no slot.
+        let unusable = Template {
+            id: tf.id.clone(),
+            first: credentials.len(),
+            max: 0,
+        };
         let max = tf.max as usize;
         if max == 0 || max > MAX_ITEMS {
             c.error(
@@ -41,6 +47,7 @@ pub(crate) fn templates(
                 format!("max must be between 1 and {MAX_ITEMS}, got {}", tf.max),
                 None,
             );
+            out.push(unusable);
             continue;
         }
         total += max;
@@ -48,13 +55,15 @@ pub(crate) fn templates(
             c.error(
                 &format!("{p}.max"),
                 format!(
-                    "templates expand to {total} credential slots (each with its own identity) so far; with the {} credentials and {} identities of the file that is more than the limit of {MAX_ITEMS} credentials or identities",
+                    "templates expand to {total} credential slots, each with its own identity; with the file's {} credential(s) and {} identity(ies) that is more than the limit of {MAX_ITEMS} credentials (and of {MAX_ITEMS} identities)",
                     f.credentials.len(),
                     f.identities.len()
                 ),
                 Some("lower `max`: it is the most credentials of this template the attacker creates in one run".into()),
             );
-            return out;
+            total -= max;
+            out.push(unusable);
+            continue;
         }
         let clash = (1..=max).find(|k| {
             let id = format!("{}#{k}", tf.id);
