@@ -287,6 +287,10 @@ fn stolen_again_credential_works_again_until_the_source_closes() {
     assert!(trace
         .iter()
         .any(|e| e.time == 8400 && e.what == "attacker steals credential `pw` again"));
+    assert!(
+        !trace.iter().any(|e| e.what.ends_with("stops working")),
+        "the old version's stop at 9300 is ignored"
+    );
 }
 
 /// `needs_any`: `s` needs one of `b`, `c`; neither is held until `get-c` (needs `a`, 1 h)
@@ -334,4 +338,36 @@ fn replay_pins_the_first_completion() {
     let (met, trace) = run_one(&sc, &ops(), 1, 0);
     assert_eq!(completions(&trace, "use"), [345_600]);
     assert_eq!(met.time_to_containment, Some(350_100));
+}
+
+/// The new lists have the usual cap of 100 with a located error.
+#[test]
+fn new_lists_are_capped() {
+    let any = vec!["\"pw\""; 101].join(", ");
+    let text = format!(
+        r#"Scenario(name: "s", summary: "s", identities: [(id: "user", kind: Human)],
+    credentials: [{HELD_PW}],
+    stages: [(id: "a", duration: Fixed("1m"), needs_any: [{any}])],
+    start: UniformWeek, horizon: "1d")"#
+    );
+    let e = raci_sim::input::library::parse_scenario("s.ron", &text)
+        .map(|_| ())
+        .expect_err("rejected")
+        .to_string();
+    assert!(
+        e.starts_with("s.ron:3:47: field `stages[0].needs_any`: 101 entries, more than the limit of 100"),
+        "{e}"
+    );
+    let r = vec!["\"ops\""; 101].join(", ");
+    let e = raci_sim::input::library::parse_model(
+        "m.ron",
+        &intake_model(&format!("(r: [{r}])"), SURE, ""),
+    )
+    .map(|_| ())
+    .expect_err("rejected")
+    .to_string();
+    assert!(
+        e.contains("field `raci.intake[0].r`: 101 entries, more than the limit of 100"),
+        "{e}"
+    );
 }
