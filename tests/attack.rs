@@ -135,7 +135,6 @@ fn partial_telemetry_sees_about_that_share_of_signals() {
     assert!((160..=240).contains(&detected), "{detected} of 400");
 }
 
-
 type Run = (
     raci_sim::engine::metrics::RunMetrics,
     Vec<raci_sim::engine::TraceEvent>,
@@ -323,9 +322,8 @@ fn needs_any_waits_for_one_of_its_credentials() {
 /// (4 d), it completes when it starts, at 345600: contained at 345600 + 4500 = 350100.
 #[test]
 fn replay_pins_the_first_completion() {
-    let pinned = format!(
-        r#"(id: "use", needs: ["pw"], duration: Fixed("10m"), at: "3d4h", {SIGNAL})"#
-    );
+    let pinned =
+        format!(r#"(id: "use", needs: ["pw"], duration: Fixed("10m"), at: "3d4h", {SIGNAL})"#);
     let sc = scenario_for(HELD_PW, &pinned, "", "10d");
     let (met, trace) = run_one(&sc, &ops(), 1, 0);
     assert_eq!(completions(&trace, "use"), [273_600]);
@@ -355,7 +353,9 @@ fn new_lists_are_capped() {
         .expect_err("rejected")
         .to_string();
     assert!(
-        e.starts_with("s.ron:3:47: field `stages[0].needs_any`: 101 entries, more than the limit of 100"),
+        e.starts_with(
+            "s.ron:3:47: field `stages[0].needs_any`: 101 entries, more than the limit of 100"
+        ),
         "{e}"
     );
     let r = vec!["\"ops\""; 101].join(", ");

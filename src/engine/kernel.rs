@@ -11,8 +11,15 @@ pub(super) enum Ev {
     /// A credential stops working, for the version (generation) it was scheduled for.
     CredentialStops(u16, u32),
     /// An external report (flat index) about a credential reaches the organisation.
-    ReportArrives { report: u32, cred: u16 },
-    JobDone { job: u32, team: u16, on_call: bool },
+    ReportArrives {
+        report: u32,
+        cred: u16,
+    },
+    JobDone {
+        job: u32,
+        team: u16,
+        on_call: bool,
+    },
     ShiftStart(u16),
     PageAnswered(u16),
     Escalate(u32),

@@ -27,10 +27,7 @@ pub(crate) fn templates(
         if taken_creds.contains(&tf.id) {
             c.error(
                 &format!("{p}.id"),
-                format!(
-                    "template \"{}\" has the id of a credential",
-                    clip(&tf.id)
-                ),
+                format!("template \"{}\" has the id of a credential", clip(&tf.id)),
                 Some("templates and credentials share one name space".into()),
             );
         }
@@ -175,7 +172,12 @@ pub(crate) fn stage_fields(
         .iter()
         .enumerate()
         .filter_map(|(j, id)| {
-            c.resolve(&format!("{p}.needs_any[{j}]"), "credential", id, pools.creds)
+            c.resolve(
+                &format!("{p}.needs_any[{j}]"),
+                "credential",
+                id,
+                pools.creds,
+            )
         })
         .collect();
     stage.creates = sf
@@ -183,7 +185,12 @@ pub(crate) fn stage_fields(
         .iter()
         .enumerate()
         .filter_map(|(j, id)| {
-            c.resolve(&format!("{p}.creates[{j}]"), "template", id, pools.templates)
+            c.resolve(
+                &format!("{p}.creates[{j}]"),
+                "template",
+                id,
+                pools.templates,
+            )
         })
         .collect();
     stage.steals_again = sf.steals_again;
