@@ -9,9 +9,31 @@ use super::check::*;
 use super::file::*;
 use super::*;
 
+/// The stages resolved, with the templates expanded into slots (appended to `identities` and
+/// `credentials`) and the upstream labels reports name.
+pub(crate) fn stages_and_templates(
+    c: &mut Checker,
+    f: &ScenarioFile,
+    (stage_ids, cred_ids): (&Names, &Names),
+    identities: &mut Vec<Identity>,
+    credentials: &mut Vec<Credential>,
+) -> (Vec<Stage>, Vec<Template>, Vec<String>) {
+    initial_access(c, f);
+    let templates = templates(c, f, identities, credentials);
+    let template_ids = Names::new(templates.iter().map(|t| t.id.as_str()));
+    let pools = Pools {
+        creds: cred_ids,
+        templates: &template_ids,
+    };
+    let mut upstreams = Vec::new();
+    let stages = super::validate::stages(c, f, stage_ids, &pools, &mut upstreams);
+    slot_parents(&templates, &stages, credentials);
+    (stages, templates, upstreams)
+}
+
 /// Templates expanded into credential slots (and one identity each), appended to `identities`
 /// and `credentials`. Slot parents are set later, from the stages (see [`slot_parents`]).
-pub(crate) fn templates(
+fn templates(
     c: &mut Checker,
     f: &ScenarioFile,
     identities: &mut Vec<Identity>,
@@ -31,35 +53,14 @@ pub(crate) fn templates(
                 Some("templates and credentials share one name space".into()),
             );
         }
-        // A template in error keeps its name (no follow-on "unknown template") but no slot.
-        let unusable = Template {
-            id: tf.id.clone(),
-            first: credentials.len(),
-            max: 0,
-        };
-        let max = tf.max as usize;
-        if max == 0 || max > MAX_ITEMS {
-            c.error(
-                &format!("{p}.max"),
-                format!("max must be between 1 and {MAX_ITEMS}, got {}", tf.max),
-                None,
-            );
-            out.push(unusable);
-            continue;
-        }
-        total += max;
-        if total + f.credentials.len() > MAX_ITEMS || total + f.identities.len() > MAX_ITEMS {
-            c.error(
-                &format!("{p}.max"),
-                format!(
-                    "templates expand to {total} credential slots, each with its own identity; with the file's {} credential(s) and {} identity(ies) that is more than the limit of {MAX_ITEMS} credentials (and of {MAX_ITEMS} identities)",
-                    f.credentials.len(),
-                    f.identities.len()
-                ),
-                Some("lower `max`: it is the most credentials of this template the attacker creates in one run".into()),
-            );
-            total -= max;
-            out.push(unusable);
+        let max = slots(c, &p, f, tf, &mut total);
+        if max == 0 {
+            // A template in error keeps its name (no follow-on "unknown template"), no slot.
+            out.push(Template {
+                id: tf.id.clone(),
+                first: credentials.len(),
+                max: 0,
+            });
             continue;
         }
         let clash = (1..=max).find(|k| {
@@ -103,12 +104,43 @@ pub(crate) fn templates(
     out
 }
 
+/// Template `p`'s slot count, or 0 if `max` is out of range or the slots would not fit within
+/// the limits (`total` counts the slots so far).
+fn slots(
+    c: &mut Checker,
+    p: &str,
+    f: &ScenarioFile,
+    tf: &TemplateFile,
+    total: &mut usize,
+) -> usize {
+    let max = tf.max as usize;
+    if max == 0 || max > MAX_ITEMS {
+        c.error(
+            &format!("{p}.max"),
+            format!("max must be between 1 and {MAX_ITEMS}, got {}", tf.max),
+            None,
+        );
+        return 0;
+    }
+    let n = *total + max;
+    if n + f.credentials.len() > MAX_ITEMS || n + f.identities.len() > MAX_ITEMS {
+        c.error(
+            &format!("{p}.max"),
+            format!(
+                "templates expand to {n} credential slots, each with its own identity; with the file's {} credential(s) and {} identity(ies) that is more than the limit of {MAX_ITEMS} credentials (and of {MAX_ITEMS} identities)",
+                f.credentials.len(),
+                f.identities.len()
+            ),
+            Some("lower `max`: it is the most credentials of this template the attacker creates in one run".into()),
+        );
+        return 0;
+    }
+    *total = n;
+    max
+}
+
 /// A slot's parent is the first credential the first stage creating its template needs.
-pub(crate) fn slot_parents(
-    templates: &[Template],
-    stages: &[Stage],
-    credentials: &mut [Credential],
-) {
+fn slot_parents(templates: &[Template], stages: &[Stage], credentials: &mut [Credential]) {
     for (t, tm) in templates.iter().enumerate() {
         let parent = stages
             .iter()
@@ -121,7 +153,7 @@ pub(crate) fn slot_parents(
 }
 
 /// Initial access: with no credential held at the start, some stage must need none.
-pub(crate) fn initial_access(c: &mut Checker, f: &ScenarioFile) {
+fn initial_access(c: &mut Checker, f: &ScenarioFile) {
     let held = f.credentials.iter().any(|x| x.held_at_start);
     let open = f
         .stages

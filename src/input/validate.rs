@@ -36,17 +36,13 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
         .collect();
 
     let mut credentials = credentials(&mut c, &f, &identity_ids, &cred_ids);
-    attack::initial_access(&mut c, &f);
-    let templates = attack::templates(&mut c, &f, &mut identities, &mut credentials);
-    let template_ids = Names::new(templates.iter().map(|t| t.id.as_str()));
-    let pools = attack::Pools {
-        creds: &cred_ids,
-        templates: &template_ids,
-    };
-    let mut upstreams = Vec::new();
-
-    let stages = stages(&mut c, &f, &stage_ids, &pools, &mut upstreams);
-    attack::slot_parents(&templates, &stages, &mut credentials);
+    let (stages, templates, upstreams) = attack::stages_and_templates(
+        &mut c,
+        &f,
+        (&stage_ids, &cred_ids),
+        &mut identities,
+        &mut credentials,
+    );
     if stages.is_empty() {
         c.error("stages", "a scenario needs at least one stage", None);
     }
@@ -169,7 +165,7 @@ fn credentials(
 }
 
 /// Stages with their references resolved.
-fn stages(
+pub(super) fn stages(
     c: &mut Checker,
     f: &ScenarioFile,
     stage_ids: &Names,
