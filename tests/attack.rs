@@ -371,3 +371,22 @@ fn new_lists_are_capped() {
         "{e}"
     );
 }
+
+/// A study sweeping the inventory accuracy of a plane the team had no inventory of: with no
+/// `telemetry` given, telemetry follows (the team now watches the plane, as before issue 14);
+/// with `telemetry` given, it stays as written.
+#[test]
+fn sweeping_inventory_accuracy_keeps_default_telemetry_in_step() {
+    use raci_sim::domain::Plane;
+    use raci_sim::input::study::Parameter;
+    let p = Parameter::InventoryAccuracy("ops".into(), Plane::Tenant);
+    let m = p.apply(&ops(), 0.5);
+    assert_eq!(m.teams[0].telemetry[Plane::Tenant.index()], 1.0);
+    let given = model(&intake_model("", SURE, "").replace(
+        "Database: 1.0}),",
+        "Database: 1.0}, telemetry: {Directory: 1.0}),",
+    ));
+    let m = p.apply(&given, 0.5);
+    assert_eq!(m.teams[0].telemetry[Plane::Tenant.index()], 0.0);
+    assert_eq!(m.teams[0].visibility[Plane::Tenant.index()], Some(0.5));
+}

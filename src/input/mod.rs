@@ -418,6 +418,9 @@ pub struct Team {
     pub visibility: [Option<f64>; Plane::COUNT],
     /// Probability the team sees a signal emitted in the plane (0 where it watches nothing).
     pub telemetry: [f64; Plane::COUNT],
+    /// `telemetry` was not given: it follows `visibility` (1.0 wherever the team has inventory),
+    /// also when a study sweeps the inventory accuracy of a plane.
+    pub telemetry_follows_visibility: bool,
 }
 
 impl Team {

@@ -330,6 +330,7 @@ fn team(c: &mut Checker, i: usize, tf: &TeamFile) -> Team {
         background,
         visibility,
         telemetry: attack::telemetry(c, &p, tf),
+        telemetry_follows_visibility: tf.telemetry.is_none(),
     };
     // Overload is measured against valid hours only (the error above says what is wrong).
     if let Some((load, capacity)) = team.overload().filter(|_| hours_ok) {
