@@ -109,12 +109,6 @@ impl<'c, 'w> Sim<'c, 'w> {
                 self.try_start_stage(d);
             }
         }
-        for &t in &stage.creates {
-            let k = self.ws.created_now[t] as usize;
-            for &d in &sc.needed_by[k] {
-                self.try_start_stage(d);
-            }
-        }
     }
 
     /// A completion grants credential `g`; with `again`, a revoked or stopped one is stolen

@@ -131,7 +131,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             let report = (self.ctx.report_offset[s] + r) as u32;
             self.note(None, None, || {
                 format!(
-                    "attacker activity will be reported by a {} in {}",
+                    "an external report ({}) will arrive in {}",
                     rep.source,
                     crate::domain::duration::format_human(delay as f64)
                 )
@@ -155,7 +155,7 @@ impl<'c, 'w> Sim<'c, 'w> {
         // Pages as severe as the report says, before anyone has read it.
         jm.severity = jm.severity.max(rep.severity);
         self.note(None, Some(Activity::Intake), || {
-            format!("external report from a {} arrives", rep.source)
+            format!("external report ({}) arrives", rep.source)
         });
         let ctx = self.ctx;
         let r = &ctx.intake_r[rep.source.index()];
