@@ -1,6 +1,7 @@
 //! The one integration-test binary (links once).
 
 mod alloc;
+mod attack;
 mod bounded;
 mod calendar_cases;
 mod cases;

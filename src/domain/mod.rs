@@ -49,6 +49,9 @@ vocabulary! {
         Secret => "secret",
         SshKey => "ssh_key",
         AgentCredential => "agent_credential",
+        ConsentGrant => "consent_grant",
+        MfaFactor => "mfa_factor",
+        ServiceToken => "service_token",
     }
 }
 
@@ -64,6 +67,7 @@ vocabulary! {
         PamVault => "pam_vault",
         Endpoint => "endpoint",
         Database => "database",
+        Tenant => "tenant",
     }
 }
 
@@ -77,6 +81,8 @@ vocabulary! {
         Contractor => "contractor",
         BreakGlass => "break_glass",
         Vendor => "vendor",
+        OAuthApplication => "oauth_application",
+        ExternalApplication => "external_application",
     }
 }
 
@@ -124,7 +130,8 @@ vocabulary! {
 vocabulary! {
     /// A unit of work a team performs. The first ten are the response lifecycle of DESIGN.md;
     /// `Consult` and `SignOff` are the C and A tasks a lifecycle activity spawns; `RotateAll`
-    /// rotates one credential of a rotate-all sweep (policy `rotate_all`).
+    /// rotates one credential of a rotate-all sweep (policy `rotate_all`); `Intake` is
+    /// receiving an external report (it then proceeds like a detection).
     Activity {
         Detect => "detect",
         Triage => "triage",
@@ -139,6 +146,7 @@ vocabulary! {
         Consult => "consult",
         SignOff => "sign_off",
         RotateAll => "rotate_all",
+        Intake => "intake",
     }
 }
 
@@ -168,6 +176,17 @@ vocabulary! {
 impl Default for InventoryStatus {
     fn default() -> Self {
         InventoryStatus::Known
+    }
+}
+
+vocabulary! {
+    /// Who tells the organisation from outside that something is wrong (an external report).
+    ReportSource {
+        Customer => "customer",
+        Vendor => "vendor",
+        Partner => "partner",
+        ThreatIntel => "threat_intel",
+        LawEnforcement => "law_enforcement",
     }
 }
 

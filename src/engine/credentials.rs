@@ -53,7 +53,8 @@ impl<'c, 'w> Sim<'c, 'w> {
         if residual == 0 {
             self.credential_stops(k);
         } else {
-            self.schedule(self.now + residual, Ev::CredentialStops(k as u16));
+            let gen = self.ws.creds[k].gen;
+            self.schedule(self.now + residual, Ev::CredentialStops(k as u16, gen));
         }
     }
 

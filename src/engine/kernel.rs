@@ -8,7 +8,13 @@ use super::*;
 pub(super) enum Ev {
     StageStart(u16),
     StageDone(u16, u32),
-    CredentialStops(u16),
+    /// A credential stops working, for the version (generation) it was scheduled for.
+    CredentialStops(u16, u32),
+    /// An external report (flat index) about a credential reaches the organisation.
+    ReportArrives {
+        report: u32,
+        cred: u16,
+    },
     JobDone {
         job: u32,
         team: u16,
@@ -84,7 +90,10 @@ impl Workspace {
             last_use: NEVER,
             preempted: false,
             find_pending: false,
+            gen: 0,
         }));
+        self.next_slot.fill(0);
+        self.created_now.fill(0);
         self.abandoned = [(0, 0); WaitCause::COUNT];
     }
 }
@@ -205,7 +214,12 @@ impl<'c, 'w> Sim<'c, 'w> {
         match ev {
             Ev::StageStart(s) => self.try_start_stage(s as usize),
             Ev::StageDone(s, gen) => self.stage_done(s as usize, gen),
-            Ev::CredentialStops(k) => self.credential_stops(k as usize),
+            Ev::CredentialStops(k, gen) => {
+                if self.ws.creds[k as usize].gen == gen {
+                    self.credential_stops(k as usize);
+                }
+            }
+            Ev::ReportArrives { report, cred } => self.report_arrives(report, cred),
             Ev::JobDone { job, team, on_call } => self.job_done(job, team as usize, on_call),
             Ev::ShiftStart(t) => {
                 self.ws.teams[t as usize].shift_wake_pending = false;

@@ -52,6 +52,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             }
             Activity::Close => self.closed(team as usize),
             Activity::RotateAll => self.rotation_done(j.cred as usize, team),
+            Activity::Intake => self.intake_done(&j),
             Activity::Consult | Activity::SignOff => unreachable!("handled in job_done"),
         }
     }
@@ -67,19 +68,25 @@ impl<'c, 'w> Sim<'c, 'w> {
             self.begin(Activity::Triage, j.cred, team);
             return;
         }
+        self.late_scope(j.cred, team);
+    }
+
+    /// A later detection (or received report) about `cred` while the incident is open: scope
+    /// from it directly.
+    pub(super) fn late_scope(&mut self, cred: u16, team: u16) {
         let phase = self.incident.phase;
         if !matches!(
             phase,
             Phase::Scoping | Phase::Approving | Phase::Containing | Phase::Closing
         ) {
-            self.ws.creds[j.cred as usize].late_pending = false;
+            self.ws.creds[cred as usize].late_pending = false;
             return;
         }
         let counted = phase == Phase::Containing;
         if counted {
             self.incident.outstanding += 1;
         }
-        let s = self.begin(Activity::Scope, j.cred, team);
+        let s = self.begin(Activity::Scope, cred, team);
         let sj = &mut self.ws.jobs[s as usize];
         sj.late = true;
         sj.counted = counted;

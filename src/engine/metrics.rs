@@ -50,6 +50,10 @@ pub struct RunMetrics {
     /// Revocations tasked by an upstream compromise notice (never wrongful).
     #[serde(default)]
     pub preemptive_revocations: u32,
+    /// External reports whose intake a team completed.
+    pub reports_received: u32,
+    /// External reports nobody took in (no intake R and no escalation target).
+    pub reports_lost: u32,
     /// Events the engine processed.
     pub events: u64,
 }

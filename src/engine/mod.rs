@@ -13,6 +13,7 @@ pub mod batch;
 pub mod budget;
 mod calendar;
 mod credentials;
+mod external;
 mod kernel;
 mod lifecycle;
 pub mod metrics;
@@ -33,7 +34,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::domain::{Activity, CredentialKind, InventoryStatus, Severity, WaitCause, DAY, WEEK};
 use crate::engine::metrics::{Breakdown, RunMetrics};
-use crate::input::{Coverage, Model, Scenario, Start};
+use crate::input::{Coverage, Model, Points, Report, Scenario, Stage, Start};
 
 /// Events one run may process before it is stopped as a runaway.
 pub const DEFAULT_MAX_EVENTS: u64 = 5_000_000;
@@ -67,9 +68,16 @@ pub struct Context<'a> {
     pub seed: u64,
     pub max_events: u64,
     base_rng: ChaCha8Rng,
-    /// For each (stage, signal), flattened: the teams that would see it.
-    watchers: Vec<Vec<u16>>,
+    /// For each (stage, signal), flattened: the teams that may see it, each with the
+    /// probability it does (its telemetry of the signal's plane).
+    watchers: Vec<Vec<(u16, f64)>>,
     signal_offset: Vec<usize>,
+    /// External reports, flattened: offset per stage, and (stage, report) per flat index.
+    report_offset: Vec<usize>,
+    report_of: Vec<(usize, usize)>,
+    /// Per report source: the R (union of the intake rows covering it) and the I teams.
+    intake_r: Vec<Vec<usize>>,
+    intake_i: Vec<Vec<usize>>,
     /// Per plane: best inventory accuracy among scope's R and C teams (0 if none sees it).
     scope_accuracy: Vec<f64>,
     /// Per credential: its owner as the R of its revoke and rotate-all tasks (`None`: the
@@ -81,22 +89,9 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     pub fn new(scenario: &'a Scenario, model: &'a Model, seed: u64) -> Self {
-        let mut watchers = Vec::new();
-        let mut signal_offset = Vec::new();
-        for stage in &scenario.stages {
-            signal_offset.push(watchers.len());
-            for signal in &stage.signals {
-                let mut w: Vec<u16> = Vec::new();
-                for row in model.detect.iter().filter(|r| r.covers(signal.kind)) {
-                    for &t in &row.r {
-                        if model.teams[t].sees(signal.plane) && !w.contains(&(t as u16)) {
-                            w.push(t as u16);
-                        }
-                    }
-                }
-                watchers.push(w);
-            }
-        }
+        let (watchers, signal_offset) = external::watchers(scenario, model);
+        let (report_offset, report_of) = external::report_index(scenario);
+        let (intake_r, intake_i) = external::intake_teams(model);
         let scope = &model.rows[Activity::Scope.index()];
         let scope_accuracy = crate::domain::Plane::ALL
             .iter()
@@ -117,6 +112,10 @@ impl<'a> Context<'a> {
             base_rng: ChaCha8Rng::seed_from_u64(seed),
             watchers,
             signal_offset,
+            report_offset,
+            report_of,
+            intake_r,
+            intake_i,
             scope_accuracy,
             owner: response::owners(scenario, model),
             rotatable: response::rotatable(scenario, model),
@@ -131,7 +130,7 @@ impl<'a> Context<'a> {
         rng
     }
 
-    fn watchers(&self, stage: usize, signal: usize) -> &[u16] {
+    fn watchers(&self, stage: usize, signal: usize) -> &[(u16, f64)] {
         &self.watchers[self.signal_offset[stage] + signal]
     }
 }
@@ -165,6 +164,9 @@ struct CredState {
     preempted: bool,
     /// An incremental scope decided to find it; its find event is pending.
     find_pending: bool,
+    /// Bumped when the attacker steals the credential again: stop events of an older version
+    /// are ignored.
+    gen: u32,
 }
 
 /// `CredState::last_use` and `Incident::declared_at` before they happen.
@@ -214,6 +216,8 @@ struct Job {
     consults_pending: u16,
     signoffs_pending: u16,
     first_signoff_at: u64,
+    /// For an intake: the flat index of the external report it receives (else `NONE`).
+    report: u32,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -313,6 +317,12 @@ pub struct Workspace {
     stages: Vec<StageState>,
     creds: Vec<CredState>,
     scratch: Vec<u16>,
+    /// Teams that saw the signal being emitted.
+    seers: Vec<u16>,
+    /// Per template: slots created so far this run, and the slot the current completion
+    /// created (or the last one, once they ran out).
+    next_slot: Vec<u16>,
+    created_now: Vec<u16>,
     abandoned: [(u64, u64); WaitCause::COUNT],
 }
 
@@ -333,6 +343,9 @@ impl Workspace {
             stages: vec![StageState::default(); s],
             creds: Vec::with_capacity(ctx.scenario.credentials.len()),
             scratch: Vec::with_capacity(ctx.scenario.credentials.len()),
+            seers: Vec::with_capacity(t),
+            next_slot: vec![0; ctx.scenario.templates.len()],
+            created_now: vec![0; ctx.scenario.templates.len()],
             abandoned: [(0, 0); WaitCause::COUNT],
         }
     }

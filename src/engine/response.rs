@@ -61,11 +61,17 @@ impl<'c, 'w> Sim<'c, 'w> {
         }
     }
 
-    /// Stage `s` completed: the credentials it needed and granted were used now.
+    /// Stage `s` completed: the credentials it needed (all of `needs`, and those of
+    /// `needs_any` it could use) and granted were used now.
     pub(super) fn used_by_stage(&mut self, s: usize) {
         let stage = &self.sc.stages[s];
         for &k in stage.needs.iter().chain(&stage.grants) {
             self.ws.creds[k].last_use = self.now;
+        }
+        for &k in &stage.needs_any {
+            if self.usable(k) {
+                self.ws.creds[k].last_use = self.now;
+            }
         }
     }
 
@@ -155,7 +161,6 @@ impl<'c, 'w> Sim<'c, 'w> {
     /// without approval; `from_team` is the team that received the notice (`NOBODY` if none).
     /// These revocations are counted as pre-emptive, never wrongful.
     // Called by external reports naming an upstream (src/engine/external.rs).
-    #[allow(dead_code)]
     pub(super) fn preempt_upstream(&mut self, upstream: usize, from_team: u16) {
         if !self.m.policy.preemptive_revocation {
             return;

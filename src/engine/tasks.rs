@@ -30,6 +30,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             consults_pending: 0,
             signoffs_pending: 0,
             first_signoff_at: 0,
+            report: NONE,
         });
         id
     }
@@ -128,6 +129,9 @@ impl<'c, 'w> Sim<'c, 'w> {
         if matches!(j.activity, Activity::Revoke | Activity::RotateAll) {
             self.ws.creds[j.cred as usize].revoke = RevokeState::Abandoned;
         }
+        if j.activity == Activity::Intake {
+            self.met.reports_lost += 1;
+        }
         // Known work that will never be done no longer holds up the close (nobody knows it
         // was dropped); any other abandoned step stalls the incident for good.
         let counted = match j.activity {
@@ -157,6 +161,7 @@ impl<'c, 'w> Sim<'c, 'w> {
                 .filter(|r| r.r.contains(&(j.team as usize)))
                 .map(|r| r.i.len())
                 .sum(),
+            Activity::Intake => self.intake_informed(j).len(),
             _ => self.m.row(j.activity, self.cred_kind(j)).i.len(),
         }
     }
@@ -171,6 +176,7 @@ impl<'c, 'w> Sim<'c, 'w> {
                 .filter(|r| r.r.contains(&by))
                 .flat_map(|r| r.i.iter().copied())
                 .collect(),
+            Activity::Intake => self.intake_informed(j).to_vec(),
             _ => m.row(j.activity, self.cred_kind(j)).i.clone(),
         };
         let name = &m.teams[by].id;

@@ -25,6 +25,14 @@ impl<'a> Names<'a> {
         }
         Names { list, index }
     }
+
+    pub(crate) fn get(&self, id: &str) -> Option<&usize> {
+        self.index.get(id)
+    }
+
+    pub(crate) fn contains(&self, id: &str) -> bool {
+        self.index.contains_key(id)
+    }
 }
 
 /// Collects diagnostics for one file: the first [`MAX_DIAGNOSTICS`] in full, the rest counted

@@ -8,7 +8,8 @@ use serde::Deserialize;
 
 use crate::domain::duration::{ClockTime, DistFile, Duration};
 use crate::domain::{
-    CredentialKind, IdentityKind, InventoryStatus, Plane, Severity, SignalKind, Weekday,
+    CredentialKind, IdentityKind, InventoryStatus, Plane, ReportSource, Severity, SignalKind,
+    Weekday,
 };
 
 fn one() -> u32 {
@@ -34,6 +35,9 @@ pub struct ScenarioFile {
     /// Severity the incident rises to once cumulative damage reaches each threshold.
     #[serde(default)]
     pub damage_severity: Vec<DamageSeverityFile>,
+    /// Credentials the attacker creates at run time (issue 14, attack & signals).
+    #[serde(default)]
+    pub templates: Vec<TemplateFile>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -41,6 +45,21 @@ pub struct ScenarioFile {
 pub struct DamageSeverityFile {
     pub damage: u64,
     pub severity: Severity,
+}
+
+/// A credential the attacker creates at run time: validation expands it into `max` slots.
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Template", deny_unknown_fields)]
+pub struct TemplateFile {
+    pub id: String,
+    pub kind: CredentialKind,
+    pub plane: Plane,
+    pub identity_kind: IdentityKind,
+    #[serde(default)]
+    pub residual_validity: Option<Duration>,
+    #[serde(default)]
+    pub lifetime: Option<Duration>,
+    pub max: u32,
 }
 
 #[derive(Debug, Deserialize)]
@@ -96,6 +115,34 @@ pub struct StageFile {
     /// The incident's severity rises to this when the stage completes during the incident.
     #[serde(default)]
     pub severity: Option<Severity>,
+    // Attack & signals (issue 14): see docs/file-formats.md.
+    #[serde(default)]
+    pub needs_any: Vec<String>,
+    #[serde(default)]
+    pub creates: Vec<String>,
+    #[serde(default)]
+    pub steals_again: bool,
+    #[serde(default)]
+    pub open_until: Option<Duration>,
+    #[serde(default)]
+    pub at: Option<Duration>,
+    #[serde(default)]
+    pub reports: Vec<ReportFile>,
+}
+
+/// An external report a stage's completion may cause.
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Report", deny_unknown_fields)]
+pub struct ReportFile {
+    pub source: ReportSource,
+    pub probability: f64,
+    pub delay: DistFile,
+    #[serde(default = "medium")]
+    pub severity: Severity,
+    #[serde(default)]
+    pub credential: Option<String>,
+    #[serde(default)]
+    pub upstream: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -165,6 +212,10 @@ pub struct TeamFile {
     /// Kind -> revoke effort of this team (overrides `effort.revoke_by_kind` and `revoke`).
     #[serde(default)]
     pub revoke_effort: BTreeMap<CredentialKind, DistFile>,
+    /// Plane -> probability the team sees a signal emitted there; absent: 1.0 for every plane
+    /// in `visibility`.
+    #[serde(default)]
+    pub telemetry: Option<BTreeMap<Plane, f64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -236,6 +287,21 @@ pub struct RaciFile {
     /// Who rotates each credential of a rotate-all sweep; absent: the kind's revoke row.
     #[serde(default)]
     pub rotate_all: Option<RowFile>,
+    /// Who receives external reports, by source.
+    #[serde(default)]
+    pub intake: Vec<IntakeRowFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "IntakeRow", deny_unknown_fields)]
+pub struct IntakeRowFile {
+    /// Sources this row covers; empty means all.
+    #[serde(default)]
+    pub sources: Vec<ReportSource>,
+    #[serde(default)]
+    pub r: Vec<String>,
+    #[serde(default)]
+    pub i: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -383,4 +449,5 @@ pub struct EffortFile {
     pub revoke_by_kind: BTreeMap<CredentialKind, DistFile>,
     /// Effort of rotating one credential in a rotate-all sweep; default: its revoke effort.
     pub rotate_all: Option<DistFile>,
+    pub intake: Option<DistFile>,
 }

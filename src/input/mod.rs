@@ -6,6 +6,7 @@
 //! **Invariant:** a `Scenario` or `Model` that exists is valid: the engine never re-checks.
 
 pub mod calendar;
+pub(crate) mod attack;
 pub(crate) mod check;
 pub mod file;
 pub mod library;
@@ -21,7 +22,8 @@ use ron::extensions::Extensions;
 
 use crate::domain::duration::Dist;
 use crate::domain::{
-    Activity, CredentialKind, IdentityKind, InventoryStatus, Plane, Severity, SignalKind, WaitCause,
+    Activity, CredentialKind, IdentityKind, InventoryStatus, Plane, ReportSource, Severity,
+    SignalKind, WaitCause,
 };
 use crate::input::ronpath::{LineCol, RonMap};
 
@@ -280,6 +282,43 @@ pub struct Credential {
     pub owner: Option<String>,
     /// Index into `Scenario::upstreams`: the upstream whose compromise notice revokes it.
     pub upstream: Option<usize>,
+    /// A slot of a template: it does not exist until a stage creates it (its inventory is
+    /// unknown to the defenders).
+    pub created: bool,
+}
+
+/// A credential the attacker creates at run time, expanded into `max` credential slots
+/// `first .. first + max` (ids `id#1` .. `id#max`, each with its own identity).
+#[derive(Clone, Debug)]
+pub struct Template {
+    pub id: String,
+    pub first: usize,
+    pub max: usize,
+}
+
+/// Which credential a signal or report points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Points {
+    /// The credential in `credential`.
+    Named,
+    /// The slot of this template the same completion created (the last slot once they ran out).
+    Created(usize),
+    /// The first usable credential of the stage's `needs_any` at completion.
+    AnyNeed,
+}
+
+/// An external report a stage's completion may cause.
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub source: ReportSource,
+    pub probability: f64,
+    pub delay: Dist,
+    pub severity: Severity,
+    /// The credential it points at (see `points`).
+    pub credential: usize,
+    pub points: Points,
+    /// Index into `Scenario::upstreams`.
+    pub upstream: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -288,8 +327,9 @@ pub struct Signal {
     pub plane: Plane,
     pub probability: f64,
     pub severity: Severity,
-    /// The credential the alert points at.
+    /// The credential the alert points at (see `points`).
     pub credential: usize,
+    pub points: Points,
 }
 
 #[derive(Clone, Debug)]
@@ -305,6 +345,17 @@ pub struct Stage {
     pub signals: Vec<Signal>,
     /// The incident's severity rises to this on completion during a declared incident.
     pub severity: Option<Severity>,
+    /// At least one of these must be usable too, to start and to complete.
+    pub needs_any: Vec<usize>,
+    /// Templates (indices into `Scenario::templates`) each completion creates a slot of.
+    pub creates: Vec<usize>,
+    /// A completion re-obtains granted credentials even if they were revoked.
+    pub steals_again: bool,
+    /// The stage never starts at or after this offset (seconds).
+    pub open_until: Option<u64>,
+    /// Replay: the first completion happens at this offset (or at the start, if later).
+    pub at: Option<u64>,
+    pub reports: Vec<Report>,
 }
 
 /// Once cumulative damage reaches `damage`, a declared incident's severity rises to `severity`.
@@ -350,9 +401,12 @@ pub struct Scenario {
     pub links: Vec<Vec<usize>>,
     /// Stage -> stages that list it in `after`.
     pub dependents: Vec<Vec<usize>>,
-    /// Credential -> stages that need it.
+    /// Credential -> stages that need it (in `needs` or `needs_any`).
     pub needed_by: Vec<Vec<usize>>,
-    /// Distinct `upstream` labels of the credentials, in order of first appearance.
+    /// Templates; their slots are at the end of `credentials` (and identities).
+    pub templates: Vec<Template>,
+    /// Distinct `upstream` labels of credentials and reports, in order of first appearance
+    /// (credentials first).
     pub upstreams: Vec<String>,
 }
 
@@ -408,11 +462,22 @@ pub struct Team {
     pub background: Option<Background>,
     /// Inventory accuracy per plane; `None` where the team cannot see the plane.
     pub visibility: [Option<f64>; Plane::COUNT],
+    /// Probability the team sees a signal emitted in the plane (0 where it watches nothing).
+    pub telemetry: [f64; Plane::COUNT],
+    /// `telemetry` was not given: it follows `visibility` (1.0 wherever the team has inventory),
+    /// also when a study sweeps the inventory accuracy of a plane.
+    pub telemetry_follows_visibility: bool,
 }
 
 impl Team {
+    /// The team has an inventory of the plane (scope and verify can find credentials there).
     pub fn sees(&self, plane: Plane) -> bool {
         self.visibility[plane.index()].is_some()
+    }
+
+    /// The team watches the plane's telemetry (may see signals emitted there).
+    pub fn watches(&self, plane: Plane) -> bool {
+        self.telemetry[plane.index()] > 0.0
     }
 
     /// When the team's background work would grow its queue without bound: (staff the work
@@ -455,6 +520,21 @@ pub struct DetectRow {
 impl DetectRow {
     pub fn covers(&self, kind: SignalKind) -> bool {
         self.signals.is_empty() || self.signals.contains(&kind)
+    }
+}
+
+/// Who receives external reports of some sources.
+#[derive(Clone, Debug)]
+pub struct IntakeRow {
+    /// Empty: every source.
+    pub sources: Vec<ReportSource>,
+    pub r: Vec<usize>,
+    pub i: Vec<usize>,
+}
+
+impl IntakeRow {
+    pub fn covers(&self, source: ReportSource) -> bool {
+        self.sources.is_empty() || self.sources.contains(&source)
     }
 }
 
@@ -512,6 +592,8 @@ pub struct Model {
     pub sources: Vec<String>,
     pub teams: Vec<Team>,
     pub detect: Vec<DetectRow>,
+    /// Intake rows for external reports.
+    pub intake: Vec<IntakeRow>,
     /// Rows of the single-row activities, indexed by `Activity::index()` (Detect and Revoke
     /// rows are empty here; see `detect` and `revoke`).
     pub rows: Vec<Row>,
@@ -577,6 +659,7 @@ pub fn default_effort(activity: Activity) -> Dist {
         Activity::SignOff => ln(5 * M, 20 * M),
         // Unused: a rotation takes `effort.rotate_all` or the revoke effort of its team.
         Activity::RotateAll => ln(15 * M, 60 * M),
+        Activity::Intake => ln(10 * M, 60 * M),
     }
 }
 

@@ -29,6 +29,7 @@ pub(crate) fn credential(
         inventory: cf.inventory,
         owner: None,
         upstream: None,
+        created: false,
     }
 }
 

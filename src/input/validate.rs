@@ -15,7 +15,7 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
         c.error("name", "name is empty", None);
     }
     c.identifier("name", "name", &f.name);
-    if !scenario_lists_fit(&mut c, &f) {
+    if !(scenario_lists_fit(&mut c, &f) & attack::lists_fit(&mut c, &f)) {
         return Err(c.stop());
     }
     c.unique_ids("identities", f.identities.iter().map(|i| i.id.as_str()));
@@ -26,7 +26,7 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
     let cred_ids = Names::new(f.credentials.iter().map(|i| i.id.as_str()));
     let stage_ids = Names::new(f.stages.iter().map(|i| i.id.as_str()));
 
-    let identities = f
+    let mut identities: Vec<Identity> = f
         .identities
         .iter()
         .map(|i| Identity {
@@ -37,8 +37,13 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
 
     let mut credentials = credentials(&mut c, &f, &identity_ids, &cred_ids);
     let upstreams = super::response::credentials(&mut c, &f, &mut credentials);
-
-    let stages = stages(&mut c, &f, &stage_ids, &cred_ids);
+    let (stages, templates, upstreams) = attack::stages_and_templates(
+        &mut c,
+        &f,
+        (&stage_ids, &cred_ids),
+        (&mut identities, &mut credentials),
+        upstreams,
+    );
     if stages.is_empty() {
         c.error("stages", "a scenario needs at least one stage", None);
     }
@@ -72,6 +77,7 @@ pub fn validate_scenario(label: &str, text: &str, f: ScenarioFile) -> Result<Sce
         links,
         dependents,
         needed_by,
+        templates,
         upstreams,
     };
     c.finish(scenario)
@@ -111,13 +117,6 @@ fn credentials(
         }
         credentials.push(super::response::credential(cf, identity, parent));
     }
-    if !credentials.is_empty() && !credentials.iter().any(|c| c.held_at_start) {
-        c.error(
-            "credentials",
-            "no credential is held by the attacker at the start",
-            Some("mark the stolen credential with `held_at_start: true`".into()),
-        );
-    }
     if f.credentials.is_empty() {
         c.error(
             "credentials",
@@ -151,7 +150,14 @@ fn credentials(
 }
 
 /// Stages with their references resolved.
-fn stages(c: &mut Checker, f: &ScenarioFile, stage_ids: &Names, cred_ids: &Names) -> Vec<Stage> {
+pub(super) fn stages(
+    c: &mut Checker,
+    f: &ScenarioFile,
+    stage_ids: &Names,
+    pools: &attack::Pools,
+    upstreams: &mut Vec<String>,
+) -> Vec<Stage> {
+    let cred_ids = pools.creds;
     let mut stages = Vec::new();
     for (i, sf) in f.stages.iter().enumerate() {
         let p = format!("stages[{i}]");
@@ -169,36 +175,6 @@ fn stages(c: &mut Checker, f: &ScenarioFile, stage_ids: &Names, cred_ids: &Names
             .repeat
             .as_ref()
             .map(|r| c.dist(&format!("{p}.repeat"), r));
-        let mut signals = Vec::new();
-        for (j, s) in sf.signals.iter().enumerate() {
-            let sp = format!("{p}.signals[{j}]");
-            let probability = c.probability(&format!("{sp}.probability"), s.probability);
-            let credential = match &s.credential {
-                Some(id) => c
-                    .resolve(&format!("{sp}.credential"), "credential", id, cred_ids)
-                    .unwrap_or(0),
-                None => match needs.first() {
-                    Some(&k) => k,
-                    // A need that did not resolve is reported already.
-                    None if !sf.needs.is_empty() => 0,
-                    None => {
-                        c.error(
-                            &format!("{sp}.credential"),
-                            "signal names no credential and its stage needs none",
-                            Some("add `credential: \"...\"` naming the credential the alert points at".into()),
-                        );
-                        0
-                    }
-                },
-            };
-            signals.push(Signal {
-                kind: s.kind,
-                plane: s.plane,
-                probability,
-                severity: s.severity,
-                credential,
-            });
-        }
         stages.push(Stage {
             id: sf.id.clone(),
             after,
@@ -207,9 +183,17 @@ fn stages(c: &mut Checker, f: &ScenarioFile, stage_ids: &Names, cred_ids: &Names
             grants,
             repeat,
             damage: sf.damage,
-            signals,
             severity: sf.severity,
+            signals: Vec::new(),
+            needs_any: Vec::new(),
+            creates: Vec::new(),
+            steals_again: false,
+            open_until: None,
+            at: None,
+            reports: Vec::new(),
         });
+        let stage = stages.last_mut().expect("just pushed");
+        attack::stage_fields(c, i, sf, pools, upstreams, stage);
     }
     stages
 }
@@ -266,7 +250,7 @@ fn links(credentials: &[Credential]) -> Vec<Vec<usize>> {
 fn needed_by(stages: &[Stage], credentials: usize) -> Vec<Vec<usize>> {
     let mut needed_by = vec![Vec::new(); credentials];
     for (i, s) in stages.iter().enumerate() {
-        for &k in &s.needs {
+        for &k in s.needs.iter().chain(&s.needs_any) {
             if !needed_by[k].contains(&i) {
                 needed_by[k].push(i);
             }
@@ -282,7 +266,7 @@ pub fn validate_model(label: &str, text: &str, f: ModelFile) -> Result<Model, Lo
         c.error("name", "name is empty", None);
     }
     c.identifier("name", "name", &f.name);
-    if !model_lists_fit(&mut c, &f) {
+    if !(model_lists_fit(&mut c, &f) & attack::model_lists_fit(&mut c, &f)) {
         return Err(c.stop());
     }
     c.unique_ids("teams", f.teams.iter().map(|t| t.id.as_str()));
@@ -296,6 +280,7 @@ pub fn validate_model(label: &str, text: &str, f: ModelFile) -> Result<Model, Lo
         .collect();
 
     let (rows, revoke, detect) = raci(&mut c, &f.raci, &team_ids);
+    let intake = attack::intake_rows(&mut c, &f.raci, &team_ids);
 
     let mut policy = policy(&mut c, &f.policy, &team_ids);
 
@@ -312,6 +297,7 @@ pub fn validate_model(label: &str, text: &str, f: ModelFile) -> Result<Model, Lo
         sources: f.sources,
         teams,
         detect,
+        intake,
         rows,
         revoke,
         policy,
@@ -338,6 +324,8 @@ fn team(c: &mut Checker, i: usize, tf: &TeamFile) -> Team {
         utc_offset: tf.utc_offset_hours as i64 * HOUR as i64,
         background,
         visibility,
+        telemetry: attack::telemetry(c, &p, tf),
+        telemetry_follows_visibility: tf.telemetry.is_none(),
     };
     // Overload is measured against valid hours only (the error above says what is wrong).
     if let Some((load, capacity)) = team.overload().filter(|_| hours_ok) {
@@ -576,6 +564,7 @@ fn effort(c: &mut Checker, ef: &EffortFile) -> Vec<Dist> {
         (Activity::Close, "close", &ef.close),
         (Activity::Consult, "consult", &ef.consult),
         (Activity::SignOff, "sign_off", &ef.sign_off),
+        (Activity::Intake, "intake", &ef.intake),
     ] {
         if let Some(d) = d {
             effort[activity.index()] = c.dist(&format!("effort.{name}"), d);

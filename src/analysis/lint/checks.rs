@@ -79,6 +79,9 @@ impl Linter<'_> {
                 || m.detect
                     .iter()
                     .any(|d| d.r.contains(&t) || d.i.contains(&t))
+                || m.intake
+                    .iter()
+                    .any(|d| d.r.contains(&t) || d.i.contains(&t))
                 || m.policy.escalation.is_some_and(|e| e.to == t)
                 || m.policy.emergency.is_some_and(|e| e.team == t);
             if !used {
@@ -135,9 +138,16 @@ impl Linter<'_> {
             let (level, help) = self.gap(&format!(
                 "add `{kind:?}: (r: [\"<team>\"])` to `raci.revoke`"
             ));
-            let ids: Vec<&str> = unowned()
-                .filter(|c| c.kind == kind)
-                .map(|c| c.id.as_str())
+            // A template's slots are named once, as `id#1..#max`.
+            let ids: Vec<String> = unowned()
+                .filter(|c| c.kind == kind && !c.created)
+                .map(|c| c.id.clone())
+                .chain(
+                    s.templates
+                        .iter()
+                        .filter(|t| t.max > 0 && s.credentials[t.first].kind == kind)
+                        .map(|t| format!("{}#1..#{}", t.id, t.max)),
+                )
                 .collect();
             self.push(
                 level,
@@ -161,7 +171,7 @@ impl Linter<'_> {
         for st in &s.stages {
             for g in &st.signals {
                 let seen = m.detect.iter().any(|row| {
-                    row.covers(g.kind) && row.r.iter().any(|&t| m.teams[t].sees(g.plane))
+                    row.covers(g.kind) && row.r.iter().any(|&t| m.teams[t].watches(g.plane))
                 });
                 if seen {
                     continue;

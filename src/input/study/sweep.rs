@@ -54,7 +54,11 @@ impl Parameter {
             Parameter::Diffusion => m.policy.diffusion = value,
             Parameter::InventoryAccuracy(t, p) => {
                 let i = team(&m, t);
-                m.teams[i].visibility[p.index()] = Some(value);
+                let t = &mut m.teams[i];
+                t.visibility[p.index()] = Some(value);
+                if t.telemetry_follows_visibility {
+                    t.telemetry[p.index()] = 1.0;
+                }
             }
         }
         m
