@@ -17,6 +17,7 @@ mod library;
 mod limits;
 mod lint;
 mod output_safety;
+mod phases;
 mod queueing;
 mod report;
 mod report_size;

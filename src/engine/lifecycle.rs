@@ -19,7 +19,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             Activity::ConfirmBusiness => self.confirmed(team),
             Activity::ApproveContainment => self.approved(team),
             Activity::Revoke => {
-                self.revoked(j.cred as usize);
+                self.revoked(j.cred as usize, team);
                 self.incident.outstanding += 1;
                 self.begin(Activity::CaptureEvidence, j.cred, team);
                 self.incident.outstanding -= 1;
@@ -83,6 +83,8 @@ impl<'c, 'w> Sim<'c, 'w> {
         let inc = &mut self.incident;
         if inc.closed_before {
             self.met.reopened += 1;
+            self.met.time_to_first_reopen.get_or_insert(self.now);
+            self.met.time_to_final_close = None;
         }
         inc.phase = Phase::Scoping;
         inc.approved = false;
@@ -99,7 +101,7 @@ impl<'c, 'w> Sim<'c, 'w> {
     /// to approval, by emergency containment when the severity allows it.
     fn scoped(&mut self, j: &Job) {
         let team = j.team;
-        self.scope(j.cred as usize, team as usize);
+        self.scope(j.cred as usize, team as usize, j.late);
         if j.late {
             self.ws.creds[j.cred as usize].late_pending = false;
             if j.counted {
@@ -190,7 +192,7 @@ impl<'c, 'w> Sim<'c, 'w> {
     }
 
     /// Finds attacker-held credentials linked to `from`, each with its plane's accuracy.
-    pub(super) fn scope(&mut self, from: usize, team: usize) {
+    pub(super) fn scope(&mut self, from: usize, team: usize, late: bool) {
         let ws = &mut *self.ws;
         ws.scratch.clear();
         ws.scratch.push(from as u16);
@@ -222,6 +224,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             let u = self.ws.team_rngs[team].random::<f64>();
             if u < acc {
                 self.ws.creds[k].found = true;
+                self.ws.creds[k].found_by_later_detection |= late;
                 found += 1;
             }
         }
@@ -244,6 +247,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             let u = self.ws.team_rngs[team].random::<f64>();
             if u < acc * self.m.policy.verify_accuracy {
                 self.ws.creds[k].found = true;
+                self.ws.creds[k].found_by_verify = true;
                 found += 1;
             }
         }
@@ -273,6 +277,7 @@ impl<'c, 'w> Sim<'c, 'w> {
     pub(super) fn closed(&mut self, team: usize) {
         self.incident.phase = Phase::Closed;
         self.incident.closed_before = true;
+        self.met.time_to_final_close = Some(self.now);
         self.note(Some(team), Some(Activity::Close), || {
             "incident closed".to_string()
         });

@@ -15,6 +15,7 @@ mod credentials;
 mod kernel;
 mod lifecycle;
 pub mod metrics;
+mod phases;
 mod tasks;
 mod teams;
 mod trace;
@@ -29,7 +30,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::domain::{Activity, CredentialKind, Severity, WaitCause, DAY, WEEK};
-use crate::engine::metrics::{Breakdown, RunMetrics};
+use crate::engine::metrics::{Breakdown, RunMetrics, RunPhase};
 use crate::input::{Coverage, Model, Scenario, Start};
 
 /// Events one run may process before it is stopped as a runaway.
@@ -148,6 +149,12 @@ struct CredState {
     found: bool,
     /// A later detection pointing here is being detected or scoped: fold new signals into it.
     late_pending: bool,
+    /// The team that revoked it (`NOBODY` until revoked).
+    revoked_by: u16,
+    found_by_verify: bool,
+    found_by_later_detection: bool,
+    /// Held, working and not revoked at the first close.
+    missed_at_close: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -248,6 +255,8 @@ pub struct TraceEvent {
     pub waits: [u64; WaitCause::COUNT],
     /// The task this event is about (task starts and completions), for event logs.
     pub task: Option<TaskRef>,
+    /// The run's phase just after the event.
+    pub phase: RunPhase,
 }
 
 /// Which task a trace event belongs to.
@@ -277,7 +286,8 @@ pub struct Workspace {
     stages: Vec<StageState>,
     creds: Vec<CredState>,
     scratch: Vec<u16>,
-    abandoned: [(u64, u64); WaitCause::COUNT],
+    /// First completion time of each stage in the current run.
+    stage_done: Vec<Option<u64>>,
 }
 
 impl Workspace {
@@ -297,8 +307,13 @@ impl Workspace {
             stages: vec![StageState::default(); s],
             creds: Vec::with_capacity(ctx.scenario.credentials.len()),
             scratch: Vec::with_capacity(ctx.scenario.credentials.len()),
-            abandoned: [(0, 0); WaitCause::COUNT],
+            stage_done: vec![None; s],
         }
+    }
+
+    /// First completion time of each stage (scenario order) in the run last simulated.
+    pub fn stage_done(&self) -> &[Option<u64>] {
+        &self.stage_done
     }
 }
 
@@ -331,7 +346,10 @@ struct Sim<'c, 'w> {
     week_offset: u64,
     attack: bool,
     held_working: u32,
+    /// The last eviction, while the attacker holds no working credential.
     contained_at: Option<u64>,
+    /// When a team first learned of the attack (attack runs).
+    noticed_at: Option<u64>,
     incident: Incident,
     met: RunMetrics,
 }
