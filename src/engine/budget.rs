@@ -60,7 +60,7 @@ pub fn breakdown_bytes(teams: usize, creds: usize) -> u64 {
 /// the buffers that grow to hold it; measured: `run --runs 200000 --json` peaks at 2.4 KB a
 /// run), and its stage first-completion times (16 bytes each held, about 32 written).
 pub fn kept_run_bytes(stages: usize) -> u64 {
-    std::mem::size_of::<RunMetrics>() as u64 + 3 * 16 + 2200 + stages as u64 * 48
+    std::mem::size_of::<RunMetrics>() as u64 + 4 * 16 + 2200 + stages as u64 * 48
 }
 
 /// What a command will hold in memory at its peak.
