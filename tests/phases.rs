@@ -252,3 +252,51 @@ fn a_stage_never_completed_has_an_empty_time() {
     assert_eq!(b.runs[0].time_to_final_eviction, Some(5100));
     assert_eq!(b.runs[0].re_entries, 0);
 }
+
+/// Event logs carry the phase at each record's timestamp: in the re-entry run, detect (done
+/// 900) and the first revoke (done 5100, the moment of containment) are `response` and
+/// `contained`; the second incident's detect (done 11700) is `re_entry`; its revoke (15900)
+/// `contained`. XES, CSV and OCEL all carry it.
+#[test]
+fn event_logs_carry_the_phase_of_each_record() {
+    use raci_sim::domain::Activity;
+    use raci_sim::output::eventlog::{render, traced_runs, CaseNotion, Format};
+    let sc = scenario(RE_ENTRY);
+    let m = model(&ops_model(API_OPS, OPS_DECIDES, SURE, ""));
+    let runs = traced_runs(&sc, &m, 1, 1, DEFAULT_MAX_EVENTS).unwrap();
+    let tasks = &runs[0].1;
+    let phases: Vec<(Activity, &str)> = tasks
+        .iter()
+        .filter(|t| matches!(t.activity, Activity::Detect | Activity::Revoke))
+        .map(|t| (t.activity, t.phase.name()))
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            (Activity::Detect, "response"),
+            (Activity::Revoke, "contained"),
+            (Activity::Detect, "re_entry"),
+            (Activity::Revoke, "contained"),
+        ]
+    );
+    let xes = render(Format::Xes, CaseNotion::Task, tasks, &sc, &m).unwrap();
+    let xes = String::from_utf8(xes).unwrap();
+    let events = xes.matches("<event>").count();
+    assert_eq!(xes.matches(r#"key="raci:phase""#).count(), events);
+    assert!(xes.contains(r#"<string key="raci:phase" value="re_entry"/>"#));
+    let csv = render(Format::Csv, CaseNotion::Incident, tasks, &sc, &m).unwrap();
+    assert!(String::from_utf8(csv)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with(",raci:phase"));
+    let ocel = render(Format::Ocel, CaseNotion::Incident, tasks, &sc, &m).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&ocel).unwrap();
+    let first = &doc["events"][0]["attributes"];
+    assert!(first
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["name"] == "phase"));
+}

@@ -39,7 +39,8 @@ pub struct TaskRecord {
     /// Seconds from ready to start.
     pub wait: u64,
     pub cause: Option<WaitCause>,
-    /// The run's phase at the record's timestamp (its completion, or its start).
+    /// The run's phase at the end of the second of the record's timestamp (its completion, or
+    /// its start): what the task's completion led to in that second is included.
     pub phase: RunPhase,
     /// The run's phase when the task came into being.
     pub ready_phase: RunPhase,
@@ -74,7 +75,8 @@ pub fn task_records(m: &RunMetrics, trace: &[TraceEvent]) -> Vec<TaskRecord> {
     let mut started: Vec<(usize, &TraceEvent)> = Vec::new();
     // (index of the event that timestamps the record, record).
     let mut out: Vec<(usize, TaskRecord)> = Vec::new();
-    // The phase at simulated second `t`: that of the last event at or before it.
+    // The phase at the end of simulated second `t` (that of its last event, or the last one
+    // before it), so a revoke that evicts the attacker reads `contained`.
     let phase_at = |t: u64| {
         let n = trace.partition_point(|e| e.time <= t);
         n.checked_sub(1)
@@ -95,7 +97,7 @@ pub fn task_records(m: &RunMetrics, trace: &[TraceEvent]) -> Vec<TaskRecord> {
             credential: task.credential,
             wait: s.wait,
             cause: s.cause,
-            phase: done.map_or(s.phase, |d| d.phase),
+            phase: phase_at(done.map_or(s.time, |d| d.time)),
             ready_phase: phase_at(s.time - s.wait),
         }
     };
