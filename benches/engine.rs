@@ -23,7 +23,7 @@ fn engine_events(c: &mut Criterion) {
     let m = parse_model("mmc", MMC).unwrap();
     let ctx = Context::new(&sc, &m, 1);
     let mut ws = Workspace::new(&ctx);
-    let mut bd = Breakdown::new(1);
+    let mut bd = Breakdown::new(1, sc.credentials.len());
     const RUNS: u64 = 8;
     let events: u64 = (0..RUNS)
         .map(|r| simulate(&ctx, &mut ws, r, &mut bd, None).unwrap().events)

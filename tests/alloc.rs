@@ -41,7 +41,7 @@ fn a_warm_workspace_runs_without_allocating() {
             let m = load_model(mf.name).unwrap();
             let ctx = Context::new(&sc, &m, 11);
             let mut ws = Workspace::new(&ctx);
-            let mut bd = Breakdown::new(m.teams.len());
+            let mut bd = Breakdown::new(m.teams.len(), sc.credentials.len());
             let mut events = 0;
             for run in 0..300 {
                 simulate(&ctx, &mut ws, run, &mut bd, None).unwrap();
@@ -105,7 +105,7 @@ fn response_actions_run_without_allocating() {
     );
     let ctx = Context::new(&sc, &m, 11);
     let mut ws = Workspace::new(&ctx);
-    let mut bd = Breakdown::new(m.teams.len());
+    let mut bd = Breakdown::new(m.teams.len(), sc.credentials.len());
     let mut rotations = 0;
     for run in 0..300 {
         rotations += simulate(&ctx, &mut ws, run, &mut bd, None)

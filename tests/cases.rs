@@ -60,8 +60,9 @@ fn unowned_revocation_without_escalation_is_missed_in_every_run() {
         assert_eq!(met.time_to_containment, None, "run {run}");
         assert_eq!(met.revocations, 0);
         assert_eq!(met.stalls_by_cause[WaitCause::Unowned.index()], 1);
-        // The task waits, unowned, from 4500 to the 30-day horizon.
-        assert_eq!(wait(&met, WaitCause::Unowned), 30 * 86_400 - 4500);
+        // The task is abandoned at 4500: counted, and its never-ending wait is not added.
+        assert_eq!(met.abandoned_by_cause[WaitCause::Unowned.index()], 1);
+        assert_eq!(wait(&met, WaitCause::Unowned), 0);
     }
 }
 

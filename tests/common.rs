@@ -83,7 +83,7 @@ pub fn model(text: &str) -> Model {
 pub fn run_one(sc: &Scenario, m: &Model, seed: u64, run: u64) -> (RunMetrics, Vec<TraceEvent>) {
     let ctx = Context::new(sc, m, seed);
     let mut ws = Workspace::new(&ctx);
-    let mut bd = Breakdown::new(m.teams.len());
+    let mut bd = Breakdown::new(m.teams.len(), sc.credentials.len());
     let mut trace = Vec::new();
     let met = simulate(&ctx, &mut ws, run, &mut bd, Some(&mut trace)).expect("run completes");
     (met, trace)

@@ -45,7 +45,7 @@ fn an_instant_loop_hits_the_event_cap_with_a_clear_error() {
     let mut ctx = Context::new(&sc, &m, 1);
     ctx.max_events = 100_000;
     let mut ws = Workspace::new(&ctx);
-    let mut bd = Breakdown::new(1);
+    let mut bd = Breakdown::new(1, sc.credentials.len());
     let err = simulate(&ctx, &mut ws, 0, &mut bd, None).unwrap_err();
     assert_eq!(
         err,

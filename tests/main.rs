@@ -20,6 +20,7 @@ mod limits;
 mod lint;
 mod lint_response;
 mod output_safety;
+mod phases;
 mod queueing;
 mod report;
 mod report_size;

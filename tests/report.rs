@@ -159,7 +159,7 @@ fn summary_csv_snapshot() {
 fn results_json_snapshot() {
     let json = render(&small_comparison(), "results.json");
     let doc: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
     assert_eq!(doc["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
     insta::assert_snapshot!(json);
 }

@@ -141,6 +141,7 @@ fn event(time: u64, team: Option<usize>, what: &str) -> TraceEvent {
         cause: None,
         waits: [0; WaitCause::COUNT],
         task: None,
+        phase: Default::default(),
     }
 }
 

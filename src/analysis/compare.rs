@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::analysis::stats::{kaplan_meier, paired_diff, PairedDiff, SurvivalStep};
 use crate::analysis::summary::Summary;
-use crate::engine::batch::{run_batch, BatchOptions};
+use crate::engine::batch::{run_batch, BatchOptions, StageTimes};
 use crate::engine::metrics::{Breakdown, RunMetrics};
 use crate::engine::SimError;
 use crate::input::{Model, Scenario};
@@ -58,7 +58,7 @@ pub const METRICS: &[MetricDef] = &[
     },
     MetricDef {
         key: "contained_share",
-        label: "share contained by the horizon",
+        label: "share contained (at least once) by the horizon",
         unit: "",
         lower_is_better: false,
         runs: RunSet::Attack,
@@ -95,6 +95,22 @@ pub const METRICS: &[MetricDef] = &[
         lower_is_better: true,
         runs: RunSet::Attack,
         value: |m, _| m.damage as f64,
+    },
+    MetricDef {
+        key: "evicted_at_horizon_share",
+        label: "share with the attacker evicted at the horizon",
+        unit: "",
+        lower_is_better: false,
+        runs: RunSet::Attack,
+        value: |m, _| m.time_to_final_eviction.is_some() as u8 as f64,
+    },
+    MetricDef {
+        key: "re_entry_share",
+        label: "share of attack runs with a re-entry after containment",
+        unit: "",
+        lower_is_better: true,
+        runs: RunSet::Attack,
+        value: |m, _| (m.re_entries > 0) as u8 as f64,
     },
 ];
 
@@ -136,6 +152,7 @@ pub struct ModelResult {
     pub summary: Summary,
     pub breakdown: Breakdown,
     pub runs: Vec<RunMetrics>,
+    pub stage_done: StageTimes,
     pub survival: Vec<SurvivalStep>,
     /// Against the baseline, one per entry of `METRICS`.
     pub diffs: Vec<MetricDiff>,
@@ -244,6 +261,8 @@ pub fn rank(models: &[Model], results: &[ModelResult], horizon: u64) -> Vec<Rank
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RawResult {
     pub runs: Vec<RunMetrics>,
+    /// Each run's stage first-completion times, beside `runs`.
+    pub stage_done: StageTimes,
     pub breakdown: Breakdown,
 }
 
@@ -273,6 +292,7 @@ pub fn simulate_all(
             let batch = run_batch(scenario, model, opts, &mut progress)?;
             row.push(RawResult {
                 runs: batch.runs,
+                stage_done: batch.stage_done,
                 breakdown: batch.breakdown,
             });
         }
@@ -312,6 +332,7 @@ pub fn assemble(
                     summary,
                     breakdown: r.breakdown,
                     runs: r.runs,
+                    stage_done: r.stage_done,
                     diffs: Vec::new(),
                 }
             })

@@ -250,7 +250,7 @@ fn recorded_difference(def: &MetricDef, r: &ModelResult, horizon: u64, base: f64
 fn in_unit(key: &str, v: f64) -> String {
     if key.ends_with("_hours") {
         crate::domain::duration::format_human(v * 3600.0)
-    } else if key == "contained_share" {
+    } else if key.ends_with("_share") {
         format!("{:.1}%", v * 100.0)
     } else {
         format!("{v:.3}")

@@ -14,7 +14,7 @@ use crate::input::study::{shard_range, study_from_shard, ShardFile, Study};
 use crate::input::{Diagnostic, LoadError, Model, Scenario};
 
 /// The shard file's schema version this build writes and reads.
-pub const SHARD_SCHEMA_VERSION: u32 = 1;
+pub const SHARD_SCHEMA_VERSION: u32 = 2;
 
 /// Shards checked and merged: the study and its runs, as one machine would have them.
 pub struct Merged {
@@ -150,6 +150,7 @@ fn append(acc: &mut [Vec<RawResult>], add: Vec<Vec<RawResult>>) {
     for (row, add) in acc.iter_mut().zip(add) {
         for (acc, part) in row.iter_mut().zip(add) {
             acc.runs.extend(part.runs);
+            acc.stage_done.append(part.stage_done);
             acc.breakdown.merge(&part.breakdown);
         }
     }
@@ -232,11 +233,23 @@ fn check_table(
                     r.runs.len()
                 )));
             }
-            if !same_shape(&r.breakdown, model.teams.len()) {
+            if !same_shape(&r.breakdown, model.teams.len(), scenario.credentials.len()) {
                 return Err(shape(format!(
-                    "{at}: the handoff tables are not sized for the model's {} teams",
-                    model.teams.len()
+                    "{at}: the handoff and credential tables are not sized for the model's {} \
+                     teams and the scenario's {} credentials",
+                    model.teams.len(),
+                    scenario.credentials.len()
                 )));
+            }
+            let stages = scenario.stages.len();
+            let st = &r.stage_done;
+            if st.stages != stages || st.times.len() as u64 != count * stages as u64 {
+                return Err(shape(format!(
+                    "{at}: stage times are not {stages} per run for {count} runs"
+                )));
+            }
+            if st.times.iter().flatten().any(|&t| t > scenario.horizon) {
+                return Err(shape(format!("{at}: a stage time past the horizon")));
             }
             for (i, m) in r.runs.iter().enumerate() {
                 if let Some(what) = out_of_range(m, first + i as u64, scenario.horizon) {
@@ -248,8 +261,8 @@ fn check_table(
     Ok(())
 }
 
-fn same_shape(b: &Breakdown, teams: usize) -> bool {
-    let e = Breakdown::new(teams);
+fn same_shape(b: &Breakdown, teams: usize, creds: usize) -> bool {
+    let e = Breakdown::new(teams, creds);
     b.teams == teams
         && b.handoffs.len() == e.handoffs.len()
         && b.handoff_wait.len() == e.handoff_wait.len()
@@ -259,6 +272,7 @@ fn same_shape(b: &Breakdown, teams: usize) -> bool {
         && b.capacity.len() == e.capacity.len()
         && b.background_jobs.len() == e.background_jobs.len()
         && b.background_wait.len() == e.background_wait.len()
+        && b.credentials.same_shape(teams, creds)
 }
 
 /// What is wrong with one run's metrics, if anything: its index, times past the horizon,
@@ -276,12 +290,22 @@ fn out_of_range(m: &crate::engine::metrics::RunMetrics, run: u64, horizon: u64) 
         m.time_to_first_revocation,
         m.time_to_containment,
         m.time_to_first_close,
+        m.first_compromise,
+        m.time_to_final_eviction,
+        m.time_to_first_re_entry,
+        m.time_to_first_reopen,
+        m.time_to_final_close,
     ];
     if times.iter().flatten().any(|&t| t > horizon) {
         return Some(format!("a time past the scenario's horizon of {horizon} s"));
     }
     if !m.attack && m.time_to_containment.is_some() {
         return Some("a benign run with a time to containment".into());
+    }
+    if m.abandoned_by_cause.iter().map(|&x| x as u64).sum::<u64>() != m.abandoned as u64
+        || m.abandoned > m.stalls
+    {
+        return Some("abandoned tasks by cause do not add up (or exceed the stalls)".into());
     }
     if m.stalls_by_cause.iter().map(|&x| x as u64).sum::<u64>() != m.stalls as u64 {
         return Some("stalls by cause do not add up to the stalls".into());

@@ -62,10 +62,27 @@ pub struct Summary {
     pub benign_runs: u64,
     /// Attack runs in which some team detected a signal.
     pub detected: u64,
-    /// Attack runs contained (attacker evicted) by the horizon.
+    /// Attack runs contained (attacker evicted at least once) by the horizon.
     pub contained: u64,
     pub share_detected: f64,
     pub share_contained: f64,
+    /// Attack runs in which the attacker held a working credential at some point.
+    pub compromised: u64,
+    /// Attack runs whose attacker holds no working credential at the horizon.
+    pub evicted_at_horizon: u64,
+    pub share_evicted_at_horizon: f64,
+    /// Attack runs in which the attacker came back after the first containment.
+    pub re_entered: u64,
+    /// `re_entered` over attack runs.
+    pub share_re_entered: f64,
+    /// Dwell (first compromise to a team learning of it) over compromised attack runs; never
+    /// learned of counts as beyond the horizon.
+    pub dwell_p50: Censored,
+    pub dwell_p90: Censored,
+    /// Tasks abandoned (nobody would ever do them), total, per run (all runs) and by cause.
+    pub abandoned_total: u64,
+    pub abandoned_mean: f64,
+    pub abandoned_by_cause: Vec<(String, u64)>,
     pub time_to_containment_p50: Censored,
     pub time_to_containment_p90: Censored,
     pub time_to_detect_p50: Censored,
@@ -100,6 +117,8 @@ pub struct Summary {
     #[serde(skip)]
     ttr: Vec<Option<u64>>,
     #[serde(skip)]
+    dwell: Vec<Option<u64>>,
+    #[serde(skip)]
     sums: Sums,
 }
 
@@ -108,6 +127,7 @@ struct Sums {
     any_missed: u64,
     missed_by_kind: [u64; CredentialKind::COUNT],
     stalls_by_cause: [u64; WaitCause::COUNT],
+    abandoned_by_cause: [u64; WaitCause::COUNT],
     wait_by_cause: [u64; WaitCause::COUNT],
     handoffs: u64,
     stall_wait: u64,
@@ -131,6 +151,16 @@ impl Summary {
             contained: 0,
             share_detected: 0.0,
             share_contained: 0.0,
+            compromised: 0,
+            evicted_at_horizon: 0,
+            share_evicted_at_horizon: 0.0,
+            re_entered: 0,
+            share_re_entered: 0.0,
+            dwell_p50: Censored::NoData,
+            dwell_p90: Censored::NoData,
+            abandoned_total: 0,
+            abandoned_mean: 0.0,
+            abandoned_by_cause: Vec::new(),
             time_to_containment_p50: Censored::NoData,
             time_to_containment_p90: Censored::NoData,
             time_to_detect_p50: Censored::NoData,
@@ -157,6 +187,7 @@ impl Summary {
             ttc: Vec::new(),
             ttd: Vec::new(),
             ttr: Vec::new(),
+            dwell: Vec::new(),
             sums: Sums::default(),
         }
     }
@@ -174,6 +205,10 @@ impl Summary {
         for (s, &x) in self.sums.wait_by_cause.iter_mut().zip(&m.wait_by_cause) {
             *s += x;
         }
+        self.abandoned_total += m.abandoned as u64;
+        for (s, &x) in (self.sums.abandoned_by_cause.iter_mut()).zip(&m.abandoned_by_cause) {
+            *s += x as u64;
+        }
         self.revocations_total += m.revocations as u64;
         self.sums.evidence += m.evidence_by_close as u64;
         self.sums.revocations_by_close += m.revocations_by_close as u64;
@@ -189,6 +224,12 @@ impl Summary {
         self.ttc.push(m.time_to_containment);
         self.ttd.push(m.time_to_detect);
         self.ttr.push(m.time_to_first_revocation);
+        if m.first_compromise.is_some() {
+            self.compromised += 1;
+            self.dwell.push(m.dwell);
+        }
+        self.evicted_at_horizon += m.time_to_final_eviction.is_some() as u64;
+        self.re_entered += (m.re_entries > 0) as u64;
         self.missed_revocations_total += m.missed_revocations as u64;
         self.sums.any_missed += (m.missed_revocations > 0) as u64;
         for (s, &x) in self.sums.missed_by_kind.iter_mut().zip(&m.missed_by_kind) {
@@ -208,6 +249,22 @@ impl Summary {
         sort_censored(&mut self.ttc);
         sort_censored(&mut self.ttd);
         sort_censored(&mut self.ttr);
+        sort_censored(&mut self.dwell);
+        self.share_evicted_at_horizon = per(self.evicted_at_horizon, a);
+        self.share_re_entered = per(self.re_entered, a);
+        self.dwell_p50 = censored_percentile(&self.dwell, 0.5);
+        self.dwell_p90 = censored_percentile(&self.dwell, 0.9);
+        self.abandoned_mean = per(self.abandoned_total, self.runs);
+        self.abandoned_by_cause = WaitCause::ALL
+            .iter()
+            .map(|c| {
+                (
+                    c.name().to_string(),
+                    self.sums.abandoned_by_cause[c.index()],
+                )
+            })
+            .filter(|(_, n)| *n > 0)
+            .collect();
         self.time_to_containment_p50 = censored_percentile(&self.ttc, 0.5);
         self.time_to_containment_p90 = censored_percentile(&self.ttc, 0.9);
         self.time_to_detect_p50 = censored_percentile(&self.ttd, 0.5);
@@ -245,7 +302,7 @@ impl Summary {
         self.signals_lost_mean = per(self.sums.signals_lost, self.runs);
     }
 
-    /// Time to containment of every attack run, sorted, censored runs last.
+    /// Time to (first) containment of every attack run, sorted, censored runs last.
     pub fn containment_times(&self) -> &[Option<u64>] {
         &self.ttc
     }

@@ -146,7 +146,13 @@ pub fn run(a: CompareArgs) -> Result<ExitCode> {
     let baseline = baseline_index(a.baseline.as_deref(), &models, &model_names)?;
     let teams: Vec<usize> = models.iter().map(|m| m.teams.len()).collect();
     within_budget(
-        Estimate::comparison(a.runs, &teams, scenarios.len(), 1),
+        Estimate::comparison(
+            a.runs,
+            &teams,
+            raci_sim::engine::budget::Shape::largest(&scenarios),
+            scenarios.len(),
+            1,
+        ),
         &format!(
             "{} runs of {} models on {} scenarios",
             a.runs,

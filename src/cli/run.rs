@@ -65,7 +65,11 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
     }
     let sc = load_scenario(&a.scenario)?;
     let m = load_model(&a.model)?;
-    let mut need = Estimate::batch(a.runs, m.teams.len(), a.json.is_some());
+    let mut need = Estimate::batch(
+        a.runs,
+        raci_sim::engine::budget::Shape::of(&sc, &m),
+        a.json.is_some(),
+    );
     if log.is_some() {
         need = need.plus(log_estimate(&sc, &m, a.seed, a.runs, a.max_events)?);
     }
@@ -94,7 +98,7 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
     };
     let batch = run_batch(&sc, &m, opts, |_| {})?;
     if let Some(path) = &a.json {
-        write_file_output(path, report::run_json(&batch, &m).as_bytes())?;
+        write_file_output(path, report::run_json(&batch, &sc, &m).as_bytes())?;
     }
     if a.json.as_deref() != Some("-") {
         out(&report::summary_text(&batch.summary, &batch.breakdown, &m));
@@ -135,7 +139,7 @@ pub fn trace(a: TraceArgs) -> Result<ExitCode> {
     let mut ctx = Context::new(&sc, &m, a.seed);
     ctx.max_events = a.max_events;
     let mut ws = Workspace::new(&ctx);
-    let mut bd = Breakdown::new(m.teams.len());
+    let mut bd = Breakdown::new(m.teams.len(), sc.credentials.len());
     let mut events = Vec::new();
     let metrics = simulate(&ctx, &mut ws, a.run, &mut bd, Some(&mut events))?;
     if let Some(log) = &log {

@@ -119,7 +119,8 @@ fn check_budget(plan: &Plan, runs: u64, all_points: bool) -> Result<()> {
         (n, true) => n,
         (n, false) => n.min(2),
     };
-    let estimate = Estimate::comparison(runs, &teams, study.scenarios.len(), copies);
+    let largest = raci_sim::engine::budget::Shape::largest(&study.scenarios);
+    let estimate = Estimate::comparison(runs, &teams, largest, study.scenarios.len(), copies);
     within_budget(
         estimate,
         &format!(

@@ -56,7 +56,7 @@ pub fn run(a: TabletopArgs) -> Result<ExitCode> {
         Pick::Run(i) => i,
         _ => {
             within_budget(
-                Estimate::batch(a.runs, m.teams.len(), true),
+                Estimate::batch(a.runs, raci_sim::engine::budget::Shape::of(&sc, &m), true),
                 &format!("picking from {} runs", a.runs),
             )?;
             let opts = BatchOptions {

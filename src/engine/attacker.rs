@@ -14,7 +14,9 @@ impl<'c, 'w> Sim<'c, 'w> {
         if c.working {
             let gen = c.gen;
             self.held_working += 1;
-            self.contained_at = None;
+            if self.held_working == 1 {
+                self.attacker_holds();
+            }
             if let Some(life) = self.sc.credentials[k].lifetime {
                 self.schedule(self.now + life, Ev::CredentialStops(k as u16, gen));
             }
@@ -79,6 +81,7 @@ impl<'c, 'w> Sim<'c, 'w> {
         self.ws.stages[s].done_once = true;
         if first {
             self.met.stages_reached += 1;
+            self.ws.stage_done[s] = Some(self.now);
         }
         self.met.damage += stage.damage;
         self.used_by_stage(s);
@@ -198,11 +201,8 @@ impl<'c, 'w> Sim<'c, 'w> {
             self.held_working -= 1;
             let id = &self.sc.credentials[k].id;
             self.note(None, None, || format!("credential `{id}` stops working"));
-            if self.held_working == 0 && self.attack && self.contained_at.is_none() {
-                self.contained_at = Some(self.now);
-                self.note(None, None, || {
-                    "attacker evicted: holds no working credential".to_string()
-                });
+            if self.held_working == 0 {
+                self.attacker_evicted();
             }
         }
     }

@@ -20,6 +20,44 @@ pub struct Batch {
     pub breakdown: Breakdown,
     /// Per-run metrics, in run order, when asked for.
     pub runs: Vec<RunMetrics>,
+    /// With `runs`: each run's stage first-completion times, `stages` per run (scenario
+    /// order), flattened; `None` where the stage never completed.
+    pub stage_done: StageTimes,
+}
+
+/// Stage first-completion times of kept runs: `stages` values per run, flattened, so the
+/// per-run metrics stay small and `Copy`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StageTimes {
+    pub stages: usize,
+    pub times: Vec<Option<u64>>,
+}
+
+impl StageTimes {
+    pub fn new(stages: usize) -> Self {
+        StageTimes {
+            stages,
+            times: Vec::new(),
+        }
+    }
+
+    /// Run `i` (its position among the kept runs).
+    pub fn run(&self, i: usize) -> &[Option<u64>] {
+        &self.times[i * self.stages..(i + 1) * self.stages]
+    }
+
+    /// Runs held.
+    pub fn len(&self) -> usize {
+        self.times.len().checked_div(self.stages).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.times.is_empty()
+    }
+
+    pub fn append(&mut self, other: StageTimes) {
+        self.times.extend(other.times);
+    }
 }
 
 /// Options for a batch.
@@ -44,8 +82,10 @@ pub fn run_batch(
     let mut ctx = Context::new(scenario, model, opts.seed);
     ctx.max_events = opts.max_events;
     let mut summary = Summary::new(scenario, model, opts.seed);
-    let mut breakdown = Breakdown::new(model.teams.len());
+    let shape = (model.teams.len(), scenario.credentials.len());
+    let mut breakdown = Breakdown::new(shape.0, shape.1);
     let mut runs = Vec::new();
+    let mut stage_done = StageTimes::new(scenario.stages.len());
     let last = opts.first + opts.runs;
     let mut next = opts.first;
     while next < last {
@@ -54,14 +94,15 @@ pub fn run_batch(
             .step_by(UNIT as usize)
             .map(|a| (a, (a + UNIT).min(end)))
             .collect();
-        let (bd, done) = fold_chunk(&ctx, model.teams.len(), &units)?;
+        let (bd, done) = fold_chunk(&ctx, shape, &units, opts.keep_runs)?;
         breakdown.merge(&bd);
-        for metrics in done {
+        for (metrics, stages) in done {
             for m in &metrics {
                 summary.add(m);
             }
             if opts.keep_runs {
                 runs.extend(metrics);
+                stage_done.times.extend(stages);
             }
         }
         progress(end - next);
@@ -72,15 +113,19 @@ pub fn run_batch(
         summary,
         breakdown,
         runs,
+        stage_done,
     })
 }
 
+/// One unit's runs: their metrics and (when kept) their stage times, flattened.
+type UnitRuns = (Vec<RunMetrics>, Vec<Option<u64>>);
+
 /// What one rayon split of a chunk accumulates: its workspace, the breakdown of its runs,
-/// each unit's metrics tagged with the unit's index, and the first unit that failed.
+/// each unit's runs tagged with the unit's index, and the first unit that failed.
 type Split = (
     Workspace,
     Breakdown,
-    Vec<(usize, Vec<RunMetrics>)>,
+    Vec<(usize, UnitRuns)>,
     Option<(usize, SimError)>,
 );
 
@@ -90,23 +135,31 @@ type Split = (
 /// the one of the earliest failing unit, whatever the thread count.
 fn fold_chunk(
     ctx: &Context,
-    teams: usize,
+    (teams, creds): (usize, usize),
     units: &[(u64, u64)],
-) -> Result<(Breakdown, Vec<Vec<RunMetrics>>), SimError> {
-    let start = || -> Split { (Workspace::new(ctx), Breakdown::new(teams), Vec::new(), None) };
+    keep_stages: bool,
+) -> Result<(Breakdown, Vec<UnitRuns>), SimError> {
+    let new_bd = || Breakdown::new(teams, creds);
+    let start = || -> Split { (Workspace::new(ctx), new_bd(), Vec::new(), None) };
     let step = |(mut ws, mut bd, mut done, mut err): Split, (u, &(a, b)): (usize, &(u64, u64))| {
         if err.is_none() {
             let mut out = Vec::with_capacity((b - a) as usize);
+            let mut stages = Vec::new();
             for run in a..b {
                 match simulate(ctx, &mut ws, run, &mut bd, None) {
-                    Ok(m) => out.push(m),
+                    Ok(m) => {
+                        out.push(m);
+                        if keep_stages {
+                            stages.extend_from_slice(ws.stage_done());
+                        }
+                    }
                     Err(e) => {
                         err = Some((u, e));
                         break;
                     }
                 }
             }
-            done.push((u, out));
+            done.push((u, (out, stages)));
         }
         (ws, bd, done, err)
     };
@@ -125,7 +178,7 @@ fn fold_chunk(
             };
             (a, da, err)
         })
-        .unwrap_or_else(|| (Breakdown::new(teams), Vec::new(), None));
+        .unwrap_or_else(|| (new_bd(), Vec::new(), None));
     if let Some((_, e)) = err {
         return Err(e);
     }

@@ -13,20 +13,54 @@ const _: () = assert!(MAX_RUNS < 1 << 44);
 /// Memory a command may plan to use unless `--memory-budget` says otherwise.
 pub const DEFAULT_MEMORY_BUDGET: u64 = 8 << 30;
 
-/// Bytes of one breakdown (handoff and stall tables) for a model with `teams` teams.
-pub fn breakdown_bytes(teams: usize) -> u64 {
-    let b = Breakdown::new(0);
+/// What the memory of a batch depends on besides its runs: the model's teams, the
+/// scenario's credentials (the per-credential outcome table) and stages (kept stage times).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Shape {
+    pub teams: usize,
+    pub credentials: usize,
+    pub stages: usize,
+}
+
+impl Shape {
+    pub fn of(scenario: &crate::input::Scenario, model: &crate::input::Model) -> Self {
+        Shape {
+            teams: model.teams.len(),
+            credentials: scenario.credentials.len(),
+            stages: scenario.stages.len(),
+        }
+    }
+
+    /// The most credentials and stages of any of `scenarios` (no teams).
+    pub fn largest(scenarios: &[crate::input::Scenario]) -> Self {
+        Shape {
+            teams: 0,
+            credentials: scenarios
+                .iter()
+                .map(|s| s.credentials.len())
+                .max()
+                .unwrap_or(0),
+            stages: scenarios.iter().map(|s| s.stages.len()).max().unwrap_or(0),
+        }
+    }
+}
+
+/// Bytes of one breakdown (handoff, stall and credential tables): `teams` teams, `creds`
+/// credentials.
+pub fn breakdown_bytes(teams: usize, creds: usize) -> u64 {
+    let b = Breakdown::new(0, 0);
     let pairs = ((teams + 1) * (teams + 1)) as u64;
     let per_pair = 1 + b.stalls.len() as u64; // a handoff and a stall per activity
-    (pairs * per_pair * 2 + teams as u64 * 4) * 8
+    let per_cred = 6 + teams as u64; // six counts, and revocations by team
+    (pairs * per_pair * 2 + teams as u64 * 4 + creds as u64 * per_cred) * 8
 }
 
 /// Bytes kept per run when runs are kept: the metrics, the summary's censored times, and the
 /// per-run output written from it while it is still held (a JSON or CSV row, about 1 KB, and
 /// the buffers that grow to hold it; measured: `run --runs 200000 --json` peaks at 2.4 KB a
-/// run).
-pub fn kept_run_bytes() -> u64 {
-    std::mem::size_of::<RunMetrics>() as u64 + 3 * 16 + 2200
+/// run), and its stage first-completion times (16 bytes each held, about 32 written).
+pub fn kept_run_bytes(stages: usize) -> u64 {
+    std::mem::size_of::<RunMetrics>() as u64 + 4 * 16 + 2200 + stages as u64 * 48
 }
 
 /// What a command will hold in memory at its peak.
@@ -36,17 +70,23 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    /// One batch of `runs` runs of a model with `teams` teams; `keep_runs` for per-run output.
-    pub fn batch(runs: u64, teams: usize, keep_runs: bool) -> Self {
+    /// One batch of `runs` runs of a scenario and model of this shape; `keep_runs` for per-run
+    /// output.
+    pub fn batch(runs: u64, shape: Shape, keep_runs: bool) -> Self {
+        let Shape {
+            teams,
+            credentials,
+            stages,
+        } = shape;
         let threads = rayon::current_num_threads() as u64;
         // A breakdown per rayon split (about two per thread, measured; never more than the
         // chunk's units of 64 runs), the batch's own, and a chunk of runs.
         let units = runs.min(1 << 16).div_ceil(64).max(1);
         let splits = units.min(2 * threads + 1);
-        let in_flight = (splits + 2) * breakdown_bytes(teams)
+        let in_flight = (splits + 2) * breakdown_bytes(teams, credentials)
             + (1 << 16) * std::mem::size_of::<RunMetrics>() as u64;
         let kept = if keep_runs {
-            runs.saturating_mul(kept_run_bytes())
+            runs.saturating_mul(kept_run_bytes(stages))
         } else {
             0
         };
@@ -56,14 +96,25 @@ impl Estimate {
     }
 
     /// Every model (by team count) on `scenarios` scenarios, `runs` runs each, all runs kept,
-    /// `copies` times over (the comparison, and each sweep point of a shard).
-    pub fn comparison(runs: u64, teams: &[usize], scenarios: usize, copies: u64) -> Self {
-        let largest = teams.iter().copied().max().unwrap_or(0);
-        let mut bytes = Estimate::batch(runs, largest, false).bytes;
+    /// `copies` times over (the comparison, and each sweep point of a shard). `largest` gives
+    /// the most credentials and stages of any scenario (its `teams` is ignored).
+    pub fn comparison(
+        runs: u64,
+        teams: &[usize],
+        largest: Shape,
+        scenarios: usize,
+        copies: u64,
+    ) -> Self {
+        let most_teams = teams.iter().copied().max().unwrap_or(0);
+        let shape = Shape {
+            teams: most_teams,
+            ..largest
+        };
+        let mut bytes = Estimate::batch(runs, shape, false).bytes;
         for &t in teams {
             let one = runs
-                .saturating_mul(kept_run_bytes())
-                .saturating_add(breakdown_bytes(t));
+                .saturating_mul(kept_run_bytes(largest.stages))
+                .saturating_add(breakdown_bytes(t, largest.credentials));
             bytes = bytes.saturating_add(
                 one.saturating_mul(scenarios as u64)
                     .saturating_mul(copies.max(1)),
@@ -157,8 +208,16 @@ mod tests {
     #[test]
     fn breakdown_bytes_is_what_a_breakdown_holds() {
         for teams in [0, 1, 7, 40] {
-            let b = Breakdown::new(teams);
-            let words = b.handoffs.len()
+            let b = Breakdown::new(teams, 3);
+            let c = &b.credentials;
+            let words = c.held.len()
+                + c.revoked.len()
+                + c.revoke_seconds.len()
+                + c.revoked_by_team.len()
+                + c.missed_at_close.len()
+                + c.found_by_verify.len()
+                + c.found_by_later_detection.len()
+                + b.handoffs.len()
                 + b.handoff_wait.len()
                 + b.stalls.len()
                 + b.stall_wait.len()
@@ -166,7 +225,7 @@ mod tests {
                 + b.capacity.len()
                 + b.background_jobs.len()
                 + b.background_wait.len();
-            assert_eq!(breakdown_bytes(teams), words as u64 * 8, "{teams} teams");
+            assert_eq!(breakdown_bytes(teams, 3), words as u64 * 8, "{teams} teams");
         }
     }
 

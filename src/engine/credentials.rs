@@ -22,7 +22,8 @@ impl<'c, 'w> Sim<'c, 'w> {
         self.incident.outstanding -= 1;
     }
 
-    pub(super) fn revoked(&mut self, k: usize) {
+    /// Credential `k` is revoked by `team` (`NOBODY` if no team did it).
+    pub(super) fn revoked(&mut self, k: usize, team: u16) {
         let c = self.ws.creds[k];
         if c.revoke == RevokeState::Revoked {
             return;
@@ -36,15 +37,16 @@ impl<'c, 'w> Sim<'c, 'w> {
         } else if !self.attack || !c.held {
             self.met.wrongful_revocations += 1;
         }
-        self.invalidate(k, Activity::Revoke, "revoked");
+        self.invalidate(k, team, Activity::Revoke, "revoked");
     }
 
-    /// The credential is revoked (or rotated) now: it stops working after its residual
-    /// validity.
-    pub(super) fn invalidate(&mut self, k: usize, activity: Activity, what: &str) {
+    /// The credential is revoked (or rotated) by `team` now: it stops working after its
+    /// residual validity.
+    pub(super) fn invalidate(&mut self, k: usize, team: u16, activity: Activity, what: &str) {
         let cm = &mut self.ws.creds[k];
         cm.revoke = RevokeState::Revoked;
         cm.revoked_at = self.now;
+        cm.revoked_by = team;
         let residual = self.sc.credentials[k].residual_validity;
         let id = &self.sc.credentials[k].id;
         self.note(None, Some(activity), || {
@@ -63,9 +65,11 @@ impl<'c, 'w> Sim<'c, 'w> {
             return;
         }
         let mut missed = 0;
-        for (k, c) in self.ws.creds.iter().enumerate() {
+        let at_close = self.met.time_to_first_close.is_some();
+        for (k, c) in self.ws.creds.iter_mut().enumerate() {
             if c.held && c.working && c.revoke != RevokeState::Revoked {
                 missed += 1;
+                c.missed_at_close = at_close;
                 self.met.missed_by_kind[self.sc.credentials[k].kind.index()] += 1;
             }
         }

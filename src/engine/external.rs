@@ -87,6 +87,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             });
             return;
         }
+        self.attack_noticed(Notice::Signal);
         self.note(None, None, || {
             format!("signal {} ({}) in {}", sig.kind, sig.severity, sig.plane)
         });
@@ -185,6 +186,7 @@ impl<'c, 'w> Sim<'c, 'w> {
         let rep = self.report(j.report);
         let team = j.team;
         self.met.reports_received += 1;
+        self.attack_noticed(Notice::report(rep.source));
         if self.met.time_to_detect.is_none() {
             self.met.time_to_detect = Some(self.now);
         }

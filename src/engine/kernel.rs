@@ -91,10 +91,16 @@ impl Workspace {
             preempted: false,
             find_pending: false,
             gen: 0,
+            revoked_by: NOBODY,
+            found_by_verify: false,
+            found_by_later_detection: false,
+            missed_at_close: false,
         }));
         self.next_slot.fill(0);
         self.created_now.fill(0);
-        self.abandoned = [(0, 0); WaitCause::COUNT];
+        for s in &mut self.stage_done {
+            *s = None;
+        }
     }
 }
 
@@ -129,6 +135,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             attack: !benign,
             held_working: 0,
             contained_at: None,
+            noticed_at: None,
             incident: Incident {
                 phase: Phase::Idle,
                 severity: Severity::Low,
@@ -250,10 +257,6 @@ impl<'c, 'w> Sim<'c, 'w> {
     pub(super) fn finish(mut self) -> RunMetrics {
         let horizon = self.sc.horizon;
         let end = self.now.min(horizon);
-        // Tasks nobody will ever do wait until the horizon.
-        for (cause, &(count, created_sum)) in self.ws.abandoned.iter().enumerate() {
-            self.met.wait_by_cause[cause] += count * horizon - created_sum;
-        }
         // Revoked credentials still inside their residual validity.
         for c in &self.ws.creds {
             if c.revoke == RevokeState::Revoked && c.working && c.held {
@@ -266,8 +269,10 @@ impl<'c, 'w> Sim<'c, 'w> {
             self.count_missed();
         }
         if self.attack && self.held_working == 0 {
-            self.met.time_to_containment = self.contained_at;
+            self.met.time_to_final_eviction = self.contained_at;
         }
+        self.met.final_phase = self.phase();
+        self.count_credential_outcomes();
         for (t, team) in self.m.teams.iter().enumerate() {
             self.bd.busy[t] += self.ws.teams[t].busy_seconds;
             self.bd.capacity[t] += team.staff as u64 * end.max(1);

@@ -25,7 +25,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             Activity::ConfirmBusiness => self.confirmed(team),
             Activity::ApproveContainment => self.approved(job, team),
             Activity::Revoke => {
-                self.revoked(j.cred as usize);
+                self.revoked(j.cred as usize, team);
                 if self.incident.phase == Phase::ClosedBenign {
                     return;
                 }
@@ -100,6 +100,8 @@ impl<'c, 'w> Sim<'c, 'w> {
         let inc = &mut self.incident;
         if inc.closed_before {
             self.met.reopened += 1;
+            self.met.time_to_first_reopen.get_or_insert(self.now);
+            self.met.time_to_final_close = None;
         }
         let reopen = inc.closed_before;
         inc.phase = Phase::Scoping;
@@ -131,7 +133,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             self.incremental_scope_done(team);
             return;
         }
-        self.scope(j.cred as usize, team as usize, false);
+        self.scope(j.cred as usize, team as usize, false, j.late);
         if j.late {
             self.ws.creds[j.cred as usize].late_pending = false;
             if j.counted {
@@ -231,8 +233,9 @@ impl<'c, 'w> Sim<'c, 'w> {
 
     /// Finds attacker-held credentials linked to `from`, each with its plane's accuracy (known
     /// ones only: believed-unused and unknown credentials are skipped unless the alert names
-    /// them). `incremental`: mark them as pending finds instead (docs/semantics.md).
-    pub(super) fn scope(&mut self, from: usize, team: usize, incremental: bool) {
+    /// them). `incremental`: mark them as pending finds instead (docs/semantics.md). `late`:
+    /// a later detection's scope (counted in the credential outcomes).
+    pub(super) fn scope(&mut self, from: usize, team: usize, incremental: bool, late: bool) {
         let ws = &mut *self.ws;
         ws.scratch.clear();
         ws.scratch.push(from as u16);
@@ -270,6 +273,7 @@ impl<'c, 'w> Sim<'c, 'w> {
                     self.ws.creds[k].find_pending = true;
                 } else {
                     self.ws.creds[k].found = true;
+                    self.ws.creds[k].found_by_later_detection |= late;
                 }
                 found += 1;
             }
@@ -296,6 +300,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             let u = self.ws.team_rngs[team].random::<f64>();
             if u < acc * self.m.policy.verify_accuracy {
                 self.ws.creds[k].found = true;
+                self.ws.creds[k].found_by_verify = true;
                 found += 1;
             }
         }
@@ -337,6 +342,7 @@ impl<'c, 'w> Sim<'c, 'w> {
                 self.drop_job(job);
             }
         }
+        self.met.time_to_final_close = Some(self.now);
         self.note(Some(team), Some(Activity::Close), || {
             "incident closed".to_string()
         });

@@ -6,6 +6,80 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{Activity, CredentialKind, WaitCause};
 
+/// Where a run stands at a moment (see docs/semantics.md, "Phases of a run").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunPhase {
+    /// The attacker holds no working credential yet (and every benign run, throughout).
+    #[default]
+    BeforeCompromise,
+    /// Compromised, and no team has seen a signal or received a report yet.
+    Dwell,
+    /// A team knows of the attack and the attacker still holds a working credential.
+    Response,
+    /// The attacker holds no working credential (after first compromise).
+    Contained,
+    /// The attacker holds a working credential again after the first containment.
+    ReEntry,
+}
+
+impl RunPhase {
+    pub const ALL: [RunPhase; 5] = [
+        RunPhase::BeforeCompromise,
+        RunPhase::Dwell,
+        RunPhase::Response,
+        RunPhase::Contained,
+        RunPhase::ReEntry,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RunPhase::BeforeCompromise => "before_compromise",
+            RunPhase::Dwell => "dwell",
+            RunPhase::Response => "response",
+            RunPhase::Contained => "contained",
+            RunPhase::ReEntry => "re_entry",
+        }
+    }
+}
+
+/// How a team first learned of the attack: a signal it saw, or an external report by source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Notice {
+    Signal,
+    Customer,
+    Vendor,
+    Partner,
+    ThreatIntel,
+    LawEnforcement,
+}
+
+impl Notice {
+    pub fn name(self) -> &'static str {
+        match self {
+            Notice::Signal => "signal",
+            Notice::Customer => "customer",
+            Notice::Vendor => "vendor",
+            Notice::Partner => "partner",
+            Notice::ThreatIntel => "threat_intel",
+            Notice::LawEnforcement => "law_enforcement",
+        }
+    }
+
+    /// The notice an external report from `source` gives.
+    pub fn report(source: crate::domain::ReportSource) -> Notice {
+        use crate::domain::ReportSource as R;
+        match source {
+            R::Customer => Notice::Customer,
+            R::Vendor => Notice::Vendor,
+            R::Partner => Notice::Partner,
+            R::ThreatIntel => Notice::ThreatIntel,
+            R::LawEnforcement => Notice::LawEnforcement,
+        }
+    }
+}
+
 /// Metrics of one run. Times are seconds after the attack start; `None` means "did not happen
 /// by the horizon" (censored), never zero.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,9 +92,35 @@ pub struct RunMetrics {
     pub time_to_detect: Option<u64>,
     pub time_to_declare: Option<u64>,
     pub time_to_first_revocation: Option<u64>,
-    /// Eviction: the attacker holds no working credential. Attack runs only.
+    /// The FIRST eviction after first compromise: the attacker holds no working credential.
+    /// Attack runs only.
     pub time_to_containment: Option<u64>,
     pub time_to_first_close: Option<u64>,
+    /// Attack runs: when the attacker first held a working credential (0: held at start).
+    pub first_compromise: Option<u64>,
+    /// Attack runs: seconds from first compromise to the first moment a team learned of the
+    /// attack (a signal seen, a report received); 0 when that came first. `None`: never.
+    pub dwell: Option<u64>,
+    /// Attack runs: how a team first learned of the attack (`None`: never).
+    #[serde(default)]
+    pub first_notice: Option<Notice>,
+    /// The last eviction, when the attacker holds no working credential at the horizon;
+    /// `None` when it still holds one (censored) or was never compromised.
+    pub time_to_final_eviction: Option<u64>,
+    /// Times the attacker held a working credential again after the first containment.
+    pub re_entries: u32,
+    pub time_to_first_re_entry: Option<u64>,
+    /// Seconds from the first close to the next moment a team learned of the attack.
+    pub re_detection: Option<u64>,
+    /// The first declaration of a closed incident.
+    pub time_to_first_reopen: Option<u64>,
+    /// The last close, when the incident is closed at the horizon.
+    pub time_to_final_close: Option<u64>,
+    /// Tasks nobody would ever do (no owner, no escalation), total and by cause.
+    pub abandoned: u32,
+    pub abandoned_by_cause: [u32; WaitCause::COUNT],
+    /// The run's phase at the horizon (or when nothing more could happen).
+    pub final_phase: RunPhase,
     /// Attacker-held credentials not revoked and still working at first close (or, if the
     /// incident was declared and never closed, at the horizon).
     pub missed_revocations: u32,
@@ -36,7 +136,7 @@ pub struct RunMetrics {
     pub handoffs: u32,
     pub stalls: u32,
     pub stalls_by_cause: [u32; WaitCause::COUNT],
-    /// Seconds of waiting in stalls (an abandoned task's stall runs to the horizon).
+    /// Seconds of waiting in stalls (an abandoned task's stall counts, its wait does not).
     pub stall_wait: u64,
     pub wait_by_cause: [u64; WaitCause::COUNT],
     pub notifications: u32,
@@ -84,10 +184,88 @@ pub struct Breakdown {
     /// Background jobs started and their summed queue wait, per team (the M/M/c check).
     pub background_jobs: Vec<u64>,
     pub background_wait: Vec<u64>,
+    /// What happened to each credential of the scenario, over attack runs.
+    pub credentials: CredentialOutcomes,
+}
+
+/// Per credential (index as in the scenario), counted over attack runs: how many runs it was
+/// held in, revoked in, and so on. Integers, so sums are order-free.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialOutcomes {
+    pub teams: usize,
+    /// Runs in which the attacker held it.
+    pub held: Vec<u64>,
+    /// Runs in which it was revoked, and the summed seconds from the run start to revocation.
+    pub revoked: Vec<u64>,
+    pub revoke_seconds: Vec<u64>,
+    /// Runs in which each team revoked it: index `credential * teams + team`.
+    pub revoked_by_team: Vec<u64>,
+    /// Runs in which it was held, working and not revoked at the first close.
+    pub missed_at_close: Vec<u64>,
+    /// Runs in which verify found it.
+    pub found_by_verify: Vec<u64>,
+    /// Runs in which the scope of a later detection (during an open incident) found it.
+    pub found_by_later_detection: Vec<u64>,
+}
+
+impl CredentialOutcomes {
+    pub fn new(teams: usize, creds: usize) -> Self {
+        CredentialOutcomes {
+            teams,
+            held: vec![0; creds],
+            revoked: vec![0; creds],
+            revoke_seconds: vec![0; creds],
+            revoked_by_team: vec![0; creds * teams],
+            missed_at_close: vec![0; creds],
+            found_by_verify: vec![0; creds],
+            found_by_later_detection: vec![0; creds],
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.held.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.held.is_empty()
+    }
+
+    /// Every table sized for `teams` teams and `creds` credentials.
+    pub fn same_shape(&self, teams: usize, creds: usize) -> bool {
+        let e = CredentialOutcomes::new(teams, creds);
+        self.teams == teams
+            && self.held.len() == creds
+            && self.revoked.len() == creds
+            && self.revoke_seconds.len() == creds
+            && self.revoked_by_team.len() == e.revoked_by_team.len()
+            && self.missed_at_close.len() == creds
+            && self.found_by_verify.len() == creds
+            && self.found_by_later_detection.len() == creds
+    }
+
+    fn merge(&mut self, o: &CredentialOutcomes) {
+        add(&mut self.held, &o.held);
+        add(&mut self.revoked, &o.revoked);
+        add(&mut self.revoke_seconds, &o.revoke_seconds);
+        add(&mut self.revoked_by_team, &o.revoked_by_team);
+        add(&mut self.missed_at_close, &o.missed_at_close);
+        add(&mut self.found_by_verify, &o.found_by_verify);
+        add(
+            &mut self.found_by_later_detection,
+            &o.found_by_later_detection,
+        );
+    }
+}
+
+fn add(a: &mut [u64], b: &[u64]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += y;
+    }
 }
 
 impl Breakdown {
-    pub fn new(teams: usize) -> Self {
+    /// Tables for a model of `teams` teams and a scenario of `creds` credentials.
+    pub fn new(teams: usize, creds: usize) -> Self {
         let pairs = (teams + 1) * (teams + 1);
         Breakdown {
             teams,
@@ -99,6 +277,7 @@ impl Breakdown {
             capacity: vec![0; teams],
             background_jobs: vec![0; teams],
             background_wait: vec![0; teams],
+            credentials: CredentialOutcomes::new(teams, creds),
         }
     }
 
@@ -111,11 +290,6 @@ impl Breakdown {
     }
 
     pub fn merge(&mut self, other: &Breakdown) {
-        fn add(a: &mut [u64], b: &[u64]) {
-            for (x, y) in a.iter_mut().zip(b) {
-                *x += y;
-            }
-        }
         add(&mut self.handoffs, &other.handoffs);
         add(&mut self.handoff_wait, &other.handoff_wait);
         add(&mut self.stalls, &other.stalls);
@@ -124,5 +298,6 @@ impl Breakdown {
         add(&mut self.capacity, &other.capacity);
         add(&mut self.background_jobs, &other.background_jobs);
         add(&mut self.background_wait, &other.background_wait);
+        self.credentials.merge(&other.credentials);
     }
 }

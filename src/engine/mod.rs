@@ -17,8 +17,9 @@ mod external;
 mod kernel;
 mod lifecycle;
 pub mod metrics;
-mod severity;
+mod phases;
 mod response;
+mod severity;
 mod tasks;
 mod teams;
 mod trace;
@@ -33,7 +34,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::domain::{Activity, CredentialKind, InventoryStatus, Severity, WaitCause, DAY, WEEK};
-use crate::engine::metrics::{Breakdown, RunMetrics};
+use crate::engine::metrics::{Breakdown, Notice, RunMetrics, RunPhase};
 use crate::input::{Coverage, Model, Points, Report, Scenario, Stage, Start};
 
 /// Events one run may process before it is stopped as a runaway.
@@ -167,6 +168,12 @@ struct CredState {
     /// Bumped when the attacker steals the credential again: stop events of an older version
     /// are ignored.
     gen: u32,
+    /// The team that revoked it (`NOBODY` until revoked).
+    revoked_by: u16,
+    found_by_verify: bool,
+    found_by_later_detection: bool,
+    /// Held, working and not revoked at the first close.
+    missed_at_close: bool,
 }
 
 /// `CredState::last_use` and `Incident::declared_at` before they happen.
@@ -288,6 +295,8 @@ pub struct TraceEvent {
     pub waits: [u64; WaitCause::COUNT],
     /// The task this event is about (task starts and completions), for event logs.
     pub task: Option<TaskRef>,
+    /// The run's phase just after the event.
+    pub phase: RunPhase,
 }
 
 /// Which task a trace event belongs to.
@@ -323,7 +332,8 @@ pub struct Workspace {
     /// created (or the last one, once they ran out).
     next_slot: Vec<u16>,
     created_now: Vec<u16>,
-    abandoned: [(u64, u64); WaitCause::COUNT],
+    /// First completion time of each stage in the current run.
+    stage_done: Vec<Option<u64>>,
 }
 
 impl Workspace {
@@ -346,8 +356,13 @@ impl Workspace {
             seers: Vec::with_capacity(t),
             next_slot: vec![0; ctx.scenario.templates.len()],
             created_now: vec![0; ctx.scenario.templates.len()],
-            abandoned: [(0, 0); WaitCause::COUNT],
+            stage_done: vec![None; s],
         }
+    }
+
+    /// First completion time of each stage (scenario order) in the run last simulated.
+    pub fn stage_done(&self) -> &[Option<u64>] {
+        &self.stage_done
     }
 }
 
@@ -383,7 +398,10 @@ struct Sim<'c, 'w> {
     dated: bool,
     attack: bool,
     held_working: u32,
+    /// The last eviction, while the attacker holds no working credential.
     contained_at: Option<u64>,
+    /// When a team first learned of the attack (attack runs).
+    noticed_at: Option<u64>,
     incident: Incident,
     met: RunMetrics,
 }

@@ -149,7 +149,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             if !self.attack {
                 self.met.wrongful_revocations += 1;
             }
-            self.invalidate(k, Activity::RotateAll, "rotated");
+            self.invalidate(k, team, Activity::RotateAll, "rotated");
         }
         self.incident.outstanding -= 1;
         self.settle(team);
@@ -201,7 +201,7 @@ impl<'c, 'w> Sim<'c, 'w> {
         self.ws.jobs[job as usize].incremental = true;
         self.incident.outstanding += 1;
         let from = j.cred as usize;
-        self.scope(from, team, true);
+        self.scope(from, team, true, false);
         // `scope` leaves the credentials it looked at in `scratch`, in breadth-first order.
         for idx in 0..self.ws.scratch.len() {
             let k = self.ws.scratch[idx] as usize;
@@ -302,7 +302,7 @@ mod tests {
         let m = model(preemptive);
         let ctx = Context::new(&sc, &m, 1);
         let mut ws = Workspace::new(&ctx);
-        let mut bd = Breakdown::new(1);
+        let mut bd = Breakdown::new(1, sc.credentials.len());
         let mut sim = Sim::new(&ctx, &mut ws, 0, &mut bd, None);
         sim.preempt_upstream(0, NOBODY);
         sim.run().unwrap();

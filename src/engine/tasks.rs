@@ -108,12 +108,12 @@ impl<'c, 'w> Sim<'c, 'w> {
 
     pub(super) fn abandon(&mut self, job: u32, cause: WaitCause) {
         let j = self.ws.jobs[job as usize];
-        let a = &mut self.ws.abandoned[cause.index()];
-        a.0 += 1;
-        a.1 += j.created;
+        // Counted as abandoned and as a stall; its wait is not (it never ends, so it has no
+        // length: adding the rest of the horizon made the horizon a metric).
+        self.met.abandoned += 1;
+        self.met.abandoned_by_cause[cause.index()] += 1;
         self.met.stalls += 1;
         self.met.stalls_by_cause[cause.index()] += 1;
-        self.met.stall_wait += self.sc.horizon.saturating_sub(j.created);
         let from = if j.from_team == NOBODY {
             self.m.teams.len()
         } else {
@@ -121,7 +121,6 @@ impl<'c, 'w> Sim<'c, 'w> {
         };
         let i = self.bd.stall_index(from, self.m.teams.len(), j.activity);
         self.bd.stalls[i] += 1;
-        self.bd.stall_wait[i] += self.sc.horizon.saturating_sub(j.created);
         let activity = j.activity;
         self.note(None, Some(activity), || {
             format!("never done: no owner and no escalation target ({cause})")

@@ -206,6 +206,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             return;
         }
         let j = self.ws.jobs[job as usize];
+        let phase = self.phase();
         if let Some(tr) = self.trace.as_mut() {
             tr.push(TraceEvent {
                 time: self.now,
@@ -222,6 +223,7 @@ impl<'c, 'w> Sim<'c, 'w> {
                     credential: (j.cred != NOBODY).then_some(j.cred as usize),
                     parent: (j.parent != NONE).then_some(j.parent),
                 }),
+                phase,
             });
         }
         if j.dropped || (j.parent != NONE && self.ws.jobs[j.parent as usize].dropped) {

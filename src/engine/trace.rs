@@ -9,6 +9,10 @@ impl<'c, 'w> Sim<'c, 'w> {
         activity: Option<Activity>,
         what: impl FnOnce() -> String,
     ) {
+        if self.trace.is_none() {
+            return;
+        }
+        let phase = self.phase();
         if let Some(tr) = self.trace.as_mut() {
             tr.push(TraceEvent {
                 time: self.now,
@@ -19,6 +23,7 @@ impl<'c, 'w> Sim<'c, 'w> {
                 cause: None,
                 waits: [0; WaitCause::COUNT],
                 task: None,
+                phase,
             });
         }
     }
@@ -33,6 +38,10 @@ impl<'c, 'w> Sim<'c, 'w> {
         waits: [u64; WaitCause::COUNT],
         task: TaskRef,
     ) {
+        if self.trace.is_none() {
+            return;
+        }
+        let phase = self.phase();
         if let Some(tr) = self.trace.as_mut() {
             tr.push(TraceEvent {
                 time: self.now,
@@ -43,6 +52,7 @@ impl<'c, 'w> Sim<'c, 'w> {
                 cause: (wait > 0).then_some(cause),
                 waits,
                 task: Some(task),
+                phase,
             });
         }
     }

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use rayon::prelude::*;
 
 use crate::domain::{Activity, WaitCause};
-use crate::engine::metrics::{Breakdown, RunMetrics};
+use crate::engine::metrics::{Breakdown, RunMetrics, RunPhase};
 use crate::engine::{simulate, Context, SimError, TraceEvent, Workspace};
 use crate::input::{Model, Scenario};
 use crate::output::escape::{csv_text, html};
@@ -39,6 +39,11 @@ pub struct TaskRecord {
     /// Seconds from ready to start.
     pub wait: u64,
     pub cause: Option<WaitCause>,
+    /// The run's phase at the end of the second of the record's timestamp (its completion, or
+    /// its start): what the task's completion led to in that second is included.
+    pub phase: RunPhase,
+    /// The run's phase when the task came into being.
+    pub ready_phase: RunPhase,
 }
 
 impl TaskRecord {
@@ -70,6 +75,13 @@ pub fn task_records(m: &RunMetrics, trace: &[TraceEvent]) -> Vec<TaskRecord> {
     let mut started: Vec<(usize, &TraceEvent)> = Vec::new();
     // (index of the event that timestamps the record, record).
     let mut out: Vec<(usize, TaskRecord)> = Vec::new();
+    // The phase at the end of simulated second `t` (that of its last event, or the last one
+    // before it), so a revoke that evicts the attacker reads `contained`.
+    let phase_at = |t: u64| {
+        let n = trace.partition_point(|e| e.time <= t);
+        n.checked_sub(1)
+            .map_or(RunPhase::BeforeCompromise, |i| trace[i].phase)
+    };
     let record = |s: &TraceEvent, done: Option<&TraceEvent>| {
         let task = s.task.expect("start events carry their task");
         TaskRecord {
@@ -85,6 +97,8 @@ pub fn task_records(m: &RunMetrics, trace: &[TraceEvent]) -> Vec<TaskRecord> {
             credential: task.credential,
             wait: s.wait,
             cause: s.cause,
+            phase: phase_at(done.map_or(s.time, |d| d.time)),
+            ready_phase: phase_at(s.time - s.wait),
         }
     };
     for (i, e) in trace.iter().enumerate() {
@@ -118,7 +132,12 @@ pub fn traced_runs(
     (0..runs)
         .into_par_iter()
         .map_init(
-            || (Workspace::new(&ctx), Breakdown::new(model.teams.len())),
+            || {
+                (
+                    Workspace::new(&ctx),
+                    Breakdown::new(model.teams.len(), scenario.credentials.len()),
+                )
+            },
             |(ws, bd), run| {
                 let mut trace = Vec::new();
                 let m = simulate(&ctx, ws, run, bd, Some(&mut trace))?;
@@ -267,6 +286,14 @@ impl LogEvent<'_> {
             self.task.transition()
         }
     }
+
+    fn phase(&self) -> &'static str {
+        if self.schedule {
+            self.task.ready_phase.name()
+        } else {
+            self.task.phase.name()
+        }
+    }
 }
 
 struct LogCase<'a> {
@@ -341,6 +368,7 @@ fn csv(cases: &[LogCase], scenario: &Scenario, model: &Model) -> Vec<u8> {
         "raci:wait_seconds",
         "raci:wait_cause",
         "raci:credential",
+        "raci:phase",
     ])
     .expect("in-memory CSV");
     for case in cases {
@@ -366,6 +394,7 @@ fn csv(cases: &[LogCase], scenario: &Scenario, model: &Model) -> Vec<u8> {
                 work(t.cause.map_or(String::new(), |c| c.name().to_string())),
                 t.credential
                     .map_or(String::new(), |c| csv_text(&scenario.credentials[c].id)),
+                e.phase().to_string(),
             ])
             .expect("in-memory CSV");
         }
@@ -409,12 +438,14 @@ fn xes(cases: &[LogCase], scenario: &Scenario, model: &Model) -> Vec<u8> {
       <string key="org:resource" value="{r}"/>
       <string key="org:group" value="{r}"/>
       <string key="lifecycle:transition" value="{}"/>
-      <int key="raci:task" value="{}"/>"#,
+      <int key="raci:task" value="{}"/>
+      <string key="raci:phase" value="{}"/>"#,
                 t.activity.name(),
                 iso(e.timestamp()),
                 iso(e.start()),
                 e.transition(),
                 t.task,
+                e.phase(),
             );
             if !e.schedule {
                 let _ = writeln!(
@@ -481,6 +512,7 @@ fn ocel(tasks: &[TaskRecord], scenario: &Scenario, model: &Model) -> Vec<u8> {
                     {"name": "lifecycle", "value": t.transition()},
                     {"name": "resource", "value": team(model, t.team)},
                     {"name": "wait_seconds", "value": t.wait},
+                    {"name": "phase", "value": t.phase.name()},
                 ],
                 "relationships": rel,
             })
@@ -497,6 +529,7 @@ fn ocel(tasks: &[TaskRecord], scenario: &Scenario, model: &Model) -> Vec<u8> {
             {"name": "lifecycle", "type": "string"},
             {"name": "resource", "type": "string"},
             {"name": "wait_seconds", "type": "integer"},
+            {"name": "phase", "type": "string"},
         ]})).collect::<Vec<_>>(),
         "objects": objects,
         "events": events,

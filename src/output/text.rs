@@ -9,14 +9,16 @@ use serde::Serialize;
 
 use crate::analysis::summary::Summary;
 use crate::domain::duration::{format_human, format_offset};
-use crate::domain::{Activity, CredentialKind, WaitCause};
+use crate::domain::{Activity, WaitCause};
 use crate::engine::batch::Batch;
-use crate::engine::metrics::{Breakdown, RunMetrics};
+use crate::engine::metrics::Breakdown;
 use crate::engine::TraceEvent;
 use crate::input::{Model, Scenario};
+pub use crate::output::runs::RunRecord;
+use crate::output::runs::{credential_rows, CredentialRow};
 
 /// Version of the JSON documents this tool writes; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
@@ -29,6 +31,7 @@ pub fn summary_text(s: &Summary, bd: &Breakdown, model: &Model) -> String {
     what_was_run(&mut o, s);
     let _ = writeln!(o);
     headlines(&mut o, s);
+    phase_lines(&mut o, s);
     let _ = writeln!(o);
     wait_by_cause(&mut o, s);
     where_work_stalls(&mut o, bd, model);
@@ -54,12 +57,12 @@ fn headlines(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "detected                      {}", pct(s.share_detected));
     let _ = writeln!(
         o,
-        "contained by the horizon      {}",
+        "contained (at least once)     {}",
         pct(s.share_contained)
     );
     let _ = writeln!(
         o,
-        "time to containment p50/p90   {} / {}",
+        "time to first containment     {} / {} (p50/p90)",
         s.time_to_containment_p50.display(h),
         s.time_to_containment_p90.display(h)
     );
@@ -106,6 +109,40 @@ fn headlines(o: &mut String, s: &Summary) {
     );
 }
 
+/// Dwell, re-entry, eviction at the horizon, abandoned tasks.
+fn phase_lines(o: &mut String, s: &Summary) {
+    let h = s.horizon_seconds;
+    let _ = writeln!(
+        o,
+        "dwell p50/p90                 {} / {} ({} compromised attack runs)",
+        s.dwell_p50.display(h),
+        s.dwell_p90.display(h),
+        s.compromised
+    );
+    let _ = writeln!(
+        o,
+        "re-entered after containment  {}; evicted at the horizon {}",
+        pct(s.share_re_entered),
+        pct(s.share_evicted_at_horizon)
+    );
+    let causes: Vec<String> = s
+        .abandoned_by_cause
+        .iter()
+        .map(|(c, n)| format!("{c} {n}"))
+        .collect();
+    let _ = writeln!(
+        o,
+        "abandoned tasks               {:.2} per run ({} in all){}",
+        s.abandoned_mean,
+        s.abandoned_total,
+        if causes.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", causes.join(", "))
+        }
+    );
+}
+
 fn wait_by_cause(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "wait by cause (mean per run)   stalls");
     for ((cause, wait), (_, stalls)) in s.wait_mean_by_cause.iter().zip(&s.stalls_by_cause) {
@@ -134,7 +171,8 @@ fn where_work_stalls(o: &mut String, bd: &Breakdown, model: &Model) {
             st.to,
             st.activity,
             st.stalls,
-            format_human(st.mean_wait_seconds)
+            st.mean_wait_seconds
+                .map_or("never done (abandoned)".to_string(), format_human)
         );
     }
 }
@@ -146,7 +184,8 @@ pub struct StallCell {
     pub to: String,
     pub activity: &'static str,
     pub stalls: u64,
-    pub mean_wait_seconds: f64,
+    /// `None` for tasks nobody would ever do (to "(nobody)"): their wait has no end.
+    pub mean_wait_seconds: Option<f64>,
 }
 
 /// One (from team, to team) cell of the handoff network.
@@ -197,7 +236,8 @@ pub fn top_stalls(bd: &Breakdown, model: &Model, n: usize) -> Vec<StallCell> {
                         to: name(to, "(nobody)"),
                         activity: a.name(),
                         stalls: bd.stalls[i],
-                        mean_wait_seconds: bd.stall_wait[i] as f64 / bd.stalls[i] as f64,
+                        mean_wait_seconds: (to < bd.teams)
+                            .then(|| bd.stall_wait[i] as f64 / bd.stalls[i] as f64),
                     });
                 }
             }
@@ -276,83 +316,6 @@ pub fn comparison_table(rows: &[Summary]) -> String {
     o
 }
 
-/// One run, as written to JSON.
-#[derive(Serialize)]
-pub struct RunRecord {
-    pub run: u64,
-    pub attack: bool,
-    pub start_in_week_seconds: u64,
-    pub detected: bool,
-    pub time_to_detect_seconds: Option<u64>,
-    pub time_to_declare_seconds: Option<u64>,
-    pub time_to_first_revocation_seconds: Option<u64>,
-    pub contained: bool,
-    /// `null` when not contained by the horizon (censored).
-    pub time_to_containment_seconds: Option<u64>,
-    pub time_to_first_close_seconds: Option<u64>,
-    pub missed_revocations: u32,
-    pub missed_by_kind: BTreeMap<&'static str, u16>,
-    pub false_closure: bool,
-    pub reopened: u32,
-    pub revocations: u32,
-    pub wrongful_revocations: u32,
-    pub evidence_by_close: u32,
-    pub handoffs: u32,
-    pub stalls: u32,
-    pub stall_wait_seconds: u64,
-    pub stalls_by_cause: BTreeMap<&'static str, u32>,
-    pub wait_seconds_by_cause: BTreeMap<&'static str, u64>,
-    pub notifications: u32,
-    pub damage: u64,
-    pub stages_reached: u32,
-    pub signals_emitted: u32,
-    pub signals_lost: u32,
-}
-
-impl From<&RunMetrics> for RunRecord {
-    fn from(m: &RunMetrics) -> Self {
-        RunRecord {
-            run: m.run,
-            attack: m.attack,
-            start_in_week_seconds: m.start_in_week,
-            detected: m.detected(),
-            time_to_detect_seconds: m.time_to_detect,
-            time_to_declare_seconds: m.time_to_declare,
-            time_to_first_revocation_seconds: m.time_to_first_revocation,
-            contained: m.contained(),
-            time_to_containment_seconds: m.time_to_containment,
-            time_to_first_close_seconds: m.time_to_first_close,
-            missed_revocations: m.missed_revocations,
-            missed_by_kind: CredentialKind::ALL
-                .iter()
-                .filter(|k| m.missed_by_kind[k.index()] > 0)
-                .map(|k| (k.name(), m.missed_by_kind[k.index()]))
-                .collect(),
-            false_closure: m.false_closure,
-            reopened: m.reopened,
-            revocations: m.revocations,
-            wrongful_revocations: m.wrongful_revocations,
-            evidence_by_close: m.evidence_by_close,
-            handoffs: m.handoffs,
-            stalls: m.stalls,
-            stall_wait_seconds: m.stall_wait,
-            stalls_by_cause: WaitCause::ALL
-                .iter()
-                .map(|c| (c.name(), m.stalls_by_cause[c.index()]))
-                .collect(),
-            wait_seconds_by_cause: WaitCause::ALL
-                .iter()
-                .map(|c| (c.name(), m.wait_by_cause[c.index()]))
-                .collect(),
-            notifications: m.notifications,
-            damage: m.damage,
-            stages_reached: m.stages_reached,
-            signals_emitted: m.signals_emitted,
-            signals_lost: m.signals_lost,
-        }
-    }
-}
-
 #[derive(Serialize)]
 struct RunDocument<'a> {
     schema_version: u32,
@@ -360,18 +323,27 @@ struct RunDocument<'a> {
     summary: &'a Summary,
     handoffs: Vec<HandoffCell>,
     handoff_stalls: Vec<StallCell>,
-    runs: Vec<RunRecord>,
+    credentials: Vec<CredentialRow>,
+    runs: Vec<RunRecord<'a>>,
 }
 
 /// The `--json` document of `raci-sim run`.
-pub fn run_json(batch: &Batch, model: &Model) -> String {
+pub fn run_json(batch: &Batch, scenario: &Scenario, model: &Model) -> String {
     let doc = RunDocument {
         schema_version: SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION"),
         summary: &batch.summary,
         handoffs: handoff_network(&batch.breakdown, model),
         handoff_stalls: top_stalls(&batch.breakdown, model, usize::MAX),
-        runs: batch.runs.iter().map(RunRecord::from).collect(),
+        credentials: credential_rows(
+            &batch.breakdown.credentials,
+            scenario,
+            model,
+            batch.summary.attack_runs,
+        ),
+        runs: (batch.runs.iter().enumerate())
+            .map(|(i, m)| RunRecord::new(m, scenario, batch.stage_done.run(i)))
+            .collect(),
     };
     let mut s = crate::output::escape::json_for_html(
         serde_json::to_string_pretty(&doc).expect("serialising plain data cannot fail"),
@@ -389,7 +361,7 @@ pub fn trace_text(events: &[TraceEvent], scenario: &Scenario, model: &Model) -> 
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{} vs {} (T+ is hours:minutes since the attack started)",
+        "{} vs {} (T+ is hours:minutes since the attack started; then the run's phase)",
         scenario.name, model.name
     );
     for e in events {
@@ -401,8 +373,9 @@ pub fn trace_text(events: &[TraceEvent], scenario: &Scenario, model: &Model) -> 
         let activity = e.activity.map_or("", |a| a.name());
         let _ = write!(
             o,
-            "{}  {who:<18} {activity:<21} {}",
+            "{}  {:<17} {who:<18} {activity:<21} {}",
             format_offset(e.time),
+            e.phase.name(),
             e.what
         );
         if let Some(cause) = e.cause {
@@ -425,6 +398,7 @@ struct TraceLine<'a> {
     team: &'a str,
     activity: Option<&'static str>,
     what: &'a str,
+    phase: &'static str,
     wait_seconds: u64,
     cause: Option<&'static str>,
     waits: BTreeMap<&'static str, u64>,
@@ -441,6 +415,7 @@ pub fn trace_jsonl(events: &[TraceEvent], model: &Model) -> String {
             team: team_name(model, e.team),
             activity: e.activity.map(|a| a.name()),
             what: &e.what,
+            phase: e.phase.name(),
             wait_seconds: e.wait,
             cause: e.cause.map(|c| c.name()),
             waits: WaitCause::ALL

@@ -10,12 +10,10 @@ use crate::analysis::compare::{MetricDiff, RankEntry, ScenarioResult, Verdict, M
 use crate::analysis::stats::SurvivalStep;
 use crate::analysis::summary::{Censored, Summary};
 use crate::domain::duration::format_human;
-use crate::domain::WaitCause;
-use crate::engine::metrics::RunMetrics;
 use crate::output::escape::{csv_text, json_for_html, markdown};
 
 /// Version of results.json.
-pub const RESULTS_SCHEMA_VERSION: u32 = 1;
+pub const RESULTS_SCHEMA_VERSION: u32 = 2;
 
 pub(super) fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
@@ -23,7 +21,7 @@ pub(super) fn pct(x: f64) -> String {
 
 pub(super) fn value(key: &str, v: f64) -> String {
     match key {
-        "contained_share" => pct(v),
+        k if k.ends_with("_share") => pct(v),
         k if k.ends_with("_hours") => format_human(v * 3600.0),
         "damage" => format!("{v:.0}"),
         _ => format!("{v:.2}"),
@@ -40,7 +38,7 @@ fn signed(key: &str, v: f64) -> String {
     };
     let a = v.abs();
     let body = match key {
-        "contained_share" => format!("{:.1} pts", 100.0 * a),
+        k if k.ends_with("_share") => format!("{:.1} pts", 100.0 * a),
         k if k.ends_with("_hours") => format_human(a * 3600.0),
         "damage" => format!("{a:.0}"),
         _ => format!("{a:.2}"),
@@ -116,7 +114,7 @@ impl Exporter for SummaryMarkdown {
         let _ = writeln!(o, "# Ownership model comparison\n");
         let _ = writeln!(
             o,
-            "{} runs per model and scenario, seed {}, baseline **{}**. Every model sees the same attacks; differences are model minus baseline with 95% paired intervals. *Cannot be told apart* means the interval contains zero at this many runs. Time to containment is censored at the horizon: `> 30.0d` means not reached.\n",
+            "{} runs per model and scenario, seed {}, baseline **{}**. Every model sees the same attacks; differences are model minus baseline with 95% paired intervals. *Cannot be told apart* means the interval contains zero at this many runs. Time to containment (TTC) is until the attacker first holds no working credential, censored at the horizon: `> 30.0d` means not reached. Dwell is from first compromise until a team learns of the attack; re-entered is the share of attack runs in which the attacker came back after containment.\n",
             c.runs,
             c.seed,
             markdown(baseline)
@@ -128,20 +126,26 @@ impl Exporter for SummaryMarkdown {
                 "Ranking by restricted mean time to containment: {}.\n",
                 ranking_sentence(s, c.runs, markdown)
             );
-            let _ = writeln!(o, "| rank | model | contained | TTC p50 | TTC p90 | restricted mean TTC vs baseline | missed revocations / run vs baseline | wrongful revocations / benign run vs baseline | containment time |");
-            let _ = writeln!(o, "|---:|---|---:|---:|---:|---|---|---|---|");
+            let _ = writeln!(o, "| rank | model | contained | TTC p50 | TTC p90 | dwell p50 | re-entered | abandoned tasks / run | restricted mean TTC vs baseline | missed revocations / run vs baseline | wrongful revocations / benign run vs baseline | containment time |");
+            let _ = writeln!(
+                o,
+                "|---:|---|---:|---:|---:|---:|---:|---:|---|---|---|---|"
+            );
             for (i, m) in s.models.iter().enumerate() {
                 let sm = &m.summary;
                 let is_base = i == c.baseline;
                 let name = &c.models[i].name;
                 let _ = writeln!(
                     o,
-                    "| {} | {} | {} | {} | {} | {} ({}) | {} ({}) | {} ({}) | {} |",
+                    "| {} | {} | {} | {} | {} | {} | {} | {:.2} | {} ({}) | {} ({}) | {} ({}) | {} |",
                     rank_of(&s.ranking, name).rank,
                     markdown(name),
                     pct(sm.share_contained),
                     ttc(sm, sm.time_to_containment_p50),
                     ttc(sm, sm.time_to_containment_p90),
+                    ttc(sm, sm.dwell_p50),
+                    pct(sm.share_re_entered),
+                    sm.abandoned_mean,
                     value(m.diffs[0].metric, m.diffs[0].model_mean),
                     diff_text(&m.diffs[0], is_base),
                     value(m.diffs[2].metric, m.diffs[2].model_mean),
@@ -156,6 +160,7 @@ impl Exporter for SummaryMarkdown {
                 );
             }
             o.push('\n');
+            o.push_str(&super::credentials::markdown_table(c, s));
         }
         o.into_bytes()
     }
@@ -253,103 +258,25 @@ impl Exporter for RunsCsv {
     }
 
     fn render(&self, r: &Report) -> Vec<u8> {
+        use crate::output::runs::{run_row, runs_header, stage_columns, stage_map};
         let c = r.comparison;
+        let columns = stage_columns(c.scenarios.iter().map(|s| &s.scenario));
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(runs_header()).expect("in-memory CSV");
+        w.write_record(runs_header(&columns))
+            .expect("in-memory CSV");
         for s in &c.scenarios {
             let scenario = csv_text(&s.scenario.name);
+            let map = stage_map(&columns, &s.scenario);
             for (i, m) in s.models.iter().enumerate() {
                 let model = csv_text(&c.models[i].name);
-                for run in &m.runs {
-                    w.write_record(run_row(&scenario, &model, run))
-                        .expect("in-memory CSV");
+                for (k, run) in m.runs.iter().enumerate() {
+                    let row = run_row((&scenario, &model), run, m.stage_done.run(k), &map);
+                    w.write_record(row).expect("in-memory CSV");
                 }
             }
         }
         w.into_inner().expect("in-memory CSV")
     }
-}
-
-/// The columns of runs.csv: the run's measures, its wait by cause, then the rest.
-fn runs_header() -> Vec<String> {
-    let mut header: Vec<String> = [
-        "scenario",
-        "model",
-        "run",
-        "attack",
-        "start_in_week_seconds",
-        "detected",
-        "time_to_detect_seconds",
-        "time_to_declare_seconds",
-        "time_to_first_revocation_seconds",
-        "contained",
-        "time_to_containment_seconds",
-        "time_to_first_close_seconds",
-        "missed_revocations",
-        "false_closure",
-        "reopened",
-        "revocations",
-        "wrongful_revocations",
-        "evidence_by_close",
-        "handoffs",
-        "stalls",
-        "stall_wait_seconds",
-    ]
-    .map(String::from)
-    .to_vec();
-    for cause in WaitCause::ALL {
-        header.push(format!("wait_{}_seconds", cause.name()));
-    }
-    for h in [
-        "notifications",
-        "damage",
-        "stages_reached",
-        "signals_emitted",
-        "signals_lost",
-    ] {
-        header.push(h.to_string());
-    }
-    header
-}
-
-fn opt(v: Option<u64>) -> String {
-    v.map_or(String::new(), |x| x.to_string())
-}
-
-/// One run's row of runs.csv, after its scenario and model (already escaped).
-fn run_row(scenario: &str, model: &str, run: &RunMetrics) -> Vec<String> {
-    let mut row = vec![
-        scenario.to_string(),
-        model.to_string(),
-        run.run.to_string(),
-        run.attack.to_string(),
-        run.start_in_week.to_string(),
-        run.detected().to_string(),
-        opt(run.time_to_detect),
-        opt(run.time_to_declare),
-        opt(run.time_to_first_revocation),
-        run.contained().to_string(),
-        opt(run.time_to_containment),
-        opt(run.time_to_first_close),
-        run.missed_revocations.to_string(),
-        run.false_closure.to_string(),
-        run.reopened.to_string(),
-        run.revocations.to_string(),
-        run.wrongful_revocations.to_string(),
-        run.evidence_by_close.to_string(),
-        run.handoffs.to_string(),
-        run.stalls.to_string(),
-        run.stall_wait.to_string(),
-    ];
-    row.extend(run.wait_by_cause.iter().map(|x| x.to_string()));
-    row.extend([
-        run.notifications.to_string(),
-        run.damage.to_string(),
-        run.stages_reached.to_string(),
-        run.signals_emitted.to_string(),
-        run.signals_lost.to_string(),
-    ]);
-    row
 }
 
 // ---------------------------------------------------------------- results.json
@@ -389,6 +316,7 @@ struct ModelDoc<'a> {
     summary: &'a Summary,
     differences_from_baseline: &'a [MetricDiff],
     survival: &'a [SurvivalStep],
+    credentials: Vec<crate::output::runs::CredentialRow>,
 }
 
 pub struct ResultsJson;
@@ -412,7 +340,7 @@ impl Exporter for ResultsJson {
                 pairing: "common random numbers: every model sees the same attacks (seed, run index)",
                 interval: "95% paired t interval of the mean per-run difference, model minus baseline",
                 ranking: "restricted mean time to containment; neighbours whose paired interval contains zero share a rank",
-                censoring: "runs not contained by the horizon count as the horizon in restricted means; percentiles beyond the horizon are reported as beyond it; survival is Kaplan-Meier",
+                censoring: "time to containment is the first containment; runs not contained by the horizon count as the horizon in restricted means; percentiles beyond the horizon are reported as beyond it; survival is Kaplan-Meier of the first containment; eviction at the horizon and re-entry are reported beside it",
             },
             scenarios: c
                 .scenarios
@@ -430,6 +358,12 @@ impl Exporter for ResultsJson {
                             summary: &m.summary,
                             differences_from_baseline: &m.diffs,
                             survival: &m.survival,
+                            credentials: crate::output::runs::credential_rows(
+                                &m.breakdown.credentials,
+                                &s.scenario,
+                                &c.models[i],
+                                m.summary.attack_runs,
+                            ),
                         })
                         .collect(),
                 })

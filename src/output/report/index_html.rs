@@ -29,7 +29,7 @@ fn verdict_class(v: Verdict) -> &'static str {
 }
 
 fn headline_table(o: &mut String, c: &Comparison, s: &ScenarioResult) {
-    o.push_str("<table><thead><tr><th>rank</th><th class=\"name\">model</th><th>contained</th><th>TTC p50</th><th>TTC p90</th><th>restricted mean TTC<br><small>vs baseline [95% CI]</small></th><th>missed revocations / run<br><small>vs baseline</small></th><th>wrongful / benign run<br><small>vs baseline</small></th><th>stalled / run<br><small>vs baseline</small></th></tr></thead><tbody>\n");
+    o.push_str("<table><thead><tr><th>rank</th><th class=\"name\">model</th><th>contained</th><th>TTC p50</th><th>TTC p90</th><th>dwell p50</th><th>re-entered</th><th>abandoned tasks / run</th><th>restricted mean TTC<br><small>vs baseline [95% CI]</small></th><th>missed revocations / run<br><small>vs baseline</small></th><th>wrongful / benign run<br><small>vs baseline</small></th><th>stalled / run<br><small>vs baseline</small></th></tr></thead><tbody>\n");
     for (i, m) in s.models.iter().enumerate() {
         let sm = &m.summary;
         let name = &c.models[i].name;
@@ -48,13 +48,16 @@ fn headline_table(o: &mut String, c: &Comparison, s: &ScenarioResult) {
         };
         let _ = writeln!(
             o,
-            "<tr><td>{}</td><td class=\"name\">{}{}</td><td>{}</td><td>{}</td><td>{}</td>{}{}{}{}</tr>",
+            "<tr><td>{}</td><td class=\"name\">{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.2}</td>{}{}{}{}</tr>",
             rank_of(&s.ranking, name).rank,
             html(name),
             if base { " <small>(baseline)</small>" } else { "" },
             pct(sm.share_contained),
             html(&ttc(sm, sm.time_to_containment_p50)),
             html(&ttc(sm, sm.time_to_containment_p90)),
+            html(&ttc(sm, sm.dwell_p50)),
+            pct(sm.share_re_entered),
+            sm.abandoned_mean,
             cell(&m.diffs[0]),
             cell(&m.diffs[2]),
             cell(&m.diffs[4]),
@@ -99,7 +102,7 @@ fn index_lead(o: &mut String, c: &Comparison) {
     let _ = writeln!(o, "<h1>Ownership model comparison</h1>");
     let _ = writeln!(
         o,
-        "<p class=\"lead\">{} ownership models on {} breach scenarios, {} simulated runs each (seed {}), compared with the baseline <b>{}</b> on the same attacks. Time to containment (TTC) is until the attacker holds no working credential; <i>&gt; horizon</i> means that share of attacks was not contained. Green: better than the baseline; red: worse; grey: cannot be told apart at this many runs.</p>",
+        "<p class=\"lead\">{} ownership models on {} breach scenarios, {} simulated runs each (seed {}), compared with the baseline <b>{}</b> on the same attacks. Time to containment (TTC) is until the attacker first holds no working credential; <i>&gt; horizon</i> means that share of attacks was not contained. Green: better than the baseline; red: worse; grey: cannot be told apart at this many runs.</p>",
         c.models.len(),
         c.scenarios.len(),
         c.runs,
@@ -121,6 +124,7 @@ fn index_headlines(o: &mut String, c: &Comparison, plots: &[(String, String)]) {
             "<div class=\"plot\">{}</div>",
             plot(plots, &format!("survival-{:02}.svg", k + 1))
         );
+        o.push_str(&super::credentials::html_table(c, s));
     }
 }
 

@@ -1,6 +1,7 @@
 //! The comparison report: one value (`Report`) rendered by one exporter per file, written into
 //! a fresh folder that replaces the old one only when whole.
 
+mod credentials;
 pub mod files;
 mod index_html;
 pub mod plots;

@@ -106,7 +106,7 @@ pub fn play(
     let mut ctx = Context::new(scenario, model, seed);
     ctx.max_events = max_events;
     let mut ws = Workspace::new(&ctx);
-    let mut bd = Breakdown::new(model.teams.len());
+    let mut bd = Breakdown::new(model.teams.len(), scenario.credentials.len());
     let mut trace = Vec::new();
     let metrics = simulate(&ctx, &mut ws, run, &mut bd, Some(&mut trace))?;
     Ok(Played { metrics, trace })
