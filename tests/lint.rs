@@ -9,7 +9,7 @@ use raci_sim::input::library::{load_scenario, parse_model, MODELS, SCENARIOS};
 use crate::common::{chain_scenario, run_one, scenario};
 
 /// A small always-on model; each test edits one line of it.
-const BASE: &str = r#"Model(
+pub(crate) const BASE: &str = r#"Model(
     name: "lint-base",
     summary: "minimal model for lint tests",
     teams: [

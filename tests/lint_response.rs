@@ -8,28 +8,7 @@ use raci_sim::input::library::parse_model;
 
 use crate::common::{chain_scenario, run_one, scenario};
 
-/// A small always-on model; each test edits one line of it.
-const BASE: &str = r#"Model(
-    name: "lint-base",
-    summary: "minimal model for lint tests",
-    teams: [
-        (id: "soc", staff: 4, coverage: AlwaysOn, visibility: {CloudIam: 1.0}),
-        (id: "iam", staff: 2, coverage: AlwaysOn, visibility: {CloudIam: 1.0}),
-    ],
-    raci: (
-        detect: [(r: ["soc"])],
-        triage: (r: ["soc"], a: ["soc"]),
-        scope: (r: ["soc"]),
-        validate_entitlement: (r: ["iam"]),
-        confirm_business: (r: ["iam"]),
-        approve_containment: (r: ["soc"], a: ["soc"]),
-        revoke: {ApiKey: (r: ["iam"])},
-        verify: (r: ["iam"]),
-        capture_evidence: (r: ["iam"]),
-        close: (r: ["soc"], a: ["soc"]),
-    ),
-    policy: (triage_accuracy: 1.0, verify_accuracy: 1.0),
-)"#;
+use crate::lint::BASE;
 
 fn edited(from: &str, to: &str) -> String {
     assert!(BASE.contains(from), "{from}");

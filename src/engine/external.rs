@@ -155,23 +155,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             format!("external report ({}) arrives", rep.source)
         });
         let ctx = self.ctx;
-        let r = &ctx.intake_r[rep.source.index()];
-        match r.len() {
-            0 => self.ownerless(job, WaitCause::Unowned),
-            1 => self.enqueue(job, r[0]),
-            _ => {
-                let mut picked = 0;
-                for &t in r {
-                    if self.ws.team_rngs[t].random::<f64>() < self.m.policy.diffusion {
-                        picked += 1;
-                        self.enqueue(job, t);
-                    }
-                }
-                if picked == 0 {
-                    self.ownerless(job, WaitCause::Ambiguous);
-                }
-            }
-        }
+        self.offer(job, &ctx.intake_r[rep.source.index()]);
     }
 
     /// The I teams of an intake job's source.

@@ -51,6 +51,20 @@ impl<'c, 'w> Sim<'c, 'w> {
         let row = m.row(activity, kind);
         let r = self.responsible(activity, cred, &row.r);
         self.note(None, Some(activity), || "ready".to_string());
+        self.offer(job, r);
+        let c = &row.c;
+        self.ws.jobs[job as usize].consults_pending = c.len() as u16;
+        for &t in c {
+            let consult = self.new_job(Activity::Consult, cred, from_team);
+            self.ws.jobs[consult as usize].parent = job;
+            self.enqueue(consult, t);
+        }
+        job
+    }
+
+    /// Offers a task to its R teams: none, it is unowned; one takes it; several each pick it
+    /// up with the diffusion probability, and if none does it is ambiguous.
+    pub(super) fn offer(&mut self, job: u32, r: &[usize]) {
         match r.len() {
             0 => self.ownerless(job, WaitCause::Unowned),
             1 => self.enqueue(job, r[0]),
@@ -67,14 +81,6 @@ impl<'c, 'w> Sim<'c, 'w> {
                 }
             }
         }
-        let c = &row.c;
-        self.ws.jobs[job as usize].consults_pending = c.len() as u16;
-        for &t in c {
-            let consult = self.new_job(Activity::Consult, cred, from_team);
-            self.ws.jobs[consult as usize].parent = job;
-            self.enqueue(consult, t);
-        }
-        job
     }
 
     /// No team takes the job: wait for escalation, or never be done.

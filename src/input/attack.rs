@@ -365,20 +365,8 @@ pub(crate) fn intake_rows(c: &mut Checker, raci: &RaciFile, team_ids: &Names) ->
     let mut rows = Vec::new();
     for (j, row) in raci.intake.iter().enumerate() {
         let field = format!("raci.intake[{j}]");
-        let mut teams = |name: &str, list: &[String]| -> Vec<usize> {
-            let mut out: Vec<usize> = Vec::new();
-            for (k, id) in list.iter().enumerate() {
-                let f = format!("{field}.{name}[{k}]");
-                if let Some(t) = c.resolve(&f, "team", id, team_ids) {
-                    if out.contains(&t) {
-                        c.error(&f, format!("team \"{}\" is listed twice", clip(id)), None);
-                    } else {
-                        out.push(t);
-                    }
-                }
-            }
-            out
-        };
+        let mut teams =
+            |name: &str, list: &[String]| c.teams(&format!("{field}.{name}"), list, team_ids);
         let r = teams("r", &row.r);
         let i = teams("i", &row.i);
         let mut sources: Vec<ReportSource> = Vec::new();

@@ -102,6 +102,26 @@ impl<'a> Checker<'a> {
         None
     }
 
+    /// Team ids at `field` as team indices, each team once (a repeat is an error).
+    pub(crate) fn teams(&mut self, field: &str, list: &[String], team_ids: &Names) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for (j, id) in list.iter().enumerate() {
+            let Some(t) = self.resolve(&format!("{field}[{j}]"), "team", id, team_ids) else {
+                continue;
+            };
+            if out.contains(&t) {
+                self.error(
+                    &format!("{field}[{j}]"),
+                    format!("team \"{}\" is listed twice", clip(id)),
+                    None,
+                );
+            } else {
+                out.push(t);
+            }
+        }
+        out
+    }
+
     /// A list longer than `max` is an error; returns whether it fits.
     pub(crate) fn cap(&mut self, field: &str, n: usize, max: usize) -> bool {
         if n > max {

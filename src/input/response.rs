@@ -123,22 +123,7 @@ fn row(c: &mut Checker, field: &str, rf: &RowFile, team_ids: &Names) -> Row {
         if !c.cap(&field, ids.len(), MAX_LIST) {
             return Vec::new();
         }
-        let mut out: Vec<usize> = Vec::new();
-        for (j, id) in ids.iter().enumerate() {
-            let Some(t) = c.resolve(&format!("{field}[{j}]"), "team", id, team_ids) else {
-                continue;
-            };
-            if out.contains(&t) {
-                c.error(
-                    &format!("{field}[{j}]"),
-                    format!("team \"{}\" is listed twice", clip(id)),
-                    None,
-                );
-            } else {
-                out.push(t);
-            }
-        }
-        out
+        c.teams(&field, ids, team_ids)
     };
     Row {
         r: list("r", &rf.r),

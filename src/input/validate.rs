@@ -454,21 +454,7 @@ fn raci(
     team_ids: &Names,
 ) -> (Vec<Row>, Vec<Row>, Vec<DetectRow>) {
     let team_list = |c: &mut Checker, field: &str, list: &[String]| -> Vec<usize> {
-        let mut out: Vec<usize> = Vec::new();
-        for (j, id) in list.iter().enumerate() {
-            if let Some(t) = c.resolve(&format!("{field}[{j}]"), "team", id, team_ids) {
-                if out.contains(&t) {
-                    c.error(
-                        &format!("{field}[{j}]"),
-                        format!("team \"{}\" is listed twice", clip(id)),
-                        None,
-                    );
-                } else {
-                    out.push(t);
-                }
-            }
-        }
-        out
+        c.teams(field, list, team_ids)
     };
     let row = |c: &mut Checker, field: &str, r: &RowFile| Row {
         r: team_list(c, &format!("{field}.r"), &r.r),
