@@ -5,8 +5,8 @@
 //!
 //! **Invariant:** a `Scenario` or `Model` that exists is valid: the engine never re-checks.
 
-pub mod calendar;
 pub(crate) mod attack;
+pub mod calendar;
 pub(crate) mod check;
 pub mod file;
 pub mod library;

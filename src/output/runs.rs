@@ -276,7 +276,8 @@ pub fn run_row(
         run.signals_lost.to_string(),
         opt(run.first_compromise),
         opt(run.dwell),
-        run.first_notice.map_or(String::new(), |n| n.name().to_string()),
+        run.first_notice
+            .map_or(String::new(), |n| n.name().to_string()),
         run.rotations.to_string(),
         run.preemptive_revocations.to_string(),
         run.reports_received.to_string(),
