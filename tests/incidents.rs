@@ -77,7 +77,7 @@ impl Sim {
             .map(|r| f(r).unwrap_or(u64::MAX))
             .collect();
         v.sort_unstable();
-        v[(v.len() + 1) / 2 - 1]
+        v[v.len().div_ceil(2) - 1]
     }
 
     /// Runs in which the attacker held credential `id`, and runs in which it was revoked or
