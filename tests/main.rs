@@ -14,6 +14,7 @@ mod findings;
 mod golden;
 mod handouts;
 mod hostile_text;
+mod incidents;
 mod invalid;
 mod library;
 mod limits;

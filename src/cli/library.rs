@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 
 use raci_sim::engine::batch::{run_library, DEFAULT_SEED};
-use raci_sim::input::library::{load_model, load_scenario, MODELS, SCENARIOS};
+use raci_sim::input::library::{
+    load_model, load_scenario, Shipped, INCIDENT_MODELS, INCIDENT_SCENARIOS, MODELS, SCENARIOS,
+};
 use raci_sim::output::text as report;
 
 use super::terminal::{out, outln};
@@ -29,19 +31,28 @@ enum TableFormat {
 }
 
 pub fn list() -> Result<ExitCode> {
-    for s in SCENARIOS {
+    list_files(SCENARIOS, MODELS)?;
+    outln!("\nincidents (docs/incidents.md; run each scenario with its own models):");
+    list_files(INCIDENT_SCENARIOS, INCIDENT_MODELS)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list_files(scenarios: &[Shipped], models: &[Shipped]) -> Result<()> {
+    let longest = scenarios.iter().chain(models).map(|s| s.name.len());
+    let w = longest.max().unwrap_or(0).max(32);
+    for s in scenarios {
         let summary = load_scenario(s.name)
             .map(|x| x.summary)
             .with_context(|| format!("shipped file {} is invalid", s.path))?;
-        outln!("scenario  {:<32} {summary}", s.name);
+        outln!("scenario  {:<w$} {summary}", s.name);
     }
-    for s in MODELS {
+    for s in models {
         let summary = load_model(s.name)
             .map(|x| x.summary)
             .with_context(|| format!("shipped file {} is invalid", s.path))?;
-        outln!("model     {:<32} {summary}", s.name);
+        outln!("model     {:<w$} {summary}", s.name);
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 pub fn table(a: TableArgs) -> Result<ExitCode> {

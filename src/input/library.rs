@@ -58,6 +58,41 @@ pub const MODELS: &[Shipped] = shipped![
     "anti-soc-owns-hygiene",
 ];
 
+/// Shipped incident scenarios, rebuilt from public incident reports (docs/incidents.md). They
+/// load by name like the library but are not part of the default every-model-on-every-scenario
+/// job: each is meant for its own pair of models.
+pub const INCIDENT_SCENARIOS: &[Shipped] = shipped![
+    "scenarios/incidents/":
+    "okta-support-2023",
+    "uber-2022",
+    "snowflake-unc5537-2024",
+    "dropbox-sign-2024",
+];
+
+/// Shipped incident models: for each incident, the organisation as the record shows it and the
+/// same organisation with the incident's lessons.
+pub const INCIDENT_MODELS: &[Shipped] = shipped![
+    "scenarios/incidents/models/":
+    "okta-support-2023-as-it-was",
+    "okta-support-2023-lessons-learned",
+    "uber-2022-as-it-was",
+    "uber-2022-lessons-learned",
+    "snowflake-unc5537-2024-as-it-was",
+    "snowflake-unc5537-2024-lessons-learned",
+    "dropbox-sign-2024-as-it-was",
+    "dropbox-sign-2024-lessons-learned",
+];
+
+/// Every shipped scenario a name can load: the library, then the incidents.
+pub fn all_scenarios() -> impl Iterator<Item = &'static Shipped> {
+    SCENARIOS.iter().chain(INCIDENT_SCENARIOS)
+}
+
+/// Every shipped model a name can load: the library, then the incidents.
+pub fn all_models() -> impl Iterator<Item = &'static Shipped> {
+    MODELS.iter().chain(INCIDENT_MODELS)
+}
+
 /// The text of an input and where it came from.
 pub struct Source {
     /// How errors name it: the repository path of a shipped file, or the path given.
@@ -67,21 +102,22 @@ pub struct Source {
 
 /// Reads a scenario by shipped name or path, without parsing it.
 pub fn scenario_source(name_or_path: &str) -> Result<Source, LoadError> {
-    read("scenario", SCENARIOS, name_or_path)
+    read("scenario", [SCENARIOS, INCIDENT_SCENARIOS], name_or_path)
 }
 
 /// Reads a model by shipped name or path, without parsing it.
 pub fn model_source(name_or_path: &str) -> Result<Source, LoadError> {
-    read("model", MODELS, name_or_path)
+    read("model", [MODELS, INCIDENT_MODELS], name_or_path)
 }
 
 /// Reads `name_or_path`: a shipped name (`replayed-token`), or a file path.
 fn read(
     kind: &'static str,
-    shipped: &'static [Shipped],
+    shipped: [&'static [Shipped]; 2],
     name_or_path: &str,
 ) -> Result<Source, LoadError> {
-    if let Some(s) = shipped.iter().find(|s| s.name == name_or_path) {
+    let shipped = shipped.into_iter().flatten();
+    if let Some(s) = shipped.clone().find(|s| s.name == name_or_path) {
         return Ok(Source {
             label: s.path.to_string(),
             text: s.text.into(),
@@ -98,14 +134,12 @@ fn read(
     Err(LoadError::NotFound {
         kind,
         name: clip(name_or_path),
-        help: Some(
-            match closest(name_or_path, shipped.iter().map(|s| s.name)) {
-                Some(best) => {
-                    format!("did you mean `{best}`? `raci-sim list` shows every shipped file")
-                }
-                None => "`raci-sim list` shows every shipped file; give a path for your own".into(),
-            },
-        ),
+        help: Some(match closest(name_or_path, shipped.map(|s| s.name)) {
+            Some(best) => {
+                format!("did you mean `{best}`? `raci-sim list` shows every shipped file")
+            }
+            None => "`raci-sim list` shows every shipped file; give a path for your own".into(),
+        }),
     })
 }
 

@@ -74,10 +74,14 @@ pub fn parse_study(label: &str, text: &str) -> Result<Study, LoadError> {
 /// Parses and validates study text whose models and scenarios are shipped names only: the
 /// file system is never touched (the fuzz target's entry point).
 pub fn parse_study_shipped(label: &str, text: &str) -> Result<Study, LoadError> {
-    use crate::input::library::{MODELS, SCENARIOS};
+    use crate::input::library::{all_models, all_scenarios};
     parse_study_with(label, text, &|kind, _, r| {
-        let shipped = if kind == "model" { MODELS } else { SCENARIOS };
-        match shipped.iter().find(|s| s.name == r) {
+        let found = if kind == "model" {
+            all_models().find(|s| s.name == r)
+        } else {
+            all_scenarios().find(|s| s.name == r)
+        };
+        match found {
             Some(s) => Ok(Source {
                 label: s.path.to_string(),
                 text: s.text.into(),
