@@ -8,21 +8,27 @@ use raci_sim::input::library::{load_model, load_scenario};
 use crate::common::run_one;
 
 fn run_json(threads: &str, seed: &str, name: &str) -> Vec<u8> {
+    run_pair_json(
+        ("compromised-service-account", "single-incident-lead"),
+        threads,
+        seed,
+        name,
+    )
+}
+
+fn run_pair_json(
+    (scenario, model): (&str, &str),
+    threads: &str,
+    seed: &str,
+    name: &str,
+) -> Vec<u8> {
     let path = std::env::temp_dir().join(format!(
         "raci-sim-det-{}-{name}-{threads}.json",
         std::process::id()
     ));
     let out = Command::new(env!("CARGO_BIN_EXE_raci-sim"))
         .args([
-            "run",
-            "compromised-service-account",
-            "--model",
-            "single-incident-lead",
-            "--runs",
-            "3000",
-            "--seed",
-            seed,
-            "--json",
+            "run", scenario, "--model", model, "--runs", "3000", "--seed", seed, "--json",
         ])
         .arg(&path)
         .env("RAYON_NUM_THREADS", threads)
@@ -51,6 +57,29 @@ fn json_is_byte_identical_for_the_same_seed_on_one_and_two_threads() {
     assert_eq!(doc["schema_version"], 2);
     assert_eq!(doc["runs"].as_array().expect("runs array").len(), 3000);
     assert_eq!(doc["summary"]["runs"], 3000);
+}
+
+/// The incident-realism paths (dated start, external reports and intake, pre-emptive
+/// revocation, rotate-all, templates, re-theft, phase metrics, per-credential outcomes) are
+/// byte-identical on one and two threads too.
+#[test]
+fn incident_replays_are_byte_identical_on_one_and_two_threads() {
+    for pair in [
+        ("okta-support-2023", "okta-support-2023-lessons-learned"),
+        ("okta-support-2023", "okta-support-2023-as-it-was"),
+        ("uber-2022", "uber-2022-as-it-was"),
+        ("dropbox-sign-2024", "dropbox-sign-2024-as-it-was"),
+    ] {
+        let one = run_pair_json(pair, "1", "7", "i1");
+        let two = run_pair_json(pair, "2", "7", "i2");
+        assert!(one == two, "{pair:?}: 1 thread and 2 threads differ");
+        let doc: serde_json::Value = serde_json::from_slice(&one).expect("valid JSON");
+        let runs = doc["runs"].as_array().expect("runs array");
+        assert!(
+            runs.iter().any(|r| r["dwell_seconds"].is_u64()),
+            "{pair:?}: phase metrics are present"
+        );
+    }
 }
 
 #[test]
