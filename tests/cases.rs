@@ -436,3 +436,22 @@ fn the_guide_summarises_case_a_at_the_hand_computed_moments() {
         "{guide}"
     );
 }
+
+/// Evidence is counted at the first close. In (a), evidence 5100..5400 then close 6300: one
+/// revocation, one evidence by close. With nobody to close (no R, no escalation) the incident
+/// never closes: the evidence captured at 5400 must not count "by close" against zero
+/// revocations by close (a run never closed added evidence without revocations, so the
+/// summary's completeness went above 100%).
+#[test]
+fn evidence_by_close_counts_only_runs_that_close() {
+    let sc = scenario(&chain_scenario("ApiKey", "0s", MON_9));
+    let m = model(&ops_model(ALL_KINDS_OPS, OPS_DECIDES, SURE, ""));
+    let (met, _) = run_one(&sc, &m, 1, 0);
+    assert_eq!((met.revocations_by_close, met.evidence_by_close), (1, 1));
+    let never_closed = ops_model(ALL_KINDS_OPS, OPS_DECIDES, SURE, "")
+        .replace(r#"close: (r: ["ops"], a: ["ops"])"#, "close: ()");
+    let (met, _) = run_one(&sc, &model(&never_closed), 1, 0);
+    assert_eq!(met.time_to_first_close, None);
+    assert_eq!(met.revocations, 1);
+    assert_eq!((met.revocations_by_close, met.evidence_by_close), (0, 0));
+}

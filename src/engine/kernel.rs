@@ -134,6 +134,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             dated: sc.start.dated(),
             attack: !benign,
             held_working: 0,
+            evidence_captured: 0,
             contained_at: None,
             noticed_at: None,
             incident: Incident {

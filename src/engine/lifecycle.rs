@@ -35,9 +35,7 @@ impl<'c, 'w> Sim<'c, 'w> {
                 self.settle(team);
             }
             Activity::CaptureEvidence => {
-                if self.met.time_to_first_close.is_none() {
-                    self.met.evidence_by_close += 1;
-                }
+                self.evidence_captured += 1;
                 self.incident.outstanding -= 1;
                 self.settle(team);
             }
@@ -351,6 +349,8 @@ impl<'c, 'w> Sim<'c, 'w> {
         }
         self.met.time_to_first_close = Some(self.now);
         self.met.revocations_by_close = self.met.revocations;
+        // Counted at the close, so a run never closed adds neither evidence nor revocations.
+        self.met.evidence_by_close = self.evidence_captured;
         self.count_missed();
     }
 }

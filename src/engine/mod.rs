@@ -398,6 +398,8 @@ struct Sim<'c, 'w> {
     dated: bool,
     attack: bool,
     held_working: u32,
+    /// Evidence tasks done so far (copied into the metrics at the first close).
+    evidence_captured: u32,
     /// The last eviction, while the attacker holds no working credential.
     contained_at: Option<u64>,
     /// When a team first learned of the attack (attack runs).
