@@ -182,3 +182,41 @@ fn a_180_day_horizon_runs_end_to_end() {
     assert!(json.contains("\"false_closures\": 200,"), "{json:.1000}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A dated scenario's runs carry their start in runs.csv/--json and their real dates in event
+/// logs: okta-support-2023 starts 2023-09-28T15:00:00Z, so its first customer report (pinned at
+/// +1 d 3 h) is taken in on 2023-09-29 or later, never in the undated week of 2026-01-05.
+#[test]
+fn a_dated_run_carries_its_start_and_real_dates_into_outputs() {
+    let dir = std::env::temp_dir().join(format!("raci-sim-dated-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (json, log) = (dir.join("runs.json"), dir.join("log.csv"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_raci-sim"))
+        .args([
+            "run",
+            "okta-support-2023",
+            "--model",
+            "okta-support-2023-as-it-was",
+        ])
+        .args(["--runs", "2", "--json"])
+        .arg(&json)
+        .arg("--event-log")
+        .arg(&log)
+        .output()
+        .expect("binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    for r in doc["runs"].as_array().unwrap() {
+        assert_eq!(r["start_utc"], "2023-09-28T15:00:00Z");
+    }
+    let text = std::fs::read_to_string(&log).unwrap();
+    let first = text.lines().nth(1).expect("a record");
+    let stamp = first.split(',').nth(2).unwrap();
+    assert!(stamp.starts_with("2023-"), "{first}");
+    assert!(stamp >= "2023-09-29T18:00:00Z", "{first}");
+    std::fs::remove_dir_all(&dir).ok();
+}

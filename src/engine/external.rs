@@ -172,7 +172,10 @@ impl<'c, 'w> Sim<'c, 'w> {
         self.met.reports_received += 1;
         self.attack_noticed(Notice::report(rep.source));
         self.note(Some(team as usize), Some(Activity::Intake), || {
-            format!("external report ({}) received: the team now knows", rep.source)
+            format!(
+                "external report ({}) received: the team now knows",
+                rep.source
+            )
         });
         if self.met.time_to_detect.is_none() {
             self.met.time_to_detect = Some(self.now);

@@ -159,6 +159,7 @@ impl<'c, 'w> Sim<'c, 'w> {
                 run,
                 attack: !benign,
                 start_in_week: week_offset,
+                start_unix: sc.start.dated().then_some(epoch0),
                 ..RunMetrics::default()
             },
         }

@@ -89,6 +89,9 @@ pub struct RunMetrics {
     pub attack: bool,
     /// Seconds after Monday 00:00 UTC at which the run started.
     pub start_in_week: u64,
+    /// Unix seconds of the run's start when the scenario is dated (`Date` or `WeekOf`).
+    #[serde(default)]
+    pub start_unix: Option<i64>,
     pub time_to_detect: Option<u64>,
     pub time_to_declare: Option<u64>,
     pub time_to_first_revocation: Option<u64>,

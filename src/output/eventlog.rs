@@ -2,8 +2,8 @@
 //! resource and group, start and completion timestamps in UTC, lifecycle `complete`, or `start`
 //! for a task still worked at the horizon), written as CSV, XES or OCEL 2.0 JSON. A CSV or XES
 //! case is a run's incident, or (`CaseNotion::Task`) one task with the handoff into it.
-//! Simulated time is placed on the calendar at the week of Monday 2026-01-05, so a run's
-//! weekday and hour are the ones the simulation used.
+//! A dated scenario's run is placed at its own start instant; an undated one at the week of
+//! Monday 2026-01-05, so a run's weekday and hour are the ones the simulation used.
 
 use std::fmt::Write as _;
 
@@ -70,7 +70,10 @@ pub fn case_id(run: u64) -> String {
 /// Tasks of one traced run that a team started, in the order of their timestamp (completion,
 /// or start for a task still in progress at the horizon), ties in event order.
 pub fn task_records(m: &RunMetrics, trace: &[TraceEvent]) -> Vec<TaskRecord> {
-    let origin = CALENDAR_BASE + m.start_in_week;
+    // A dated run sits at its own date; an undated one in the week of CALENDAR_BASE.
+    let origin = m
+        .start_unix
+        .map_or(CALENDAR_BASE + m.start_in_week, |t| t.max(0) as u64);
     // (index of the start event, the event) of tasks started and not yet done.
     let mut started: Vec<(usize, &TraceEvent)> = Vec::new();
     // (index of the event that timestamps the record, record).

@@ -24,6 +24,8 @@ pub struct RunRecord<'a> {
     pub run: u64,
     pub attack: bool,
     pub start_in_week_seconds: u64,
+    /// The start as ISO 8601 UTC for a dated scenario; `null` when undated.
+    pub start_utc: Option<String>,
     pub detected: bool,
     pub time_to_detect_seconds: Option<u64>,
     pub time_to_declare_seconds: Option<u64>,
@@ -83,6 +85,7 @@ impl<'a> RunRecord<'a> {
             run: m.run,
             attack: m.attack,
             start_in_week_seconds: m.start_in_week,
+            start_utc: start_utc(m),
             detected: m.detected(),
             time_to_detect_seconds: m.time_to_detect,
             time_to_declare_seconds: m.time_to_declare,
@@ -168,6 +171,7 @@ pub fn runs_header(stages: &[&str]) -> Vec<String> {
         "run",
         "attack",
         "start_in_week_seconds",
+        "start_utc",
         "detected",
         "time_to_detect_seconds",
         "time_to_declare_seconds",
@@ -250,6 +254,7 @@ pub fn run_row(
         run.run.to_string(),
         run.attack.to_string(),
         run.start_in_week.to_string(),
+        start_utc(run).unwrap_or_default(),
         run.detected().to_string(),
         opt(run.time_to_detect),
         opt(run.time_to_declare),
@@ -348,4 +353,10 @@ pub fn credential_rows(
             found_by_later_detection: out.found_by_later_detection[k],
         })
         .collect()
+}
+
+/// A dated run's start as ISO 8601 UTC ("2023-09-28T15:00:00Z").
+fn start_utc(m: &RunMetrics) -> Option<String> {
+    m.start_unix
+        .map(|t| crate::output::eventlog::iso(t.max(0) as u64))
 }
