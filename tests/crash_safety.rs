@@ -58,7 +58,7 @@ fn temporaries(parent: &Path) -> Vec<std::ffi::OsString> {
 fn start_writing(dir: &Path, seed: &str) -> (std::process::Child, Instant) {
     let parent = dir.parent().unwrap();
     let before = temporaries(parent);
-    let child = raci_sim()
+    let mut child = raci_sim()
         .args(compare_args(seed))
         .arg(dir)
         .stdout(Stdio::null())
@@ -67,6 +67,12 @@ fn start_writing(dir: &Path, seed: &str) -> (std::process::Child, Instant) {
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(120);
     while temporaries(parent).iter().all(|n| before.contains(n)) {
+        // On a loaded machine the whole write (temporary folder to swap) can fall between two
+        // polls: the child has then finished, successfully, and the write is over.
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "the write failed: {status}");
+            break;
+        }
         assert!(Instant::now() < deadline, "the write never started");
         std::thread::sleep(Duration::from_micros(200));
     }
