@@ -352,3 +352,25 @@ fn per_run_random_streams_never_alias_up_to_the_run_limit() {
         }
     }
 }
+
+/// A write killed before its marker was whole leaves an empty temporary folder, or one holding
+/// part of the marker: the next write to the same `--out` removes both. A folder with the same
+/// prefix that holds anything else is not provably ours and stays, byte for byte.
+#[test]
+fn a_killed_writes_unmarked_temporary_folder_is_removed_and_nothing_else() {
+    let t = scratch("unfinished");
+    let out = t.join("report");
+    let empty = t.join(".report.raci-sim-tmp-AAAAAA");
+    let partial = t.join(".report.raci-sim-tmp-BBBBBB");
+    let users = t.join(".report.raci-sim-tmp-CCCCCC");
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::create_dir(&partial).unwrap();
+    std::fs::write(partial.join(".raci-sim-output"), b"raci-").unwrap();
+    users_folder(&users);
+    let before = tree(&users);
+    let o = compare_into(&out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!empty.exists() && !partial.exists());
+    assert_eq!(tree(&users), before);
+    std::fs::remove_dir_all(&t).unwrap();
+}

@@ -233,10 +233,39 @@ fn remove_leftovers(parent: &Path, name: &OsStr) {
     };
     for e in entries.flatten() {
         let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
-        if is_dir && e.file_name().as_encoded_bytes().starts_with(prefix) && is_ours(&e.path()) {
+        if !is_dir || !e.file_name().as_encoded_bytes().starts_with(prefix) {
+            continue;
+        }
+        if is_ours(&e.path()) {
             remove_marker_last(&e.path());
+        } else {
+            remove_unfinished_start(&e.path());
         }
     }
+}
+
+/// A write killed before its marker was whole leaves its temporary folder empty, or holding
+/// only part of the marker file: that much is certainly ours (a folder holding anything else
+/// is left alone).
+fn remove_unfinished_start(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let first: Vec<fs::DirEntry> = entries.flatten().take(2).collect();
+    let partial_marker = |e: &fs::DirEntry| {
+        e.file_name() == OsStr::new(MARKER)
+            && e.file_type().is_ok_and(|t| t.is_file())
+            && e.metadata()
+                .is_ok_and(|m| m.len() <= marker_text().len() as u64)
+    };
+    match first.as_slice() {
+        [] => {}
+        [only] if partial_marker(only) => {
+            let _ = fs::remove_file(only.path());
+        }
+        _ => return,
+    }
+    let _ = fs::remove_dir(dir);
 }
 
 fn remove_marker_last(dir: &Path) {
