@@ -206,25 +206,17 @@ impl<'c, 'w> Sim<'c, 'w> {
             return;
         }
         let j = self.ws.jobs[job as usize];
-        let phase = self.phase();
-        if let Some(tr) = self.trace.as_mut() {
-            tr.push(TraceEvent {
-                time: self.now,
-                team: Some(team),
-                activity: Some(j.activity),
-                what: "done".to_string(),
-                wait: 0,
-                cause: None,
-                waits: [0; WaitCause::COUNT],
-                task: Some(TaskRef {
-                    id: job,
-                    handoff_from: None,
-                    from_team: None,
-                    credential: (j.cred != NOBODY).then_some(j.cred as usize),
-                    parent: (j.parent != NONE).then_some(j.parent),
-                }),
-                phase,
-            });
+        if self.trace.is_some() {
+            let task = TaskRef {
+                id: job,
+                handoff_from: None,
+                from_team: None,
+                credential: (j.cred != NOBODY).then_some(j.cred as usize),
+                parent: (j.parent != NONE).then_some(j.parent),
+            };
+            let what = "done".to_string();
+            let waits = (0, None, [0; WaitCause::COUNT]);
+            self.push_trace(Some(team), Some(j.activity), what, waits, Some(task));
         }
         if j.dropped || (j.parent != NONE && self.ws.jobs[j.parent as usize].dropped) {
             self.note(Some(team), Some(j.activity), || {

@@ -9,22 +9,9 @@ impl<'c, 'w> Sim<'c, 'w> {
         activity: Option<Activity>,
         what: impl FnOnce() -> String,
     ) {
-        if self.trace.is_none() {
-            return;
-        }
-        let phase = self.phase();
-        if let Some(tr) = self.trace.as_mut() {
-            tr.push(TraceEvent {
-                time: self.now,
-                team,
-                activity,
-                what: what(),
-                wait: 0,
-                cause: None,
-                waits: [0; WaitCause::COUNT],
-                task: None,
-                phase,
-            });
+        if self.trace.is_some() {
+            let what = what();
+            self.push_trace(team, activity, what, (0, None, [0; WaitCause::COUNT]), None);
         }
     }
 
@@ -38,20 +25,33 @@ impl<'c, 'w> Sim<'c, 'w> {
         waits: [u64; WaitCause::COUNT],
         task: TaskRef,
     ) {
-        if self.trace.is_none() {
-            return;
+        if self.trace.is_some() {
+            let cause = (wait > 0).then_some(cause);
+            let what = "started".to_string();
+            self.push_trace(team, activity, what, (wait, cause, waits), Some(task));
         }
+    }
+
+    /// One trace event now, in the run's current phase (only called when tracing).
+    pub(super) fn push_trace(
+        &mut self,
+        team: Option<usize>,
+        activity: Option<Activity>,
+        what: String,
+        (wait, cause, waits): (u64, Option<WaitCause>, [u64; WaitCause::COUNT]),
+        task: Option<TaskRef>,
+    ) {
         let phase = self.phase();
         if let Some(tr) = self.trace.as_mut() {
             tr.push(TraceEvent {
                 time: self.now,
                 team,
                 activity,
-                what: "started".to_string(),
+                what,
                 wait,
-                cause: (wait > 0).then_some(cause),
+                cause,
                 waits,
-                task: Some(task),
+                task,
                 phase,
             });
         }
