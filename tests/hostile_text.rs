@@ -174,6 +174,7 @@ fn all_outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
         0,
         30,
         3,
+        Default::default(),
         DEFAULT_MAX_EVENTS,
         |_| {},
     )

@@ -187,6 +187,7 @@ fn stage_completion_times_are_in_runs_csv_and_json() {
         0,
         2,
         1,
+        Default::default(),
         DEFAULT_MAX_EVENTS,
         |_| {},
     )

@@ -123,7 +123,17 @@ fn a_two_thousand_team_report_stays_under_twenty_megabytes() {
     let m = parse_model("huge.ron", &huge_model()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(m.teams.len(), TEAMS);
     let sc = load_scenario("replayed-token").unwrap();
-    let c = compare(vec![sc], vec![m], 0, 3, 7, DEFAULT_MAX_EVENTS, |_| {}).unwrap();
+    let c = compare(
+        vec![sc],
+        vec![m],
+        0,
+        3,
+        7,
+        Default::default(),
+        DEFAULT_MAX_EVENTS,
+        |_| {},
+    )
+    .unwrap();
     // Handoffs do spread over many teams and pairs.
     let bd = &c.scenarios[0].models[0].breakdown;
     let pairs = (0..TEAMS * TEAMS).filter(|&p| bd.handoffs[p] > 0).count();

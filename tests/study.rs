@@ -130,6 +130,7 @@ fn the_unchanged_model_passes_on_twenty_seeds() {
             study.baseline,
             study.runs,
             study.seed,
+            Default::default(),
             DEFAULT_MAX_EVENTS,
             |_| {},
         )

@@ -1,13 +1,17 @@
 //! Comparing ownership models on the same attacks. Every model runs with the same seed and run
 //! indices (common random numbers), so each run gives one paired difference per metric; the
-//! differences from the baseline come with a 95% paired-t interval (see `stats`), and models are
-//! ranked by restricted mean time to containment, with ties wherever two neighbours cannot be
-//! told apart at the number of runs made.
+//! differences from the baseline come with a 95% paired-t interval (see `stats`) and a verdict
+//! with practical significance (see `verdict`). Models are ranked by restricted mean time to
+//! containment; a model shares the rank of the group above it unless a model of that group is
+//! better than it by the verdict rule, so the ranking never contradicts a verdict.
 
 use serde::Serialize;
 
+use crate::analysis::decision::{decide, Decision};
 use crate::analysis::stats::{kaplan_meier, paired_diff, PairedDiff, SurvivalStep};
 use crate::analysis::summary::Summary;
+use crate::analysis::verdict::{resolvable, runs_needed, verdict};
+pub use crate::analysis::verdict::{MetricKind, Practical, Verdict};
 use crate::engine::batch::{run_batch, BatchOptions, StageTimes};
 use crate::engine::metrics::{Breakdown, RunMetrics};
 use crate::engine::SimError;
@@ -27,6 +31,7 @@ pub struct MetricDef {
     pub key: &'static str,
     pub label: &'static str,
     pub unit: &'static str,
+    pub kind: MetricKind,
     pub lower_is_better: bool,
     pub runs: RunSet,
     value: fn(&RunMetrics, u64) -> f64,
@@ -52,6 +57,7 @@ pub const METRICS: &[MetricDef] = &[
         key: "restricted_mean_time_to_containment_hours",
         label: "restricted mean time to containment",
         unit: "h",
+        kind: MetricKind::Time,
         lower_is_better: true,
         runs: RunSet::Attack,
         value: |m, h| m.time_to_containment.unwrap_or(h) as f64 / 3600.0,
@@ -60,6 +66,7 @@ pub const METRICS: &[MetricDef] = &[
         key: "contained_share",
         label: "share contained (at least once) by the horizon",
         unit: "",
+        kind: MetricKind::Share,
         lower_is_better: false,
         runs: RunSet::Attack,
         value: |m, _| m.contained() as u8 as f64,
@@ -68,6 +75,7 @@ pub const METRICS: &[MetricDef] = &[
         key: "missed_revocations",
         label: "missed revocations per attack run",
         unit: "",
+        kind: MetricKind::Count,
         lower_is_better: true,
         runs: RunSet::Attack,
         value: |m, _| m.missed_revocations as f64,
@@ -76,6 +84,7 @@ pub const METRICS: &[MetricDef] = &[
         key: "stall_hours",
         label: "stalled hours per run",
         unit: "h",
+        kind: MetricKind::Time,
         lower_is_better: true,
         runs: RunSet::All,
         value: |m, _| m.stall_wait as f64 / 3600.0,
@@ -84,6 +93,7 @@ pub const METRICS: &[MetricDef] = &[
         key: "wrongful_revocations",
         label: "wrongful revocations per benign run",
         unit: "",
+        kind: MetricKind::Count,
         lower_is_better: true,
         runs: RunSet::Benign,
         value: |m, _| m.wrongful_revocations as f64,
@@ -92,6 +102,7 @@ pub const METRICS: &[MetricDef] = &[
         key: "damage",
         label: "damage per attack run",
         unit: "units",
+        kind: MetricKind::Damage,
         lower_is_better: true,
         runs: RunSet::Attack,
         value: |m, _| m.damage as f64,
@@ -100,6 +111,7 @@ pub const METRICS: &[MetricDef] = &[
         key: "evicted_at_horizon_share",
         label: "share with the attacker evicted at the horizon",
         unit: "",
+        kind: MetricKind::Share,
         lower_is_better: false,
         runs: RunSet::Attack,
         value: |m, _| m.time_to_final_eviction.is_some() as u8 as f64,
@@ -108,34 +120,12 @@ pub const METRICS: &[MetricDef] = &[
         key: "re_entry_share",
         label: "share of attack runs with a re-entry after containment",
         unit: "",
+        kind: MetricKind::Share,
         lower_is_better: true,
         runs: RunSet::Attack,
         value: |m, _| (m.re_entries > 0) as u8 as f64,
     },
 ];
-
-/// How a model compares with the baseline on one metric.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    Better,
-    Worse,
-    /// The 95% interval of the difference contains zero.
-    CannotBeToldApart,
-    /// No runs of the kind the metric needs (e.g. no benign runs).
-    NoData,
-}
-
-impl Verdict {
-    pub fn text(self) -> &'static str {
-        match self {
-            Verdict::Better => "better",
-            Verdict::Worse => "worse",
-            Verdict::CannotBeToldApart => "cannot be told apart",
-            Verdict::NoData => "no data",
-        }
-    }
-}
 
 #[derive(Clone, Debug, Serialize)]
 pub struct MetricDiff {
@@ -144,7 +134,13 @@ pub struct MetricDiff {
     pub model_mean: f64,
     /// Model minus baseline, with its 95% interval.
     pub difference: PairedDiff,
+    /// The practical threshold the verdict used (the metric's unit).
+    pub threshold: f64,
     pub verdict: Verdict,
+    /// The smallest difference these runs resolve (80% power, 95% confidence), if any.
+    pub resolvable: Option<f64>,
+    /// Runs needed to resolve `threshold` when these cannot.
+    pub runs_needed: Option<u64>,
 }
 
 /// One model on one scenario.
@@ -179,19 +175,23 @@ pub struct Comparison {
     pub seed: u64,
     pub runs: u64,
     pub baseline: usize,
+    /// The practical thresholds every verdict used.
+    pub practical: Practical,
+    /// The answer across scenarios: which model to prefer, and why.
+    pub decision: Decision,
     pub models: Vec<Model>,
     pub scenarios: Vec<ScenarioResult>,
 }
 
 /// Per-run values of a metric over the runs it applies to.
-fn values(def: &MetricDef, runs: &[RunMetrics], horizon: u64) -> Vec<f64> {
+pub fn values(def: &MetricDef, runs: &[RunMetrics], horizon: u64) -> Vec<f64> {
     runs.iter()
         .filter(|m| def.includes(m))
         .map(|m| def.value(m, horizon))
         .collect()
 }
 
-fn mean(v: &[f64]) -> f64 {
+pub fn mean(v: &[f64]) -> f64 {
     if v.is_empty() {
         0.0
     } else {
@@ -199,58 +199,87 @@ fn mean(v: &[f64]) -> f64 {
     }
 }
 
+/// Compares `model` runs with `reference` runs of the same scenario on one metric.
+pub fn metric_diff(
+    def: &MetricDef,
+    reference: &[RunMetrics],
+    model: &[RunMetrics],
+    horizon: u64,
+    practical: &Practical,
+) -> MetricDiff {
+    let a = values(def, reference, horizon);
+    let b = values(def, model, horizon);
+    let difference = paired_diff(&a, &b);
+    let baseline_mean = mean(&a);
+    let threshold = practical.threshold(def.kind, baseline_mean);
+    MetricDiff {
+        metric: def.key,
+        baseline_mean,
+        model_mean: mean(&b),
+        difference,
+        threshold,
+        verdict: verdict(&difference, threshold, def.lower_is_better),
+        resolvable: resolvable(&difference),
+        runs_needed: runs_needed(&difference, threshold),
+    }
+}
+
 /// Compares `model` runs with `baseline` runs of the same scenario, metric by metric.
-pub fn diffs(baseline: &[RunMetrics], model: &[RunMetrics], horizon: u64) -> Vec<MetricDiff> {
+pub fn diffs(
+    baseline: &[RunMetrics],
+    model: &[RunMetrics],
+    horizon: u64,
+    practical: &Practical,
+) -> Vec<MetricDiff> {
     METRICS
         .iter()
-        .map(|def| {
-            let a = values(def, baseline, horizon);
-            let b = values(def, model, horizon);
-            let difference = paired_diff(&a, &b);
-            let verdict = if a.is_empty() {
-                Verdict::NoData
-            } else if difference.indistinguishable() {
-                Verdict::CannotBeToldApart
-            } else if (difference.mean < 0.0) == def.lower_is_better {
-                Verdict::Better
-            } else {
-                Verdict::Worse
-            };
-            MetricDiff {
-                metric: def.key,
-                baseline_mean: mean(&a),
-                model_mean: mean(&b),
-                difference,
-                verdict,
-            }
-        })
+        .map(|def| metric_diff(def, baseline, model, horizon, practical))
         .collect()
 }
 
-/// Ranks by restricted mean time to containment; a model that cannot be told apart from the
-/// one just above it shares its rank.
-pub fn rank(models: &[Model], results: &[ModelResult], horizon: u64) -> Vec<RankEntry> {
+/// Ranks by restricted mean time to containment. Models are sorted by it; walking down, a
+/// model shares the rank of the group above unless some model of that group is `better` than
+/// it (the verdict rule), in which case it starts a new rank. A model is thus never ranked
+/// above, or tied with, a model that is better than it.
+pub fn rank(
+    models: &[Model],
+    results: &[ModelResult],
+    horizon: u64,
+    practical: &Practical,
+) -> Vec<RankEntry> {
     let def = &METRICS[0];
-    let per_model: Vec<Vec<f64>> = results
+    let means: Vec<f64> = results
         .iter()
-        .map(|r| values(def, &r.runs, horizon))
+        .map(|r| mean(&values(def, &r.runs, horizon)))
         .collect();
-    let means: Vec<f64> = per_model.iter().map(|v| mean(v)).collect();
-    let mut order: Vec<usize> = (0..results.len()).collect();
-    order.sort_by(|&a, &b| means[a].total_cmp(&means[b]).then(a.cmp(&b)));
-    let mut out: Vec<RankEntry> = Vec::new();
-    for (pos, &i) in order.iter().enumerate() {
-        let tied = pos > 0 && {
-            let prev = order[pos - 1];
-            paired_diff(&per_model[prev], &per_model[i]).indistinguishable()
-        };
-        let rank = if tied { out[pos - 1].rank } else { pos + 1 };
-        out.push(RankEntry {
+    let better = |a: usize, b: usize| {
+        metric_diff(def, &results[b].runs, &results[a].runs, horizon, practical).verdict
+            == Verdict::Better
+    };
+    rank_by(&means, better)
+        .into_iter()
+        .map(|(i, rank, tied)| RankEntry {
             rank,
             model: models[i].name.clone(),
             restricted_mean_hours: means[i],
             tied_with_previous: tied,
-        });
+        })
+        .collect()
+}
+
+/// The ranking rule on sort keys (lower first) and a `better(a, b)` relation: entries
+/// (index, rank, tied with the previous), in rank order.
+pub fn rank_by(keys: &[f64], better: impl Fn(usize, usize) -> bool) -> Vec<(usize, usize, bool)> {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by(|&a, &b| keys[a].total_cmp(&keys[b]).then(a.cmp(&b)));
+    let mut out: Vec<(usize, usize, bool)> = Vec::new();
+    let mut group_start = 0;
+    for (pos, &i) in order.iter().enumerate() {
+        let tied = pos > 0 && !order[group_start..pos].iter().any(|&g| better(g, i));
+        if !tied {
+            group_start = pos;
+        }
+        out.push((i, group_start + 1, tied));
     }
     out
 }
@@ -308,6 +337,7 @@ pub fn assemble(
     baseline: usize,
     runs: u64,
     seed: u64,
+    practical: Practical,
     raw: Vec<Vec<RawResult>>,
 ) -> Comparison {
     let mut out = Vec::new();
@@ -338,35 +368,47 @@ pub fn assemble(
             })
             .collect();
         for i in 0..results.len() {
-            let d = diffs(&results[baseline].runs, &results[i].runs, scenario.horizon);
+            let d = diffs(
+                &results[baseline].runs,
+                &results[i].runs,
+                scenario.horizon,
+                &practical,
+            );
             results[i].diffs = d;
         }
-        let ranking = rank(&models, &results, scenario.horizon);
+        let ranking = rank(&models, &results, scenario.horizon, &practical);
         out.push(ScenarioResult {
             scenario,
             models: results,
             ranking,
         });
     }
+    let decision = decide(&models, &out, &practical);
     Comparison {
         seed,
         runs,
         baseline,
+        practical,
+        decision,
         models,
         scenarios: out,
     }
 }
 
 /// Runs every model on every scenario with the same seed and run indices.
+#[allow(clippy::too_many_arguments)]
 pub fn compare(
     scenarios: Vec<Scenario>,
     models: Vec<Model>,
     baseline: usize,
     runs: u64,
     seed: u64,
+    practical: Practical,
     max_events: u64,
     progress: impl FnMut(u64),
 ) -> Result<Comparison, SimError> {
     let raw = simulate_all(&scenarios, &models, 0, runs, seed, max_events, progress)?;
-    Ok(assemble(scenarios, models, baseline, runs, seed, raw))
+    Ok(assemble(
+        scenarios, models, baseline, runs, seed, practical, raw,
+    ))
 }

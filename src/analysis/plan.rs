@@ -100,6 +100,7 @@ impl<'s> Plan<'s> {
             s.baseline,
             s.runs,
             s.seed,
+            s.practical,
             base,
         );
         let mut sweep = Vec::new();

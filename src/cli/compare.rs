@@ -170,6 +170,7 @@ pub fn run(a: CompareArgs) -> Result<ExitCode> {
         baseline,
         a.runs,
         a.seed,
+        a.report.practical.apply(Default::default()),
         a.report.max_events,
         |n| bar.inc(n),
     )?;

@@ -10,6 +10,7 @@ pub mod study;
 pub mod tabletop;
 pub mod terminal;
 
+use raci_sim::analysis::verdict::Practical;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -111,6 +112,8 @@ pub struct ReportArgs {
     /// Stop a run that processes more events than this (a runaway input).
     #[arg(long, default_value_t = raci_sim::engine::DEFAULT_MAX_EVENTS)]
     pub max_events: u64,
+    #[command(flatten)]
+    pub practical: PracticalArgs,
 }
 
 impl Default for ReportArgs {
@@ -119,7 +122,73 @@ impl Default for ReportArgs {
             out: OutArgs::default(),
             quiet: false,
             max_events: raci_sim::engine::DEFAULT_MAX_EVENTS,
+            practical: PracticalArgs::default(),
         }
+    }
+}
+
+/// The practical thresholds of verdicts, over the study's or the defaults (docs/comparing.md).
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct PracticalArgs {
+    /// Smallest time difference that matters (default 30m; the larger of this and the relative
+    /// threshold is used)
+    #[arg(long, value_name = "DURATION", value_parser = parse_practical_time)]
+    pub practical_time: Option<u64>,
+    /// Smallest relative difference that matters for times and counts, in percent (default 10)
+    #[arg(long, value_name = "PERCENT", value_parser = |s: &str| parse_bounded(s, 1000.0))]
+    pub practical_relative: Option<f64>,
+    /// Smallest difference in a share that matters, in percentage points (default 1)
+    #[arg(long, value_name = "POINTS", value_parser = |s: &str| parse_bounded(s, 100.0))]
+    pub practical_share: Option<f64>,
+    /// Smallest difference in a count per run that matters (default 0.1)
+    #[arg(long, value_name = "COUNT", value_parser = |s: &str| parse_bounded(s, 1e6))]
+    pub practical_count: Option<f64>,
+}
+
+impl PracticalArgs {
+    /// Some threshold was given on the command line.
+    pub fn is_set(&self) -> bool {
+        self.practical_time.is_some()
+            || self.practical_relative.is_some()
+            || self.practical_share.is_some()
+            || self.practical_count.is_some()
+    }
+
+    /// `base` with every threshold given on the command line replaced.
+    pub fn apply(&self, mut base: Practical) -> Practical {
+        if let Some(t) = self.practical_time {
+            base.time_seconds = t;
+        }
+        if let Some(r) = self.practical_relative {
+            base.relative = r / 100.0;
+        }
+        if let Some(s) = self.practical_share {
+            base.share_points = s;
+        }
+        if let Some(c) = self.practical_count {
+            base.count = c;
+        }
+        base
+    }
+}
+
+fn parse_practical_time(s: &str) -> Result<u64, String> {
+    let t = raci_sim::domain::duration::parse_duration(s)?;
+    if t > 365 * 86_400 {
+        return Err("longer than a year".into());
+    }
+    Ok(t)
+}
+
+fn parse_bounded(s: &str, max: f64) -> Result<f64, String> {
+    let v: f64 = s
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("not a number: {s:?}"))?;
+    if v.is_finite() && (0.0..=max).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("must be from 0 to {max}"))
     }
 }
 

@@ -166,9 +166,16 @@ fn load(path: &str) -> Result<Study> {
 }
 
 pub fn study(a: StudyArgs) -> Result<ExitCode> {
-    let study = load(&a.study)?;
+    let mut study = load(&a.study)?;
+    study.practical = a.report.practical.apply(study.practical);
     let plan = Plan::resolve(&study);
     if let Some(shard) = &a.shard {
+        if a.report.practical.is_set() {
+            return Err(super::Usage(
+                "--practical-* thresholds apply when a report is written, which a shard does not do; put them in the study's `practical:` field, which merge reads".into(),
+            )
+            .into());
+        }
         run_shard(&plan, shard, &a)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -285,7 +292,8 @@ pub fn merge(a: MergeArgs) -> Result<ExitCode> {
 
 /// Exit codes: 0 every gate passed, 1 a gate failed, 2 bad input.
 pub fn check(a: CheckArgs) -> Result<ExitCode> {
-    let study = load(&a.study)?;
+    let mut study = load(&a.study)?;
+    study.practical = a.report.practical.apply(study.practical);
     if study.gates.is_empty() {
         return Err(LoadError::Invalid(vec![Diagnostic {
             file: a.study.clone(),

@@ -27,6 +27,22 @@ pub(super) struct StudyFile {
     pub(super) gates: Vec<GateFile>,
     #[serde(default)]
     pub(super) sweep: Vec<AxisFile>,
+    #[serde(default)]
+    pub(super) practical: Option<PracticalFile>,
+}
+
+/// The practical thresholds of verdicts; every field optional (defaults in `Practical`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename = "Practical", deny_unknown_fields)]
+pub(super) struct PracticalFile {
+    #[serde(default)]
+    pub(super) time: Option<String>,
+    #[serde(default)]
+    pub(super) relative_percent: Option<f64>,
+    #[serde(default)]
+    pub(super) share_points: Option<f64>,
+    #[serde(default)]
+    pub(super) count: Option<f64>,
 }
 
 fn default_runs() -> u64 {

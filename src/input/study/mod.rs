@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::analysis::verdict::Practical;
 use crate::engine::budget::MAX_RUNS;
 use crate::input::check::{Checker, Names};
 use crate::input::library::{model_source, parse_model, parse_scenario, scenario_source, Source};
@@ -15,6 +16,7 @@ use crate::output::{sha256_hex, InputFile};
 
 mod file;
 mod gates;
+mod practical;
 mod sweep;
 
 use file::StudyFile;
@@ -40,6 +42,8 @@ pub struct Study {
     pub out: Option<PathBuf>,
     pub gates: Vec<Gate>,
     pub sweep: Vec<Axis>,
+    /// Practical thresholds of the verdicts (`practical:`, defaults otherwise).
+    pub practical: Practical,
 }
 
 /// Resolves a model or scenario reference: a path relative to the study's folder if such a
@@ -142,6 +146,7 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
         out: f.out.map(|o| normalise(&dir.join(o))),
         gates,
         sweep,
+        practical: practical::practical(&mut c, f.practical.as_ref()),
     };
     c.finish(study)
 }

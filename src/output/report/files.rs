@@ -6,14 +6,17 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::{Exporter, InputFile, Report};
-use crate::analysis::compare::{MetricDiff, RankEntry, ScenarioResult, Verdict, METRICS};
+use crate::analysis::compare::{
+    MetricDiff, Practical, RankEntry, ScenarioResult, Verdict, METRICS,
+};
+use crate::analysis::decision::Decision;
 use crate::analysis::stats::SurvivalStep;
 use crate::analysis::summary::{Censored, Summary};
 use crate::domain::duration::format_human;
 use crate::output::escape::{csv_text, json_for_html, markdown};
 
 /// Version of results.json.
-pub const RESULTS_SCHEMA_VERSION: u32 = 2;
+pub const RESULTS_SCHEMA_VERSION: u32 = 3;
 
 pub(super) fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
@@ -69,7 +72,7 @@ pub(super) fn rank_of<'a>(ranking: &'a [RankEntry], model: &str) -> &'a RankEntr
         .expect("every model is ranked")
 }
 
-/// "1. a; 2. b and c cannot be told apart at 2000 runs"
+/// "1. a; 2. b = c (tied: neither is better by the verdict rule at 2000 runs)"
 pub(super) fn ranking_sentence(s: &ScenarioResult, runs: u64, esc: fn(&str) -> String) -> String {
     let mut groups: Vec<(usize, Vec<String>)> = Vec::new();
     for r in &s.ranking {
@@ -85,7 +88,7 @@ pub(super) fn ranking_sentence(s: &ScenarioResult, runs: u64, esc: fn(&str) -> S
                 format!("{rank}. {}", names[0])
             } else {
                 format!(
-                    "{rank}. {} (cannot be told apart at {runs} runs)",
+                    "{rank}. {} (tied: neither is better by the verdict rule at {runs} runs)",
                     names.join(" = ")
                 )
             }
@@ -114,10 +117,11 @@ impl Exporter for SummaryMarkdown {
         let _ = writeln!(o, "# Ownership model comparison\n");
         let _ = writeln!(
             o,
-            "{} runs per model and scenario, seed {}, baseline **{}**. Every model sees the same attacks; differences are model minus baseline with 95% paired intervals. *Cannot be told apart* means the interval contains zero at this many runs. Time to containment (TTC) is until the attacker first holds no working credential, censored at the horizon: `> 30.0d` means not reached. Dwell is from first compromise until a team learns of the attack; re-entered is the share of attack runs in which the attacker came back after containment.\n",
+            "{} runs per model and scenario, seed {}, baseline **{}**. Every model sees the same attacks; differences are model minus baseline with 95% paired intervals. *Better* or *worse*: the interval excludes zero and the difference exceeds the practical threshold ({}); *equivalent*: the whole interval lies within it; *inconclusive*: neither. Time to containment (TTC) is until the attacker first holds no working credential, censored at the horizon: `> 30.0d` means not reached. Dwell is from first compromise until a team learns of the attack; re-entered is the share of attack runs in which the attacker came back after containment.\n",
             c.runs,
             c.seed,
-            markdown(baseline)
+            markdown(baseline),
+            c.practical.describe()
         );
         for s in &c.scenarios {
             let _ = writeln!(o, "## {}\n", markdown(&s.scenario.name));
@@ -196,7 +200,16 @@ impl Exporter for SummaryCsv {
         .map(String::from)
         .to_vec();
         for m in METRICS {
-            for part in ["mean", "diff", "diff_low", "diff_high", "verdict"] {
+            for part in [
+                "mean",
+                "diff",
+                "diff_low",
+                "diff_high",
+                "threshold",
+                "verdict",
+                "resolvable",
+                "runs_needed",
+            ] {
                 header.push(format!("{}_{part}", m.key));
             }
         }
@@ -232,6 +245,7 @@ impl Exporter for SummaryCsv {
                     row.push(format!("{:.6}", d.difference.mean));
                     row.push(format!("{:.6}", d.difference.low));
                     row.push(format!("{:.6}", d.difference.high));
+                    row.push(format!("{:.6}", d.threshold));
                     row.push(
                         if i == c.baseline {
                             "baseline"
@@ -240,6 +254,8 @@ impl Exporter for SummaryCsv {
                         }
                         .to_string(),
                     );
+                    row.push(d.resolvable.map_or(String::new(), |r| format!("{r:.6}")));
+                    row.push(d.runs_needed.map_or(String::new(), |n| n.to_string()));
                 }
                 w.write_record(&row).expect("in-memory CSV");
             }
@@ -291,6 +307,8 @@ struct ResultsDoc<'a> {
     command_line: &'a [String],
     inputs: &'a [InputFile],
     method: Method,
+    practical: &'a Practical,
+    decision: &'a Decision,
     scenarios: Vec<ScenarioDoc<'a>>,
 }
 
@@ -299,6 +317,9 @@ struct Method {
     pairing: &'static str,
     interval: &'static str,
     ranking: &'static str,
+    verdict: &'static str,
+    power: &'static str,
+    decision: &'static str,
     censoring: &'static str,
 }
 
@@ -336,10 +357,15 @@ impl Exporter for ResultsJson {
             baseline: &c.models[c.baseline].name,
             command_line: r.command_line,
             inputs: r.inputs,
+            practical: &c.practical,
+            decision: &c.decision,
             method: Method {
                 pairing: "common random numbers: every model sees the same attacks (seed, run index)",
                 interval: "95% paired t interval of the mean per-run difference, model minus baseline",
-                ranking: "restricted mean time to containment; neighbours whose paired interval contains zero share a rank",
+                ranking: "restricted mean time to containment; a model shares the rank of the group above unless a model of that group is better than it by the verdict rule",
+                verdict: "better or worse: the 95% interval excludes zero and the mean difference exceeds the practical threshold; equivalent: the whole interval lies within the threshold; inconclusive: otherwise",
+                power: "resolvable: the smallest difference a 95% interval excludes zero for with 80% power at this run count, (t + 0.8416) x standard error; runs_needed: runs that would resolve the threshold, n x (resolvable / threshold)^2",
+                decision: "every scenario weighs the same: overall values are means over scenarios; a pooled difference is the mean of per-scenario paired differences with standard error sqrt(sum se^2) / S; models ranked by the ranking rule on pooled verdicts",
                 censoring: "time to containment is the first containment; runs not contained by the horizon count as the horizon in restricted means; percentiles beyond the horizon are reported as beyond it; survival is Kaplan-Meier of the first containment; eviction at the horizon and re-entry are reported beside it",
             },
             scenarios: c

@@ -3,61 +3,12 @@
 
 use std::fmt::Write as _;
 
-use super::files::{diff_text, pct, rank_of, ranking_sentence, ttc, value};
 use super::style::CSS;
 use super::{plot_files, Exporter, Report};
-use crate::analysis::compare::{Comparison, MetricDiff, ScenarioResult, Verdict};
+use crate::analysis::compare::Comparison;
 use crate::output::escape::html;
 
 pub struct IndexHtml;
-
-
-fn verdict_class(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Better => "better",
-        Verdict::Worse => "worse",
-        _ => "same",
-    }
-}
-
-fn headline_table(o: &mut String, c: &Comparison, s: &ScenarioResult) {
-    o.push_str("<table><thead><tr><th>rank</th><th class=\"name\">model</th><th>contained</th><th>TTC p50</th><th>TTC p90</th><th>dwell p50</th><th>re-entered</th><th>abandoned tasks / run</th><th>restricted mean TTC<br><small>vs baseline [95% CI]</small></th><th>missed revocations / run<br><small>vs baseline</small></th><th>wrongful / benign run<br><small>vs baseline</small></th><th>stalled / run<br><small>vs baseline</small></th></tr></thead><tbody>\n");
-    for (i, m) in s.models.iter().enumerate() {
-        let sm = &m.summary;
-        let name = &c.models[i].name;
-        let base = i == c.baseline;
-        let cell = |d: &MetricDiff| {
-            let class = if base {
-                "same"
-            } else {
-                verdict_class(d.verdict)
-            };
-            format!(
-                "<td class=\"{class}\">{}<br><small>{}</small></td>",
-                html(&value(d.metric, d.model_mean)),
-                html(&diff_text(d, base))
-            )
-        };
-        let _ = writeln!(
-            o,
-            "<tr><td>{}</td><td class=\"name\">{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.2}</td>{}{}{}{}</tr>",
-            rank_of(&s.ranking, name).rank,
-            html(name),
-            if base { " <small>(baseline)</small>" } else { "" },
-            pct(sm.share_contained),
-            html(&ttc(sm, sm.time_to_containment_p50)),
-            html(&ttc(sm, sm.time_to_containment_p90)),
-            html(&ttc(sm, sm.dwell_p50)),
-            pct(sm.share_re_entered),
-            sm.abandoned_mean,
-            cell(&m.diffs[0]),
-            cell(&m.diffs[2]),
-            cell(&m.diffs[4]),
-            cell(&m.diffs[3]),
-        );
-    }
-    o.push_str("</tbody></table>\n");
-}
 
 impl Exporter for IndexHtml {
     fn file_name(&self) -> &'static str {
@@ -68,13 +19,55 @@ impl Exporter for IndexHtml {
         let c = r.comparison;
         let plots = plot_files(c);
         let mut o = String::new();
-        index_lead(&mut o, c);
+        page_head(&mut o);
+        super::decision_html::first_screen(&mut o, r, &basis_line(r));
+        contents(&mut o);
+        super::decision_html::ranking_section(&mut o, r);
         index_headlines(&mut o, c, &plots);
         index_plots(&mut o, c, &plots);
+        super::glossary_html::definitions_section(&mut o, &c.practical);
         index_method(&mut o);
         index_inputs(&mut o, r);
+        o.push_str("</body></html>\n");
         o.into_bytes()
     }
+}
+
+/// The sections of the page, in order: (id, title).
+const SECTIONS: [(&str, &str); 10] = [
+    ("ranking", "Ranking across scenarios"),
+    ("tradeoff", "Trade-off: speed against disruption"),
+    ("scenarios", "Scenario by scenario"),
+    ("raci", "The RACI matrices and how they differ"),
+    ("lint", "Lint findings beside what the simulation shows"),
+    ("teams", "Handoffs and team load"),
+    ("plots", "Every plot"),
+    ("definitions", "What the numbers mean"),
+    ("method", "Method"),
+    ("provenance", "Provenance: reproducing this report"),
+];
+
+/// The table of contents.
+fn contents(o: &mut String) {
+    o.push_str("<nav id=\"contents\"><h2>Contents</h2><ol>");
+    for (id, title) in SECTIONS {
+        let _ = write!(o, "<li><a href=\"#{id}\">{title}</a></li>");
+    }
+    o.push_str("</ol></nav>\n");
+}
+
+/// "2,000 runs x 14 scenarios x 9 models, seed 20261123, raci-sim 0.1.0"
+fn basis_line(r: &Report) -> String {
+    let c = r.comparison;
+    format!(
+        "{} runs x {} scenarios x {} models, seed {}, baseline {}, raci-sim {}. <a href=\"#provenance\">Inputs and the command to reproduce</a>.",
+        super::decision_html::thousands(c.runs),
+        c.scenarios.len(),
+        c.models.len(),
+        c.seed,
+        html(&c.models[c.baseline].name),
+        env!("CARGO_PKG_VERSION")
+    )
 }
 
 /// The SVG of plot file `name`, or nothing.
@@ -85,32 +78,25 @@ fn plot<'a>(plots: &'a [(String, String)], name: &str) -> &'a str {
         .map_or("", |(_, svg)| svg.as_str())
 }
 
-/// The page head and the lead paragraph.
-fn index_lead(o: &mut String, c: &Comparison) {
+/// The page head.
+fn page_head(o: &mut String) {
     let _ = write!(
         o,
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>Ownership model comparison</title><style>{CSS}</style></head><body>\n"
-    );
-    let _ = writeln!(o, "<h1>Ownership model comparison</h1>");
-    let _ = writeln!(
-        o,
-        "<p class=\"lead\">{} ownership models on {} breach scenarios, {} simulated runs each (seed {}), compared with the baseline <b>{}</b> on the same attacks. Time to containment (TTC) is until the attacker first holds no working credential; <i>&gt; horizon</i> means that share of attacks was not contained. Green: better than the baseline; red: worse; grey: cannot be told apart at this many runs.</p>",
-        c.models.len(),
-        c.scenarios.len(),
-        c.runs,
-        c.seed,
-        html(&c.models[c.baseline].name)
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>Ownership model comparison</title><style>{CSS}\n{}</style></head><body>\n",
+        super::decision_html::CSS
     );
 }
 
 /// Per scenario: the ranking, the headline table and the survival plot.
 fn index_headlines(o: &mut String, c: &Comparison, plots: &[(String, String)]) {
-    let _ = writeln!(o, "<h2>Headlines</h2>");
+    let _ = writeln!(o, "<section id=\"scenarios\"><h2>Scenario by scenario</h2>");
+    let _ = writeln!(
+        o,
+        "<p>Each model against the baseline <b>{}</b> on the same attacks. Green: better; red: worse; grey: equivalent (the difference is too small to matter); yellow: inconclusive. See <a href=\"#def-verdict\">verdicts</a>.</p>",
+        html(&c.models[c.baseline].name)
+    );
     for (k, s) in c.scenarios.iter().enumerate() {
-        let _ = writeln!(o, "<h3>{}</h3>", html(&s.scenario.name));
-        let _ = writeln!(o, "<p><small>{}</small></p>", html(&s.scenario.summary));
-        let _ = writeln!(o, "<p>Ranking: {}.</p>", ranking_sentence(s, c.runs, html));
-        headline_table(o, c, s);
+        super::scenario_html::scenario_head(o, c, k);
         let _ = writeln!(
             o,
             "<div class=\"plot\">{}</div>",
@@ -118,11 +104,15 @@ fn index_headlines(o: &mut String, c: &Comparison, plots: &[(String, String)]) {
         );
         o.push_str(&super::credentials::html_table(c, s));
     }
+    o.push_str("</section>\n");
 }
 
 /// What is missed and where time goes, then handoffs and team load per model.
 fn index_plots(o: &mut String, c: &Comparison, plots: &[(String, String)]) {
-    let _ = writeln!(o, "<h2>What is missed, and where time goes</h2>");
+    let _ = writeln!(
+        o,
+        "<section id=\"teams\"><h2>What is missed, and where time goes</h2>"
+    );
     let _ = writeln!(
         o,
         "<div class=\"plot\">{}</div>",
@@ -144,26 +134,28 @@ fn index_plots(o: &mut String, c: &Comparison, plots: &[(String, String)]) {
             plot(plots, &format!("utilisation-{:02}.svg", m + 1))
         );
     }
+    o.push_str("</section>\n");
 }
 
 /// How the numbers were made, in five sentences.
 fn index_method(o: &mut String) {
-    let _ = writeln!(o, "<h2>Method</h2><ul>");
+    let _ = writeln!(o, "<section id=\"method\"><h2>Method</h2><ul>");
     for line in [
         "Each run replays the scenario's attack with its own random streams for the attacker, each team and each stage, keyed by the seed and run index, so every model faces the same attacks (common random numbers) and differences come from the models.",
         "Differences are model minus baseline, averaged over runs, with a 95% paired t interval. At these run counts the mean of independent per-run differences is normal to a very good approximation; the interval is exact when every difference is zero.",
         "Restricted mean time to containment counts an attack not contained by the horizon as the horizon, so no run is dropped. Survival curves are Kaplan-Meier estimates of the share of attacks not yet contained.",
-        "Models are ranked by restricted mean time to containment; a model whose paired interval with the model ranked just above contains zero shares its rank.",
+        "Verdicts have practical significance: better or worse only when the 95% interval excludes zero and the difference exceeds the practical threshold; equivalent when the whole interval lies within the threshold; inconclusive otherwise.",
+        "Models are ranked by restricted mean time to containment; walking down the sorted models, a model shares the rank of the group above unless a model of that group is better than it, so no model is ranked above or tied with one that beats it. Across scenarios every scenario weighs the same: overall values are means over scenarios, and a pooled difference averages the per-scenario paired differences.",
         "Every parameter of the shipped scenarios and models cites a source article or public figure, or is labelled an assumption in its file. Read differences as consequences of the ownership choices under those assumptions.",
     ] {
         let _ = writeln!(o, "<li>{}</li>", html(line));
     }
-    o.push_str("</ul>\n");
+    o.push_str("</ul></section>\n");
 }
 
 /// The inputs with their hashes, and the command line.
 fn index_inputs(o: &mut String, r: &Report) {
-    o.push_str("<h2>Inputs</h2>\n<table><thead><tr><th class=\"name\">kind</th><th class=\"name\">name</th><th class=\"name\">source</th><th class=\"name\">SHA-256</th></tr></thead><tbody>\n");
+    o.push_str("<section id=\"provenance\"><h2>Provenance: reproducing this report</h2>\n<table><thead><tr><th class=\"name\">kind</th><th class=\"name\">name</th><th class=\"name\">source</th><th class=\"name\">SHA-256</th></tr></thead><tbody>\n");
     for i in r.inputs {
         let _ = writeln!(
             o,
@@ -176,7 +168,7 @@ fn index_inputs(o: &mut String, r: &Report) {
     }
     let _ = writeln!(
         o,
-        "</tbody></table>\n<p><small>Command: <code>{}</code>; raci-sim {}.</small></p>\n</body></html>",
+        "</tbody></table>\n<p><small>Command: <code>{}</code>; raci-sim {}.</small></p>\n</section>",
         html(&r.command_line.join(" ")),
         env!("CARGO_PKG_VERSION")
     );

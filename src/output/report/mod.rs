@@ -2,9 +2,12 @@
 //! a fresh folder that replaces the old one only when whole.
 
 mod credentials;
+mod decision_html;
 pub mod files;
+mod glossary_html;
 mod index_html;
 pub mod plots;
+mod scenario_html;
 mod style;
 
 use std::path::{Path, PathBuf};
