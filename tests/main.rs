@@ -32,6 +32,7 @@ mod shards;
 mod sources;
 mod study;
 mod tabletop;
+mod verdicts;
 
 #[global_allocator]
 static ALLOCATOR: alloc::Counting = alloc::Counting;

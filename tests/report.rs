@@ -65,7 +65,10 @@ fn a_model_compared_with_itself_differs_by_exactly_zero() {
     assert!(s.ranking[1].tied_with_previous);
     let md =
         String::from_utf8(raci_sim::output::report::SummaryMarkdown.render_for_test(&c)).unwrap();
-    assert!(md.contains("cannot be told apart at 400 runs"), "{md}");
+    assert!(
+        md.contains("(tied: neither is better by the verdict rule at 400 runs)"),
+        "{md}"
+    );
 }
 
 /// Render one exporter with an empty input list and a fixed command line.
@@ -169,7 +172,7 @@ fn summary_csv_snapshot() {
 fn results_json_snapshot() {
     let json = render(&small_comparison(), "results.json");
     let doc: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
-    assert_eq!(doc["schema_version"], 2);
+    assert_eq!(doc["schema_version"], 3);
     assert_eq!(doc["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
     insta::assert_snapshot!(json);
 }

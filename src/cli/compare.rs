@@ -200,6 +200,8 @@ pub fn run(a: CompareArgs) -> Result<ExitCode> {
         c.models[c.baseline].name
     );
     out(&report::comparison_table(&rows(c)));
+    outln!();
+    out(&raci_sim::output::decision_text::decision_lines(c));
     outln!("\nreport: {}", dir.join("index.html").display());
     Ok(ExitCode::SUCCESS)
 }

@@ -1,10 +1,11 @@
-//! Everything raci-sim writes: the terminal text (`text`), the report folder (`report`), event
+//! Everything raci-sim writes: the terminal text (`text`, and the decision in `decision_text`), the report folder (`report`), event
 //! logs (`eventlog`), per-run records and the credential table (`runs`), tabletop packs (`tabletop`), gate results as JUnit and Markdown (`gate`),
 //! and what they share: escaping for each format (`escape`), folding per-team plots past 30
 //! teams (`fold`), and the only writer of folders and files (`folder`, with `confine` for a
 //! study's `out:`).
 
 pub mod confine;
+pub mod decision_text;
 pub mod escape;
 pub mod eventlog;
 pub mod fold;

@@ -123,6 +123,11 @@ impl Exporter for SummaryMarkdown {
             markdown(baseline),
             c.practical.describe()
         );
+        let _ = writeln!(o, "## Decision\n");
+        for line in crate::output::decision_text::decision_lines(c).lines() {
+            let _ = writeln!(o, "- {}", markdown(line.trim()));
+        }
+        o.push('\n');
         for s in &c.scenarios {
             let _ = writeln!(o, "## {}\n", markdown(&s.scenario.name));
             let _ = writeln!(
@@ -135,7 +140,10 @@ impl Exporter for SummaryMarkdown {
                 o,
                 "|---:|---|---:|---:|---:|---:|---:|---:|---|---|---|---|"
             );
-            for (i, m) in s.models.iter().enumerate() {
+            for entry in &s.ranking {
+                let i = (c.models.iter().position(|m| m.name == entry.model))
+                    .expect("every ranked model is compared");
+                let m = &s.models[i];
                 let sm = &m.summary;
                 let is_base = i == c.baseline;
                 let name = &c.models[i].name;

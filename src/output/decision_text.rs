@@ -1,0 +1,108 @@
+//! The decision in plain text for the terminal: the preferred model and the runner-up, the
+//! headline difference with its interval, and where the runs are too few to resolve what
+//! matters (with the run count that would).
+
+use std::fmt::Write as _;
+
+use crate::analysis::compare::{Comparison, METRICS};
+use crate::analysis::verdict::Verdict;
+use crate::domain::duration::format_human;
+
+fn hours(h: f64) -> String {
+    format_human(h.abs() * 3600.0)
+}
+
+/// The decision lines, each under 100 columns when model names are short; names are as given
+/// (the caller escapes for the terminal).
+pub fn decision_lines(c: &Comparison) -> String {
+    let d = &c.decision;
+    let mut o = String::new();
+    let first = d.preferred();
+    let Some(second) = d.runner_up() else {
+        let _ = writeln!(o, "one model ({}): nothing to compare", first.model);
+        return o;
+    };
+    if second.tied_with_previous {
+        let _ = writeln!(
+            o,
+            "tied first: {} = {} (neither is better by the verdict rule)",
+            first.model, second.model
+        );
+    } else {
+        let _ = writeln!(o, "prefer: {}; runner-up: {}", first.model, second.model);
+    }
+    let p = &d.headline[0];
+    let (sooner, low, high) = (-p.difference.mean, -p.difference.high, -p.difference.low);
+    let _ = writeln!(
+        o,
+        "  restricted mean TTC: {} {} (95% CI {}{} to {}{}): {}\n  per scenario: {} better, {} equivalent, {} inconclusive, {} worse",
+        hours(sooner),
+        if sooner >= 0.0 { "sooner" } else { "later" },
+        if low < 0.0 { "-" } else { "" },
+        hours(low),
+        if high < 0.0 { "-" } else { "" },
+        hours(high),
+        p.verdict.text(),
+        p.tally.better,
+        p.tally.equivalent,
+        p.tally.inconclusive,
+        p.tally.worse
+    );
+    underpowered(&mut o, c);
+    o
+}
+
+/// One warning per metric of the headline, and a count of per-scenario comparisons, whose
+/// runs cannot resolve the practical threshold.
+fn underpowered(o: &mut String, c: &Comparison) {
+    // The metrics the first screen shows: time to containment, contained, missed, wrongful.
+    for p in [0, 1, 2, 4]
+        .iter()
+        .filter_map(|&k| c.decision.headline.get(k))
+    {
+        if let (Some(need), Some(r)) = (p.runs_needed, p.resolvable) {
+            let def = METRICS
+                .iter()
+                .find(|m| m.key == p.metric)
+                .expect("a metric");
+            let _ = writeln!(
+                o,
+                "  too few runs: {}: resolvable {} > threshold {}; ~{need} runs needed",
+                def.label,
+                shown(def.key, r),
+                shown(def.key, p.threshold),
+            );
+        }
+    }
+    let mut count = 0;
+    let mut most = 0u64;
+    for s in &c.scenarios {
+        for (i, m) in s.models.iter().enumerate() {
+            if i == c.baseline {
+                continue;
+            }
+            for d in &m.diffs {
+                if let (Verdict::Inconclusive, Some(n)) = (d.verdict, d.runs_needed) {
+                    count += 1;
+                    most = most.max(n);
+                }
+            }
+        }
+    }
+    if count > 0 {
+        let _ = writeln!(
+            o,
+            "  too few runs: {count} inconclusive comparisons with the baseline (up to ~{most} runs needed)"
+        );
+    }
+}
+
+fn shown(key: &str, v: f64) -> String {
+    if key.ends_with("_hours") {
+        hours(v)
+    } else if key.ends_with("_share") {
+        format!("{:.1} pts", 100.0 * v)
+    } else {
+        format!("{v:.2}")
+    }
+}
