@@ -27,7 +27,13 @@ fn cell(d: &MetricDiff, base: bool) -> String {
     let verdict = if base {
         String::new()
     } else {
-        format!("<br><b>{}</b>", d.verdict.text())
+        let resolves = d.resolvable.map_or(String::new(), |r| {
+            format!(
+                " <small title=\"smallest difference these runs resolve\">(resolves {})</small>",
+                html(&value(d.metric, r))
+            )
+        });
+        format!("<br><b>{}</b>{resolves}", d.verdict.text())
     };
     format!(
         "<td class=\"{class}\">{}<br><small>{}</small>{verdict}</td>",
