@@ -135,7 +135,10 @@ fn the_default_reports_page_stays_under_five_megabytes() {
     let index = std::fs::metadata(report.join("index.html")).unwrap().len();
     assert!(index < 5_000_000, "index.html is {index} bytes");
     // It is the whole library: a summary row for every shipped model on every shipped scenario.
-    let rows = std::fs::read_to_string(report.join("summary.csv")).unwrap().lines().count();
+    let rows = std::fs::read_to_string(report.join("summary.csv"))
+        .unwrap()
+        .lines()
+        .count();
     assert_eq!(rows, 1 + SCENARIOS.len() * MODELS.len());
     std::fs::remove_dir_all(&dir).unwrap();
 }
