@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks raci-sim's report page in a real browser: headless Chromium (Debian's `chromium`
-package, installed with apt-get when missing), driven over the DevTools protocol by a small
-stdlib-only WebSocket client.
+and `fonts-liberation` packages, installed with apt-get when missing), driven over the
+DevTools protocol by a small stdlib-only WebSocket client.
 
     python3 scripts/check-report-in-browser.py OUT_DIR [--binary target/debug/raci-sim]
     python3 scripts/check-report-in-browser.py OUT_DIR --report DIR [--report DIR ...]
@@ -488,7 +488,8 @@ def ensure_chromium():
     print("installing chromium (Debian package)", flush=True)
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     for cmd in (["apt-get", "update", "-qq"],
-                ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"]):
+                ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium",
+                 "fonts-liberation"]):
         r = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                            timeout=900)
         if r.returncode:
@@ -510,7 +511,7 @@ def run_binary(binary, args, cwd):
 
 def build_reports(binary, out):
     """The default report and a two-model comparison, written under out/."""
-    work = os.path.join(out, "reports")
+    work = os.path.abspath(os.path.join(out, "reports"))
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     binary = os.path.abspath(binary)
