@@ -1,14 +1,18 @@
-//! A huge model's report stays small: per-team plots show the top 30 teams and fold the rest
-//! into "others" (a 2,000-team model wrote a 3 GB report before); so does the tabletop timeline.
+//! Reports stay small. The default report's page (every shipped model on every shipped
+//! scenario, 2000 runs) is under 5 MB. A huge model's report stays small: per-team plots show
+//! the top 30 teams and fold the rest into "others" (a 2,000-team model wrote a 3 GB report
+//! before); so does the tabletop timeline.
 
 use std::path::Path;
 
 use raci_sim::analysis::compare::compare;
 use raci_sim::engine::DEFAULT_MAX_EVENTS;
-use raci_sim::input::library::{load_scenario, parse_model};
+use raci_sim::input::library::{load_scenario, parse_model, MODELS, SCENARIOS};
 use raci_sim::output::fold::TOP_TEAMS;
 use raci_sim::output::tabletop::{build_pack, play, Pick};
 use raci_sim::output::{write_report, Report};
+
+use crate::output_safety::{raci_sim, scratch};
 
 const TEAMS: usize = 2000;
 
@@ -116,6 +120,27 @@ fn cell_grid(svg: &str) -> (usize, usize) {
         v.dedup();
     }
     (xs.len(), ys.len())
+}
+
+/// The page a user opens first must open quickly in a browser: index.html is one file holding
+/// every table and inline plot, and grows with models x scenarios (and, through the survival
+/// curves, with the runs until their steps are thinned). So the check is on the real default
+/// report: `raci-sim` with no arguments, run in an empty folder, as a user types it.
+#[test]
+fn the_default_reports_page_stays_under_five_megabytes() {
+    let dir = scratch("default-size");
+    let o = raci_sim().current_dir(&dir).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report = dir.join("reports/shipped-library-seed-20261123-runs-2000");
+    let index = std::fs::metadata(report.join("index.html")).unwrap().len();
+    assert!(index < 5_000_000, "index.html is {index} bytes");
+    // It is the whole library: a summary row for every shipped model on every shipped scenario.
+    let rows = std::fs::read_to_string(report.join("summary.csv"))
+        .unwrap()
+        .lines()
+        .count();
+    assert_eq!(rows, 1 + SCENARIOS.len() * MODELS.len());
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
