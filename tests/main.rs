@@ -27,6 +27,7 @@ mod report;
 mod report_size;
 mod response;
 mod robustness;
+mod row_waits;
 mod severity_cases;
 mod shards;
 mod sources;
