@@ -23,6 +23,7 @@ mod lint_response;
 mod output_safety;
 mod phases;
 mod queueing;
+mod raci_report;
 mod report;
 mod report_size;
 mod response;

@@ -61,7 +61,10 @@ fn waits_land_on_the_row_they_held_up_with_their_cause() {
            (id: "y", coverage: BusinessHours(start: "13:00", end: "17:00")),
            (id: "night", coverage: BusinessHours(start: "20:00", end: "23:00")),"#,
     )
-    .replace(r#"scope: (r: ["ops"])"#, r#"scope: (r: ["ops"], c: ["night"])"#);
+    .replace(
+        r#"scope: (r: ["ops"])"#,
+        r#"scope: (r: ["ops"], c: ["night"])"#,
+    );
     let m = model(&text);
     let (met, bd) = run_with_breakdown(&sc, &m, 0);
     assert_eq!(met.time_to_first_revocation, Some(101_460));
@@ -86,7 +89,11 @@ fn waits_land_on_the_row_they_held_up_with_their_cause() {
 /// 7200 s unowned, on revoke. A task nobody ever does (no escalation) adds no seconds.
 #[test]
 fn an_unowned_revocation_waits_on_the_revoke_row() {
-    let sc = scenario(&chain_scenario("ApiKey", "0s", r#"At(day: Mon, time: "09:00")"#));
+    let sc = scenario(&chain_scenario(
+        "ApiKey",
+        "0s",
+        r#"At(day: Mon, time: "09:00")"#,
+    ));
     let escalated = model(&ops_model(
         r#"Secret: (r: ["ops"])"#,
         r#"(r: ["ops"], a: ["ops"])"#,
@@ -111,10 +118,7 @@ fn an_unowned_revocation_waits_on_the_revoke_row() {
 
 /// Summed over runs, the table holds exactly the runs' waits by cause, and nothing on the
 /// consult and sign-off activities (their waits count on the row they serve).
-fn assert_same_seconds_as_the_runs(
-    bd: &Breakdown,
-    runs: &[raci_sim::engine::metrics::RunMetrics],
-) {
+fn assert_same_seconds_as_the_runs(bd: &Breakdown, runs: &[raci_sim::engine::metrics::RunMetrics]) {
     for &c in WaitCause::ALL {
         let table: u64 = Activity::ALL.iter().map(|&a| bd.activity_wait(a, c)).sum();
         let met: u64 = runs.iter().map(|m| m.wait_by_cause[c.index()]).sum();

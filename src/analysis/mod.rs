@@ -4,6 +4,7 @@
 //! (`shard`), CI gates (`gate`) and static checks of a model (`lint`).
 
 pub mod compare;
+pub mod consequence;
 pub mod gate;
 pub mod lint;
 pub mod plan;

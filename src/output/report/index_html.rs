@@ -11,7 +11,6 @@ use crate::output::escape::html;
 
 pub struct IndexHtml;
 
-
 fn verdict_class(v: Verdict) -> &'static str {
     match v {
         Verdict::Better => "better",
@@ -70,6 +69,8 @@ impl Exporter for IndexHtml {
         let mut o = String::new();
         index_lead(&mut o, c);
         index_headlines(&mut o, c, &plots);
+        super::raci_html::raci_section(&mut o, r);
+        super::lint_html::lint_section(&mut o, r);
         index_plots(&mut o, c, &plots);
         index_method(&mut o);
         index_inputs(&mut o, r);
