@@ -74,11 +74,11 @@ fn load_named<T>(
     Ok(loaded)
 }
 
-/// The models, and each model file's (label, text) for lint.
-fn load_models(
-    names: &[String],
-    inputs: &mut Vec<InputFile>,
-) -> Result<(Vec<Model>, Vec<(String, String)>)> {
+/// Each model file's (label, text), for lint.
+type ModelFiles = Vec<(String, String)>;
+
+/// The models, and their files.
+fn load_models(names: &[String], inputs: &mut Vec<InputFile>) -> Result<(Vec<Model>, ModelFiles)> {
     let load = |n: &str| {
         let src = model_source(n)?;
         let m = parse_model(&src.label, &src.text)?;

@@ -163,6 +163,7 @@ fn code(c: &str) -> (&'static str, &'static str) {
 }
 
 impl Linter<'_> {
+    #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
         level: Level,
