@@ -77,7 +77,18 @@ fn hostile_scenario() -> Scenario {
 }
 
 fn hostile_model(name: &str, diffusion: f64) -> Model {
-    let text = format!(
+    let text = hostile_model_text(diffusion);
+    let mut m = parse_model(&hostile("model.ron"), &text).unwrap_or_else(|e| panic!("{e}"));
+    m.name = hostile(name);
+    for (i, t) in m.teams.iter_mut().enumerate() {
+        t.id = hostile(&format!("team {i}"));
+    }
+    m
+}
+
+/// The hostile model's file (its names and team ids are made hostile after parsing).
+fn hostile_model_text(diffusion: f64) -> String {
+    format!(
         r#"Model(
     name: "m", summary: {}, sources: [{}],
     teams: [
@@ -103,13 +114,7 @@ fn hostile_model(name: &str, diffusion: f64) -> Model {
 )"#,
         ron(&hostile("model summary")),
         ron(&hostile("model source")),
-    );
-    let mut m = parse_model(&hostile("model.ron"), &text).unwrap_or_else(|e| panic!("{e}"));
-    m.name = hostile(name);
-    for (i, t) in m.teams.iter_mut().enumerate() {
-        t.id = hostile(&format!("team {i}"));
-    }
-    m
+    )
 }
 
 fn temp_dir(tag: &str) -> PathBuf {
@@ -210,11 +215,21 @@ fn all_outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
     }];
     let cmd = vec!["raci-sim".to_string(), hostile("--out")];
     let report = dir.join("report");
+    // Lint findings quote team ids and the file's label: hostile too.
+    let files: Vec<(String, String)> = [0.5, 0.9]
+        .map(|d| (hostile("model.ron"), hostile_model_text(d)))
+        .to_vec();
+    let lint = raci_sim::analysis::consequence::lint_models(&c, &files);
+    assert!(
+        lint.iter().all(|l| !l.findings.is_empty()),
+        "findings to show"
+    );
     let r = Report {
         comparison: &c,
         inputs: &inputs,
         command_line: &cmd,
         extra: &extra,
+        lint: &lint,
     };
     write_report(&report, &r, false).unwrap();
     for f in walk(&report) {

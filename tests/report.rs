@@ -83,6 +83,7 @@ impl<E: raci_sim::output::report::Exporter> RenderForTest for E {
             inputs: &[],
             command_line: &["raci-sim".into(), "compare".into()],
             extra: &[],
+            lint: &[],
         })
     }
 }
@@ -145,11 +146,22 @@ fn inputs() -> Vec<InputFile> {
 fn render(c: &Comparison, file: &str) -> String {
     let inputs = inputs();
     let cmd = vec!["raci-sim".to_string(), "compare".to_string()];
+    // Each shipped model's file, for its lint findings.
+    let sources: Vec<(String, String)> = c
+        .models
+        .iter()
+        .map(|m| {
+            let label = format!("scenarios/models/{}.ron", m.name);
+            (label, shipped(MODELS, &m.name).to_string())
+        })
+        .collect();
+    let lint = raci_sim::analysis::consequence::lint_models(c, &sources);
     let report = Report {
         comparison: c,
         inputs: &inputs,
         command_line: &cmd,
         extra: &[],
+        lint: &lint,
     };
     let e = exporters()
         .into_iter()
@@ -242,6 +254,7 @@ fn hostile_names_come_out_escaped_in_every_format() {
             inputs: &inputs,
             command_line: &cmd,
             extra: &[],
+            lint: &[],
         },
         false,
     )
@@ -317,6 +330,7 @@ fn a_report_folder_is_replaced_only_when_the_new_one_is_whole() {
         inputs: &inputs,
         command_line: &cmd,
         extra: &[],
+        lint: &[],
     };
     write_report(&dir, &report, false).unwrap();
     assert_eq!(

@@ -170,6 +170,7 @@ fn a_two_thousand_team_report_stays_under_twenty_megabytes() {
         inputs: &[],
         command_line: &cmd,
         extra: &[],
+        lint: &[],
     };
     write_report(&dir, &report, false).unwrap();
     let size = folder_size(&dir);

@@ -134,6 +134,24 @@ fn merge_refuses_every_bad_shard_and_writes_only_to_its_own_out() {
             }),
         ),
         (
+            "wait table",
+            1,
+            Box::new(|v| {
+                v["raw"][0][1]["breakdown"]["wait_by_activity_cause"]
+                    .as_array_mut()
+                    .unwrap()
+                    .pop();
+            }),
+        ),
+        (
+            "wait table missing (an older shard)",
+            2,
+            Box::new(|v| {
+                let b = v["raw"][0][0]["breakdown"].as_object_mut().unwrap();
+                b.remove("wait_by_activity_cause");
+            }),
+        ),
+        (
             "models",
             0,
             Box::new(|v| {

@@ -5,6 +5,7 @@
 
 pub mod compare;
 pub mod decision;
+pub mod consequence;
 pub mod gate;
 pub mod lint;
 pub mod plan;

@@ -14,7 +14,7 @@ use crate::input::study::{shard_range, study_from_shard, ShardFile, Study};
 use crate::input::{Diagnostic, LoadError, Model, Scenario};
 
 /// The shard file's schema version this build writes and reads.
-pub const SHARD_SCHEMA_VERSION: u32 = 2;
+pub const SHARD_SCHEMA_VERSION: u32 = 3;
 
 /// Shards checked and merged: the study and its runs, as one machine would have them.
 pub struct Merged {
@@ -235,8 +235,8 @@ fn check_table(
             }
             if !same_shape(&r.breakdown, model.teams.len(), scenario.credentials.len()) {
                 return Err(shape(format!(
-                    "{at}: the handoff and credential tables are not sized for the model's {} \
-                     teams and the scenario's {} credentials",
+                    "{at}: the handoff, credential and wait tables are not sized for the \
+                     model's {} teams and the scenario's {} credentials",
                     model.teams.len(),
                     scenario.credentials.len()
                 )));
@@ -273,6 +273,7 @@ fn same_shape(b: &Breakdown, teams: usize, creds: usize) -> bool {
         && b.background_jobs.len() == e.background_jobs.len()
         && b.background_wait.len() == e.background_wait.len()
         && b.credentials.same_shape(teams, creds)
+        && b.wait_by_activity_cause.len() == e.wait_by_activity_cause.len()
 }
 
 /// What is wrong with one run's metrics, if anything: its index, times past the horizon,

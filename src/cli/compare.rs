@@ -61,26 +61,34 @@ fn load_named<T>(
     inputs: &mut Vec<InputFile>,
     load: fn(&str) -> Result<(Source, T), LoadError>,
     name: fn(&T) -> &str,
-) -> Result<Vec<T>> {
-    let mut loaded: Vec<T> = Vec::new();
+) -> Result<Vec<(Source, T)>> {
+    let mut loaded: Vec<(Source, T)> = Vec::new();
     for n in names {
         let (src, x) = load(n)?;
-        if loaded.iter().any(|y| name(y) == name(&x)) {
+        if loaded.iter().any(|(_, y)| name(y) == name(&x)) {
             return Err(twice(kind, name(&x), &src.label).into());
         }
         inputs.push(InputFile::new(kind, name(&x), &src));
-        loaded.push(x);
+        loaded.push((src, x));
     }
     Ok(loaded)
 }
 
-fn load_models(names: &[String], inputs: &mut Vec<InputFile>) -> Result<Vec<Model>> {
+/// Each model file's (label, text), for lint.
+type ModelFiles = Vec<(String, String)>;
+
+/// The models, and their files.
+fn load_models(names: &[String], inputs: &mut Vec<InputFile>) -> Result<(Vec<Model>, ModelFiles)> {
     let load = |n: &str| {
         let src = model_source(n)?;
         let m = parse_model(&src.label, &src.text)?;
         Ok((src, m))
     };
-    load_named("model", names, inputs, load, |m: &Model| &m.name)
+    let loaded = load_named("model", names, inputs, load, |m: &Model| &m.name)?;
+    Ok(loaded
+        .into_iter()
+        .map(|(src, m)| (m, (src.label, src.text.into_owned())))
+        .unzip())
 }
 
 fn load_scenarios(names: &[String], inputs: &mut Vec<InputFile>) -> Result<Vec<Scenario>> {
@@ -89,7 +97,8 @@ fn load_scenarios(names: &[String], inputs: &mut Vec<InputFile>) -> Result<Vec<S
         let s = parse_scenario(&src.label, &src.text)?;
         Ok((src, s))
     };
-    load_named("scenario", names, inputs, load, |s: &Scenario| &s.name)
+    let loaded = load_named("scenario", names, inputs, load, |s: &Scenario| &s.name)?;
+    Ok(loaded.into_iter().map(|(_, s)| s).collect())
 }
 
 /// Two compared models (or scenarios) with one name: rows and reports would mix them up.
@@ -141,7 +150,7 @@ pub fn run(a: CompareArgs) -> Result<ExitCode> {
         raci_sim::output::check_target(dir, a.report.out.force)?;
     }
     let mut inputs = Vec::new();
-    let models = load_models(&model_names, &mut inputs)?;
+    let (models, model_files) = load_models(&model_names, &mut inputs)?;
     let scenarios = load_scenarios(&scenario_names, &mut inputs)?;
     let baseline = baseline_index(a.baseline.as_deref(), &models, &model_names)?;
     let teams: Vec<usize> = models.iter().map(|m| m.teams.len()).collect();
@@ -187,6 +196,7 @@ pub fn run(a: CompareArgs) -> Result<ExitCode> {
         inputs: &inputs,
         command_line: &command_line,
         extra: &[],
+        lint: &raci_sim::analysis::consequence::lint_models(&comparison, &model_files),
     };
     write_report(&dir, &report, a.report.out.force)
         .with_context(|| format!("cannot write the report to {}", dir.display()))?;

@@ -105,6 +105,8 @@ fn write_study_report(
         inputs: &study.inputs,
         command_line: &command_line,
         extra,
+        // The study's sources list every model's file first, in model order.
+        lint: &raci_sim::analysis::consequence::lint_models(comparison, &study.sources),
     };
     write_report(dir, &report, force)
         .with_context(|| format!("cannot write the report to {}", dir.display()))

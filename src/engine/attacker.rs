@@ -125,8 +125,8 @@ impl<'c, 'w> Sim<'c, 'w> {
         if again && (c.revoke == RevokeState::Revoked || !c.working) {
             if c.held && c.working {
                 // Revoked, inside its residual validity: that window ends now.
-                self.met.wait_by_cause[WaitCause::ResidualValidity.index()] +=
-                    self.now - c.revoked_at;
+                let residual = self.now - c.revoked_at;
+                self.add_wait(Activity::Revoke, WaitCause::ResidualValidity, residual);
                 self.held_working -= 1;
             }
             let cm = &mut self.ws.creds[g];
@@ -195,8 +195,8 @@ impl<'c, 'w> Sim<'c, 'w> {
         self.ws.creds[k].working = false;
         if c.held {
             if c.revoke == RevokeState::Revoked {
-                self.met.wait_by_cause[WaitCause::ResidualValidity.index()] +=
-                    self.now - c.revoked_at;
+                let residual = self.now - c.revoked_at;
+                self.add_wait(Activity::Revoke, WaitCause::ResidualValidity, residual);
             }
             self.held_working -= 1;
             let id = &self.sc.credentials[k].id;

@@ -260,10 +260,11 @@ impl<'c, 'w> Sim<'c, 'w> {
         let horizon = self.sc.horizon;
         let end = self.now.min(horizon);
         // Revoked credentials still inside their residual validity.
-        for c in &self.ws.creds {
+        for k in 0..self.ws.creds.len() {
+            let c = self.ws.creds[k];
             if c.revoke == RevokeState::Revoked && c.working && c.held {
-                self.met.wait_by_cause[WaitCause::ResidualValidity.index()] +=
-                    horizon.saturating_sub(c.revoked_at);
+                let residual = horizon.saturating_sub(c.revoked_at);
+                self.add_wait(Activity::Revoke, WaitCause::ResidualValidity, residual);
             }
         }
         // A declared incident that never closed: count what was missed at the end.

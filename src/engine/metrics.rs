@@ -189,6 +189,12 @@ pub struct Breakdown {
     pub background_wait: Vec<u64>,
     /// What happened to each credential of the scenario, over attack runs.
     pub credentials: CredentialOutcomes,
+    /// Seconds waited by (activity, cause): index `activity * WaitCause::COUNT + cause`, the
+    /// same seconds as `RunMetrics::wait_by_cause`, on the RACI row they held up (a consult's
+    /// or sign-off's wait counts on the activity it serves; residual validity on revoke).
+    /// `default` so a shard of an older schema fails on its version, not on this field.
+    #[serde(default)]
+    pub wait_by_activity_cause: Vec<u64>,
 }
 
 /// Per credential (index as in the scenario), counted over attack runs: how many runs it was
@@ -281,7 +287,22 @@ impl Breakdown {
             background_jobs: vec![0; teams],
             background_wait: vec![0; teams],
             credentials: CredentialOutcomes::new(teams, creds),
+            wait_by_activity_cause: vec![0; Activity::COUNT * WaitCause::COUNT],
         }
+    }
+
+    pub fn wait_index(activity: Activity, cause: WaitCause) -> usize {
+        activity.index() * WaitCause::COUNT + cause.index()
+    }
+
+    /// Seconds waited on `activity` for `cause`, summed over runs.
+    pub fn activity_wait(&self, activity: Activity, cause: WaitCause) -> u64 {
+        self.wait_by_activity_cause[Self::wait_index(activity, cause)]
+    }
+
+    /// Adds `seconds` of waiting on `activity` for `cause`.
+    pub fn add_wait(&mut self, activity: Activity, cause: WaitCause, seconds: u64) {
+        self.wait_by_activity_cause[Self::wait_index(activity, cause)] += seconds;
     }
 
     pub fn pair(&self, from: usize, to: usize) -> usize {
@@ -302,5 +323,9 @@ impl Breakdown {
         add(&mut self.background_jobs, &other.background_jobs);
         add(&mut self.background_wait, &other.background_wait);
         self.credentials.merge(&other.credentials);
+        add(
+            &mut self.wait_by_activity_cause,
+            &other.wait_by_activity_cause,
+        );
     }
 }

@@ -196,7 +196,7 @@ impl<'c, 'w> Sim<'c, 'w> {
     pub(super) fn consults_answered(&mut self, job: u32) {
         let j = self.ws.jobs[job as usize];
         let wait = self.now - j.r_done_at;
-        self.met.wait_by_cause[WaitCause::Consult.index()] += wait;
+        self.add_wait(j.activity, WaitCause::Consult, wait);
         self.r_finished(job);
     }
 
@@ -273,9 +273,8 @@ impl<'c, 'w> Sim<'c, 'w> {
             // The first committee member: its own waits count as usual.
             parent.first_signed = true;
             parent.first_signoff_at = self.now;
-            for (w, x) in self.met.wait_by_cause.iter_mut().zip(s.waits) {
-                *w += x;
-            }
+            let activity = parent.activity;
+            self.add_waits(activity, &s.waits);
         }
         let parent = self.ws.jobs[p];
         if parent.signoffs_pending > 0 {
@@ -285,7 +284,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             // Every second after the first sign-off waits on the rest of the committee.
             let split = self.now - parent.first_signoff_at;
             if split > 0 {
-                self.met.wait_by_cause[WaitCause::SplitAccountability.index()] += split;
+                self.add_wait(parent.activity, WaitCause::SplitAccountability, split);
                 self.stall(
                     parent.team,
                     s.team as usize,

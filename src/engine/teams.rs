@@ -151,9 +151,7 @@ impl<'c, 'w> Sim<'c, 'w> {
         }
         let (cause, _) = dominant(&waits);
         if !j.committee {
-            for (w, x) in self.met.wait_by_cause.iter_mut().zip(waits) {
-                *w += x;
-            }
+            self.add_waits(self.row_activity(&j), &waits);
             let ownership = waits
                 .iter()
                 .enumerate()
@@ -171,6 +169,29 @@ impl<'c, 'w> Sim<'c, 'w> {
             parent: (j.parent != NONE).then_some(j.parent),
         };
         self.note_wait(Some(team), Some(activity), total, cause, waits, task);
+    }
+
+    /// The RACI row a job's wait holds up: a consult's or sign-off's is its parent's.
+    pub(super) fn row_activity(&self, j: &Job) -> Activity {
+        match j.activity {
+            Activity::Consult | Activity::SignOff => self.ws.jobs[j.parent as usize].activity,
+            a => a,
+        }
+    }
+
+    /// Counts `waits` (seconds by cause) in the run's metrics and on `activity`'s row of the
+    /// breakdown: the one place waited seconds are added.
+    pub(super) fn add_waits(&mut self, activity: Activity, waits: &[u64; WaitCause::COUNT]) {
+        for (c, &x) in waits.iter().enumerate() {
+            self.met.wait_by_cause[c] += x;
+            self.bd.add_wait(activity, WaitCause::ALL[c], x);
+        }
+    }
+
+    /// Counts `seconds` of waiting for `cause` on `activity`.
+    pub(super) fn add_wait(&mut self, activity: Activity, cause: WaitCause, seconds: u64) {
+        self.met.wait_by_cause[cause.index()] += seconds;
+        self.bd.add_wait(activity, cause, seconds);
     }
 
     pub(super) fn stall(

@@ -21,6 +21,7 @@ impl Linter<'_> {
             ),
             "give the scenario a dated start, e.g. `start: WeekOf(\"2024-12-23\")` or `start: Date(\"2024-12-24T18:00:00Z\")`".into(),
             Some(sn),
+            super::About::default(),
         );
     }
 }

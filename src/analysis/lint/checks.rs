@@ -5,7 +5,7 @@
 use crate::domain::{Activity, CredentialKind, Plane, Severity};
 use crate::input::{Row, Scenario};
 
-use super::{covers, Level, Linter, ROWS};
+use super::{covers, About, Level, Linter, ROWS};
 
 impl Linter<'_> {
     /// L001: activities with no R.
@@ -20,6 +20,7 @@ impl Linter<'_> {
                     format!("nobody is responsible for {name}"),
                     help,
                     None,
+                    About::activity(activity),
                 );
             }
         }
@@ -41,6 +42,7 @@ impl Linter<'_> {
                     format!("nobody is accountable for the {name} decision"),
                     help,
                     None,
+                    About::activity(activity),
                 );
             } else if a.len() > 1 {
                 let names: Vec<&str> = a.iter().map(|&t| self.team(t)).collect();
@@ -56,6 +58,7 @@ impl Linter<'_> {
                     message,
                     "keep one accountable team (an incident lead); make the others consulted (c) or informed (i)".into(),
                     None,
+                    About::activity(activity),
                 );
             }
         }
@@ -92,6 +95,10 @@ impl Linter<'_> {
                     format!("team \"{}\" owns nothing", team.id),
                     "give it a role in `raci`, or remove it".into(),
                     None,
+                    About {
+                        team: Some(t),
+                        ..About::default()
+                    },
                 );
             }
         }
@@ -119,6 +126,10 @@ impl Linter<'_> {
                 message,
                 "escalate to a team that is always on, or give it an on-call that pages at this severity".into(),
                 None,
+                About {
+                    team: Some(esc.to),
+                    ..About::default()
+                },
             );
         }
     }
@@ -160,6 +171,11 @@ impl Linter<'_> {
                 ),
                 help,
                 Some(sn),
+                About {
+                    activities: vec![Activity::Revoke],
+                    kind: Some(kind),
+                    ..About::default()
+                },
             );
         }
     }
@@ -189,6 +205,11 @@ impl Linter<'_> {
                         g.plane
                     ),
                     Some(sn),
+                    About {
+                        activities: vec![Activity::Detect],
+                        plane: Some(g.plane),
+                        ..About::default()
+                    },
                 );
             }
         }
@@ -232,6 +253,11 @@ impl Linter<'_> {
                     "consult a team that sees `{plane:?}` in `raci.scope.c`, or give the scope or verify owner visibility of it"
                 ),
                 Some(sn),
+                About {
+                    activities: vec![Activity::Scope, Activity::Verify],
+                    plane: Some(plane),
+                    ..About::default()
+                },
             );
         }
     }
@@ -243,6 +269,10 @@ impl Linter<'_> {
             return;
         };
         for (t, whats) in self.uncovered_on_path(s, max) {
+            let activities = whats
+                .iter()
+                .filter_map(|w| Activity::ALL.iter().copied().find(|a| a.name() == *w))
+                .collect();
             let message = format!(
                 "\"{}\" does {} for \"{sn}\" ({max} severity) but works office hours with no on-call for it",
                 self.team(t),
@@ -257,6 +287,11 @@ impl Linter<'_> {
                     "add `on_call: (page_latency: \"30m\", min_severity: {max:?})` to its coverage, or move that work to an always-on team"
                 ),
                 Some(sn),
+                About {
+                    activities,
+                    team: Some(t),
+                    ..About::default()
+                },
             );
         }
     }

@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::domain::{Activity, Severity};
+use crate::domain::{Activity, CredentialKind, Plane, Severity};
 use crate::input::ronpath::RonMap;
 use crate::input::{Coverage, Model, Scenario};
 
@@ -74,6 +74,32 @@ pub struct Finding {
     pub help: String,
     /// The scenario the finding is about, when it is about one.
     pub scenario: Option<String>,
+    /// What in the model or scenario it is about, to read it against simulated results.
+    #[serde(skip)]
+    pub about: About,
+}
+
+/// What a finding concerns, in the model's and scenario's own terms (the report measures the
+/// failure a finding predicts with these: `analysis::consequence`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct About {
+    /// The RACI rows (activities) it is about.
+    pub activities: Vec<Activity>,
+    pub kind: Option<CredentialKind>,
+    pub plane: Option<Plane>,
+    /// Ids of the scenario's credentials it is about.
+    pub credentials: Vec<String>,
+    /// The team (index in the model) it is about.
+    pub team: Option<usize>,
+}
+
+impl About {
+    pub fn activity(a: Activity) -> Self {
+        About {
+            activities: vec![a],
+            ..About::default()
+        }
+    }
 }
 
 impl Finding {
@@ -137,6 +163,7 @@ fn code(c: &str) -> (&'static str, &'static str) {
 }
 
 impl Linter<'_> {
+    #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
         level: Level,
@@ -145,6 +172,7 @@ impl Linter<'_> {
         message: String,
         help: String,
         scenario: Option<&str>,
+        about: About,
     ) {
         let (code, name) = code(c);
         let key = format!("{level:?}\0{code}\0{field}\0{message}\0{help}\0{scenario:?}");
@@ -166,6 +194,7 @@ impl Linter<'_> {
             caret,
             help,
             scenario: scenario.map(str::to_string),
+            about,
         };
         self.out.push(f);
     }

@@ -1,10 +1,10 @@
 //! Lint checks of the response fields (issue 14): blind inventories (L010), believed-unused
 //! credentials no rotate-all covers (L011) and credential owners the model lacks (L012).
 
-use crate::domain::{InventoryStatus, Plane};
+use crate::domain::{Activity, InventoryStatus, Plane};
 use crate::input::Scenario;
 
-use super::{Level, Linter};
+use super::{About, Level, Linter};
 
 impl Linter<'_> {
     /// L010: a plane a team lists with inventory accuracy 0.
@@ -28,6 +28,12 @@ impl Linter<'_> {
                         "if the team really has no inventory of `{plane:?}`, leave the plane out; otherwise give its accuracy (a probability above 0)"
                     ),
                     None,
+                    About {
+                        activities: vec![Activity::Scope, Activity::Verify],
+                        plane: Some(plane),
+                        team: Some(t),
+                        ..About::default()
+                    },
                 );
             }
         }
@@ -62,6 +68,10 @@ impl Linter<'_> {
             ),
             "add `rotate_all: (from_severity: High)` to `policy` (or widen its planes and kinds) so a severe incident rotates them".into(),
             Some(sn),
+            About {
+                credentials: ids.iter().map(|id| id.to_string()).collect(),
+                ..About::default()
+            },
         );
     }
 
@@ -89,6 +99,11 @@ impl Linter<'_> {
                 ),
                 help,
                 Some(sn),
+                About {
+                    activities: vec![Activity::Revoke],
+                    credentials: vec![c.id.clone()],
+                    ..About::default()
+                },
             );
         }
     }

@@ -318,6 +318,14 @@ struct ResultsDoc<'a> {
     practical: &'a Practical,
     decision: &'a Decision,
     scenarios: Vec<ScenarioDoc<'a>>,
+    /// Each model's lint findings, read against these runs.
+    lint: Vec<LintDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct LintDoc<'a> {
+    model: &'a str,
+    findings: Vec<crate::analysis::consequence::FindingDoc<'a>>,
 }
 
 #[derive(Serialize)]
@@ -346,6 +354,8 @@ struct ModelDoc<'a> {
     differences_from_baseline: &'a [MetricDiff],
     survival: &'a [SurvivalStep],
     credentials: Vec<crate::output::runs::CredentialRow>,
+    /// Mean seconds per run waited on each activity for each cause (non-zero cells).
+    waits_by_activity: Vec<crate::analysis::consequence::RowWait>,
 }
 
 pub struct ResultsJson;
@@ -379,7 +389,8 @@ impl Exporter for ResultsJson {
             scenarios: c
                 .scenarios
                 .iter()
-                .map(|s| ScenarioDoc {
+                .enumerate()
+                .map(|(k, s)| ScenarioDoc {
                     name: &s.scenario.name,
                     horizon_seconds: s.scenario.horizon,
                     ranking: &s.ranking,
@@ -398,8 +409,20 @@ impl Exporter for ResultsJson {
                                 &c.models[i],
                                 m.summary.attack_runs,
                             ),
+                            waits_by_activity: crate::analysis::consequence::row_wait_cells(
+                                c, k, i,
+                            ),
                         })
                         .collect(),
+                })
+                .collect(),
+            lint: r
+                .lint
+                .iter()
+                .enumerate()
+                .map(|(m, l)| LintDoc {
+                    model: &l.model,
+                    findings: crate::analysis::consequence::finding_docs(c, m, &l.findings),
                 })
                 .collect(),
         };

@@ -24,6 +24,8 @@ impl Exporter for IndexHtml {
         contents(&mut o);
         super::decision_html::ranking_section(&mut o, r);
         index_headlines(&mut o, c, &plots);
+        super::raci_html::raci_section(&mut o, r);
+        super::lint_html::lint_section(&mut o, r);
         index_plots(&mut o, c, &plots);
         super::glossary_html::definitions_section(&mut o, &c.practical);
         index_method(&mut o);

@@ -6,7 +6,9 @@ mod decision_html;
 pub mod files;
 mod glossary_html;
 mod index_html;
+mod lint_html;
 pub mod plots;
+mod raci_html;
 mod scenario_html;
 mod style;
 
@@ -47,6 +49,9 @@ pub struct Report<'a> {
     pub command_line: &'a [String],
     /// More files for the folder (path inside it, bytes): gate results, sweep tables.
     pub extra: &'a [(String, Vec<u8>)],
+    /// Each model's lint findings against the comparison's scenarios (one per model, in model
+    /// order; empty when the model files are not at hand).
+    pub lint: &'a [crate::analysis::consequence::ModelLint],
 }
 
 /// One output file of the report.

@@ -23,6 +23,10 @@ div.wide{overflow-x:auto;max-width:100%}div.wide>table{margin:.3rem 0}
 .plot{margin:.8rem 0;overflow-x:auto}svg{max-width:100%;height:auto}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:.6rem 1rem}.grid .plot{margin:0}
 code{background:#f3f4f6;padding:0 .2rem;overflow-wrap:anywhere}
+.wide{overflow-x:auto}details{margin:.4rem 0}details>summary{cursor:pointer}
+table.raci{width:auto}table.raci td,table.raci th{text-align:center;white-space:nowrap;min-width:2.2rem}table.raci td.name,table.raci th.name{text-align:left;white-space:normal;min-width:9rem;max-width:18rem}
+td.chg{background:#fff3cd;font-weight:600}td.borne{background:#fde8e8}td.unborne{background:#e6f4ea}td.unmeasured{background:#f6f6f6}
+ul.policy{margin:.3rem 0 .8rem;font-size:.9rem}div.effect p{margin:.5rem 0 .2rem}
 ",
     // Paper: A4 or Letter, as the reader's printer has it. Tables in 8 pt whatever a section
     // sets, so that nothing is wider than the page (Chrome would shrink every page to fit the
