@@ -55,7 +55,17 @@ fn shipped_matrices_show_the_letters_of_their_files() {
         load_model("split-iam-security").unwrap(),
         load_model("anti-approval-committee").unwrap(),
     ];
-    let c = compare(vec![sc], models, 0, 20, 1, DEFAULT_MAX_EVENTS, |_| {}).unwrap();
+    let c = compare(
+        vec![sc],
+        models,
+        0,
+        20,
+        1,
+        Default::default(),
+        DEFAULT_MAX_EVENTS,
+        |_| {},
+    )
+    .unwrap();
     let html = index_html(&c, &shipped_files(&c));
     let raci = section(&html, "raci");
     let row = |label: &str, cells: &[&str]| {
@@ -149,7 +159,17 @@ fn lint_findings_are_read_against_the_runs() {
         1,
     );
     let models: Vec<Model> = [&slow, &fast].iter().map(|t| model(t)).collect();
-    let c = compare(vec![sc], models, 0, 4, 1, DEFAULT_MAX_EVENTS, |_| {}).unwrap();
+    let c = compare(
+        vec![sc],
+        models,
+        0,
+        4,
+        1,
+        Default::default(),
+        DEFAULT_MAX_EVENTS,
+        |_| {},
+    )
+    .unwrap();
     let files = vec![
         ("slow.ron".to_string(), slow.clone()),
         ("fast.ron".to_string(), fast.clone()),

@@ -4,8 +4,8 @@
 //! (`shard`), CI gates (`gate`) and static checks of a model (`lint`).
 
 pub mod compare;
-pub mod decision;
 pub mod consequence;
+pub mod decision;
 pub mod gate;
 pub mod lint;
 pub mod plan;
