@@ -341,3 +341,82 @@ fn every_metric_has_a_verdict_for_every_model() {
         }
     }
 }
+
+/// Every `.svg` file under `dir` (paths relative to it, `/`-separated).
+fn svg_files(dir: &Path, sub: &str, out: &mut Vec<String>) {
+    for e in std::fs::read_dir(dir.join(sub)).unwrap() {
+        let e = e.unwrap();
+        let rel = if sub.is_empty() {
+            e.file_name().to_string_lossy().to_string()
+        } else {
+            format!("{sub}/{}", e.file_name().to_string_lossy())
+        };
+        if e.path().is_dir() {
+            svg_files(dir, &rel, out);
+        } else if rel.ends_with(".svg") {
+            out.push(rel);
+        }
+    }
+}
+
+/// Asserts that index.html in `dir` links every SVG file written into `dir`, and that every
+/// plot it links exists; returns how many there are.
+pub fn every_svg_is_linked(dir: &Path) -> usize {
+    let mut svgs = Vec::new();
+    svg_files(dir, "", &mut svgs);
+    let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    for svg in &svgs {
+        assert!(
+            html.contains(&format!("<a href=\"{svg}\"")),
+            "{svg} is not linked from index.html"
+        );
+    }
+    for link in html.split("href=\"").skip(1) {
+        let target = &link[..link.find('"').unwrap()];
+        if target.ends_with(".svg") {
+            assert!(
+                svgs.iter().any(|s| s == target),
+                "{target} is linked but not written"
+            );
+        }
+    }
+    svgs.len()
+}
+
+#[test]
+fn every_plot_written_is_linked_from_index_html() {
+    // Two scenarios, one with benign runs (benign-lookalike-automation) and one without
+    // (orphaned-nhi-key), three models.
+    let c = run(
+        vec![
+            load_scenario("benign-lookalike-automation").unwrap(),
+            load_scenario("orphaned-nhi-key").unwrap(),
+        ],
+        vec![
+            load_model("hub-and-spoke").unwrap(),
+            load_model("split-iam-security").unwrap(),
+            load_model("anti-soc-owns-hygiene").unwrap(),
+        ],
+        30,
+        2,
+    );
+    assert!(raci_sim::output::report::plots::has_benign(&c.scenarios[0]));
+    assert!(!raci_sim::output::report::plots::has_benign(
+        &c.scenarios[1]
+    ));
+    let dir = temp_dir("linked");
+    let cmd = vec!["raci-sim".into()];
+    let report = Report {
+        comparison: &c,
+        inputs: &[],
+        command_line: &cmd,
+        extra: &[],
+    };
+    write_report(&dir, &report, false).unwrap();
+    // The trade-off; per scenario survival, waiting, missed, abandoned, and a trade-off for the
+    // scenario with benign runs only; per model handoffs and utilisation.
+    assert_eq!(every_svg_is_linked(&dir), 1 + (4 + 1) + 4 + 3 * 2);
+    assert!(dir.join("plots/scenario-01-tradeoff.svg").exists());
+    assert!(!dir.join("plots/scenario-02-tradeoff.svg").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

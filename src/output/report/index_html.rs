@@ -5,12 +5,11 @@ use std::fmt::Write as _;
 
 use super::files::{diff_text, pct, rank_of, ranking_sentence, ttc, value};
 use super::style::CSS;
-use super::{plot_files, Exporter, Report};
+use super::{Exporter, Report};
 use crate::analysis::compare::{Comparison, MetricDiff, ScenarioResult, Verdict};
 use crate::output::escape::html;
 
 pub struct IndexHtml;
-
 
 fn verdict_class(v: Verdict) -> &'static str {
     match v {
@@ -66,23 +65,16 @@ impl Exporter for IndexHtml {
 
     fn render(&self, r: &Report) -> Vec<u8> {
         let c = r.comparison;
-        let plots = plot_files(c);
         let mut o = String::new();
         index_lead(&mut o, c);
-        index_headlines(&mut o, c, &plots);
-        index_plots(&mut o, c, &plots);
+        super::figures_html::tradeoff_section(&mut o, r);
+        index_headlines(&mut o, r);
+        super::figures_html::teams_section(&mut o, r);
+        super::figures_html::all_plots_section(&mut o, r);
         index_method(&mut o);
         index_inputs(&mut o, r);
         o.into_bytes()
     }
-}
-
-/// The SVG of plot file `name`, or nothing.
-fn plot<'a>(plots: &'a [(String, String)], name: &str) -> &'a str {
-    plots
-        .iter()
-        .find(|(n, _)| n == name)
-        .map_or("", |(_, svg)| svg.as_str())
 }
 
 /// The page head and the lead paragraph.
@@ -103,46 +95,17 @@ fn index_lead(o: &mut String, c: &Comparison) {
     );
 }
 
-/// Per scenario: the ranking, the headline table and the survival plot.
-fn index_headlines(o: &mut String, c: &Comparison, plots: &[(String, String)]) {
+/// Per scenario: the ranking, the headline table and the charts.
+fn index_headlines(o: &mut String, r: &Report) {
+    let c = r.comparison;
     let _ = writeln!(o, "<h2>Headlines</h2>");
     for (k, s) in c.scenarios.iter().enumerate() {
         let _ = writeln!(o, "<h3>{}</h3>", html(&s.scenario.name));
         let _ = writeln!(o, "<p><small>{}</small></p>", html(&s.scenario.summary));
         let _ = writeln!(o, "<p>Ranking: {}.</p>", ranking_sentence(s, c.runs, html));
         headline_table(o, c, s);
-        let _ = writeln!(
-            o,
-            "<div class=\"plot\">{}</div>",
-            plot(plots, &format!("survival-{:02}.svg", k + 1))
-        );
+        super::figures_html::scenario_figures(o, r, k);
         o.push_str(&super::credentials::html_table(c, s));
-    }
-}
-
-/// What is missed and where time goes, then handoffs and team load per model.
-fn index_plots(o: &mut String, c: &Comparison, plots: &[(String, String)]) {
-    let _ = writeln!(o, "<h2>What is missed, and where time goes</h2>");
-    let _ = writeln!(
-        o,
-        "<div class=\"plot\">{}</div>",
-        plot(plots, "missed-by-kind.svg")
-    );
-    let _ = writeln!(
-        o,
-        "<div class=\"plot\">{}</div>",
-        plot(plots, "wait-by-cause.svg")
-    );
-    let _ = writeln!(o, "<h2>Handoffs and team load, per model</h2>");
-    for (m, model) in c.models.iter().enumerate() {
-        let _ = writeln!(o, "<h3>{}</h3>", html(&model.name));
-        let _ = writeln!(o, "<p><small>{}</small></p>", html(&model.summary));
-        let _ = writeln!(
-            o,
-            "<div class=\"plot\">{}</div><div class=\"plot\">{}</div>",
-            plot(plots, &format!("handoffs-{:02}.svg", m + 1)),
-            plot(plots, &format!("utilisation-{:02}.svg", m + 1))
-        );
     }
 }
 
