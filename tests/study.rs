@@ -418,7 +418,7 @@ fn a_sweep_writes_one_row_per_grid_point_model_and_scenario_and_plots() {
         assert!(!svg.contains("plot failed"), "{name}");
     }
     // The sweep plots are linked from index.html like every other plot.
-    let svgs = crate::report::every_svg_is_linked(&dir.join("report"));
+    let svgs = crate::plots::every_svg_is_linked(&dir.join("report"));
     assert!(svgs >= 4 + 2 * 4, "{svgs} plots");
     std::fs::remove_dir_all(&dir).unwrap();
 }

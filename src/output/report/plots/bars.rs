@@ -53,8 +53,10 @@ pub struct Row {
 pub struct Stacked {
     pub text: PlotText,
     pub rows: Vec<Row>,
-    /// Category names and colours (a single unnamed category draws plain bars).
+    /// Category names and colours.
     pub categories: Vec<(String, &'static str)>,
+    /// Whether the categories get a legend (not for a single series named by the title).
+    pub legend: bool,
     /// `values[row][category]`.
     pub values: Vec<Vec<f64>>,
     pub unit: Unit,
@@ -62,8 +64,8 @@ pub struct Stacked {
     pub axis: String,
     /// What "none" means here: "no revocation was missed".
     pub none: String,
-    /// A line under the axis (folded or hidden teams), if any.
-    pub note: Option<String>,
+    /// Lines under the axis (folded or hidden teams).
+    pub notes: Vec<String>,
 }
 
 const LABEL_X: f64 = 8.0;
@@ -98,15 +100,14 @@ impl Stacked {
             .iter()
             .any(|r| width(&r.label, SMALL) > LABEL_W - 14.0);
         let row_h = if two_lines { 32.0 } else { 22.0 };
-        let legend = self.categories.len() > 1;
-        let (chips, legend_h) = if legend {
+        let (chips, legend_h) = if self.legend {
             chips(&self.categories)
         } else {
             (Vec::new(), 0.0)
         };
         let top = 54.0 + legend_h;
         let bottom = top + row_h * self.rows.len() as f64;
-        let note_h = if self.note.is_some() { 18.0 } else { 0.0 };
+        let note_h = 18.0 * self.notes.len() as f64;
         let h = bottom + 46.0 + note_h;
         let mut s = Svg::new(PANEL_W, h, &self.text.full);
         heading(&mut s, &self.text);
@@ -155,14 +156,9 @@ impl Stacked {
             &self.axis,
             Style::new(SMALL).middle().grey(),
         );
-        if let Some(note) = &self.note {
-            s.label(
-                LABEL_X,
-                h - 8.0,
-                note,
-                PANEL_W - 16.0,
-                Style::new(SMALL).grey(),
-            );
+        for (k, note) in self.notes.iter().enumerate() {
+            let y = bottom + 54.0 + 18.0 * k as f64;
+            s.label(LABEL_X, y, note, PANEL_W - 16.0, Style::new(SMALL).grey());
         }
         s.finish()
     }

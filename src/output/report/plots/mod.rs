@@ -17,7 +17,7 @@ pub mod tradeoff;
 pub use bars::{Unit, PANEL_W};
 pub use lines::lines;
 
-use crate::analysis::compare::{Comparison, ScenarioResult};
+use crate::analysis::compare::{Comparison, ModelResult, ScenarioResult, METRICS};
 use crate::domain::{CredentialKind, WaitCause};
 use bars::{Row, Stacked};
 use tradeoff::Point;
@@ -174,6 +174,19 @@ fn names(c: &Comparison) -> Vec<String> {
     c.models.iter().map(|m| m.name.clone()).collect()
 }
 
+/// The metrics of the trade-off: restricted mean time to containment (hours) and wrongful
+/// revocations per benign run.
+const TTC: &str = METRICS[0].key;
+const WRONGFUL: &str = METRICS[4].key;
+
+/// A model's mean of metric `key` on one scenario (0 when it is not compared).
+fn mean_of(m: &ModelResult, key: &str) -> f64 {
+    m.diffs
+        .iter()
+        .find(|d| d.metric == key)
+        .map_or(0.0, |d| d.model_mean)
+}
+
 /// Each model's point on one scenario: restricted mean time to containment (seconds) and
 /// wrongful revocations per benign run.
 pub fn scenario_points(c: &Comparison, k: usize) -> Vec<Point> {
@@ -182,8 +195,8 @@ pub fn scenario_points(c: &Comparison, k: usize) -> Vec<Point> {
         .map(|i| Point {
             name: c.models[i].name.clone(),
             model: i,
-            x: s.models[i].diffs[0].model_mean * 3600.0,
-            y: s.models[i].diffs[4].model_mean,
+            x: mean_of(&s.models[i], TTC) * 3600.0,
+            y: mean_of(&s.models[i], WRONGFUL),
         })
         .collect()
 }
@@ -195,21 +208,15 @@ pub fn tradeoff_points(c: &Comparison) -> Vec<Point> {
     let benign: Vec<&ScenarioResult> = c.scenarios.iter().filter(|s| has_benign(s)).collect();
     let mean = |v: Vec<f64>| v.iter().sum::<f64>() / v.len().max(1) as f64;
     (0..c.models.len())
-        .map(|i| Point {
-            name: c.models[i].name.clone(),
-            model: i,
-            x: mean(
-                c.scenarios
-                    .iter()
-                    .map(|s| s.models[i].diffs[0].model_mean)
-                    .collect(),
-            ) * 3600.0,
-            y: mean(
-                benign
-                    .iter()
-                    .map(|s| s.models[i].diffs[4].model_mean)
-                    .collect(),
-            ),
+        .map(|i| {
+            let ttc = c.scenarios.iter().map(|s| mean_of(&s.models[i], TTC));
+            let wrongful = benign.iter().map(|s| mean_of(&s.models[i], WRONGFUL));
+            Point {
+                name: c.models[i].name.clone(),
+                model: i,
+                x: mean(ttc.collect()) * 3600.0,
+                y: mean(wrongful.collect()),
+            }
         })
         .collect()
 }
@@ -233,11 +240,12 @@ fn per_model(
             })
             .collect(),
         categories,
+        legend: true,
         values,
         unit,
         axis: axis.into(),
         none: none.into(),
-        note: None,
+        notes: Vec::new(),
     }
     .without_empty_categories()
     .render()

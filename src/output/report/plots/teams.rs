@@ -47,11 +47,12 @@ pub fn utilisation(t: PlotText, c: &Comparison, model: usize) -> String {
             })
             .collect(),
         categories: vec![("utilisation".into(), colour(model))],
+        legend: false,
         values: rows.into_iter().map(|r| vec![share(r)]).collect(),
         unit: Unit::Share,
         axis: "time working / time staffed".into(),
         none: "no team did any work".into(),
-        note: (!notes.is_empty()).then(|| notes.join("; ")),
+        notes,
     }
     .render()
 }
@@ -113,20 +114,11 @@ pub fn handoff_heatmap(t: PlotText, c: &Comparison, model: usize) -> String {
     }
     let name = |k: usize| teams[k].id.as_str();
     let (row_names, col_names) = (rows.labels(name), cols.labels(name));
-    let runs = (c.runs * c.scenarios.len() as u64).max(1) as f64;
-    let mean = |cell: (u64, u64)| (cell.1 > 0).then(|| cell.0 as f64 / cell.1 as f64);
-    let max = cells
-        .iter()
-        .flatten()
-        .filter_map(|&c| mean(c))
-        .fold(0.0, f64::max)
-        .max(1.0);
     let longest = col_names
         .iter()
         .map(|l| width(l, SMALL).min(140.0))
         .fold(0.0, f64::max);
-    let left = ROW_LABELS + 12.0;
-    let top = 56.0 + longest * 0.64 + 14.0;
+    let (left, top) = (ROW_LABELS + 12.0, 56.0 + longest * 0.64 + 14.0);
     let w = heatmap_w(col_names.len());
     let notes: Vec<String> = [
         rows.note("handoffs sent"),
@@ -139,20 +131,11 @@ pub fn handoff_heatmap(t: PlotText, c: &Comparison, model: usize) -> String {
     .collect();
     let h = top + CELL_H * row_names.len() as f64 + 34.0 + 18.0 * notes.len() as f64;
     let mut s = Svg::new(w, h, &t.full);
-    s.label(
-        8.0,
-        20.0,
-        &t.title,
-        w - 16.0,
-        Style::new(TITLE - 1.0).bold(),
-    );
+    let head = Style::new(TITLE - 1.0).bold();
+    s.label(8.0, 20.0, &t.title, w - 16.0, head);
     s.label(8.0, 38.0, &t.subtitle, w - 16.0, Style::new(SMALL).grey());
-    s.text(
-        left - 8.0,
-        top - 6.0,
-        "from \u{2193} to \u{2192}",
-        Style::new(SMALL).end().grey(),
-    );
+    let corner = Style::new(SMALL).end().grey();
+    s.text(left - 8.0, top - 6.0, "from \u{2193} to \u{2192}", corner);
     for (k, l) in col_names.iter().enumerate() {
         let x = left + (k as f64 + 0.5) * CELL_W;
         s.label(
@@ -164,46 +147,54 @@ pub fn handoff_heatmap(t: PlotText, c: &Comparison, model: usize) -> String {
         );
     }
     for (r, l) in row_names.iter().enumerate() {
-        let y = top + r as f64 * CELL_H;
-        s.label(
-            left - 8.0,
-            y + CELL_H / 2.0 + 4.0,
-            l,
-            ROW_LABELS - 8.0,
-            Style::new(SMALL).end(),
-        );
-        for (k, &cell) in cells[r].iter().enumerate() {
-            let x = left + k as f64 * CELL_W;
-            let (fill, wait) = match mean(cell) {
-                Some(secs) => (shade(secs / max), format_human(secs)),
-                None => ("#f4f4f4".to_string(), String::new()),
-            };
-            s.rect(x + 1.0, y + 1.0, CELL_W - 2.0, CELL_H - 2.0, &fill, "");
-            if cell.1 > 0 {
-                let cx = x + CELL_W / 2.0;
-                s.text(cx, y + 17.0, &wait, Style::new(13.0).middle().bold());
-                let per_run = cell.1 as f64 / runs;
-                s.text(
-                    cx,
-                    y + 32.0,
-                    &per_run_text(per_run),
-                    Style::new(SMALL).middle(),
-                );
-            }
-        }
+        let y = top + r as f64 * CELL_H + CELL_H / 2.0 + 4.0;
+        s.label(left - 8.0, y, l, ROW_LABELS - 8.0, Style::new(SMALL).end());
     }
+    let runs = (c.runs * c.scenarios.len() as u64).max(1) as f64;
+    heatmap_cells(&mut s, &cells, left, top, runs);
     let mut y = top + CELL_H * row_names.len() as f64 + 20.0;
-    s.text(
-        8.0,
-        y,
-        "each cell: mean wait of a handoff (colour), and handoffs per run below it",
-        Style::new(SMALL).grey(),
-    );
+    let key = "each cell: mean wait of a handoff (colour), and handoffs per run below it";
+    s.text(8.0, y, key, Style::new(SMALL).grey());
     for note in notes {
         y += 18.0;
         s.label(8.0, y, &note, w - 16.0, Style::new(SMALL).grey());
     }
     s.finish()
+}
+
+/// The cells from (`left`, `top`): shaded by mean wait (of the longest), the wait and the
+/// handoffs per run (of `runs`) written in each.
+fn heatmap_cells(s: &mut Svg, cells: &[Vec<(u64, u64)>], left: f64, top: f64, runs: f64) {
+    let mean = |cell: (u64, u64)| (cell.1 > 0).then(|| cell.0 as f64 / cell.1 as f64);
+    let max = cells
+        .iter()
+        .flatten()
+        .filter_map(|&c| mean(c))
+        .fold(0.0, f64::max)
+        .max(1.0);
+    for (r, row) in cells.iter().enumerate() {
+        let y = top + r as f64 * CELL_H;
+        for (k, &cell) in row.iter().enumerate() {
+            let x = left + k as f64 * CELL_W;
+            let Some(secs) = mean(cell) else {
+                s.rect(x + 1.0, y + 1.0, CELL_W - 2.0, CELL_H - 2.0, "#f4f4f4", "");
+                continue;
+            };
+            s.rect(
+                x + 1.0,
+                y + 1.0,
+                CELL_W - 2.0,
+                CELL_H - 2.0,
+                &shade(secs / max),
+                "",
+            );
+            let cx = x + CELL_W / 2.0;
+            let wait = Style::new(13.0).middle().bold();
+            s.text(cx, y + 17.0, &format_human(secs), wait);
+            let per_run = per_run_text(cell.1 as f64 / runs);
+            s.text(cx, y + 32.0, &per_run, Style::new(SMALL).middle());
+        }
+    }
 }
 
 /// Handoffs per run as printed in a cell.

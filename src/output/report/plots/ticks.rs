@@ -215,6 +215,9 @@ mod tests {
         // The axis: 0..2.4h read "0h 0h 1h 2h 2h"; in 5 intervals 30m steps (5 of them).
         let a = duration_axis(0.0, 2.4 * 3600.0, 5);
         assert_eq!(labels(&a), ["0", "30m", "1h", "1h30m", "2h", "2h30m"]);
+        // 0..36h in 5: 6h would need 6, one too many; 12h needs 3.
+        let a = duration_axis(0.0, 36.0 * 3600.0, 5);
+        assert_eq!(labels(&a), ["0", "12h", "24h", "36h"]);
         // 0..10 days in 5: 1d needs 10, 2d needs 5.
         let a = duration_axis(0.0, 10.0 * 86400.0, 5);
         assert_eq!(labels(&a), ["0", "2d", "4d", "6d", "8d", "10d"]);
