@@ -77,10 +77,10 @@ fn handoff_cells(c: &Comparison, model: usize) -> (Folding, Folding, Vec<Vec<(u6
     let mut cells = vec![vec![(0u64, 0u64); cols.rows()]; rows.rows()];
     for s in &c.scenarios {
         let bd = &s.models[model].breakdown;
-        for from in 0..n {
-            let Some(r) = row_of[from] else { continue };
-            for to in 0..n {
-                let Some(k) = col_of[to] else { continue };
+        for (from, r) in row_of.iter().enumerate() {
+            let Some(r) = *r else { continue };
+            for (to, k) in col_of.iter().enumerate() {
+                let Some(k) = *k else { continue };
                 let p = bd.pair(from, to);
                 cells[r][k].0 += bd.handoff_wait[p];
                 cells[r][k].1 += bd.handoffs[p];
