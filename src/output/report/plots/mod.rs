@@ -33,6 +33,17 @@ pub fn colour(i: usize) -> &'static str {
     PALETTE[i % PALETTE.len()]
 }
 
+/// The model colours darkened to three quarters, for text on white (labels of points).
+const DARK: [&str; 10] = [
+    "#175987", "#bf5f0a", "#217821", "#a01d1e", "#6f4d8e", "#694038", "#aa5991", "#5f5f5f",
+    "#8d8e19", "#118e9b",
+];
+
+/// The colour of model `i`'s text labels: its colour, dark enough to read on white.
+pub fn text_colour(i: usize) -> &'static str {
+    DARK[i % DARK.len()]
+}
+
 /// Colours of categories (wait causes, credential kinds) in stacked bars: muted, unlike the
 /// model colours, and fixed per category so a cause has one colour on every panel.
 const CATEGORY: [&str; 12] = [

@@ -138,6 +138,10 @@ impl Style {
         self.fill = "#555";
         self
     }
+    pub const fn coloured(mut self, fill: &'static str) -> Style {
+        self.fill = fill;
+        self
+    }
     pub const fn rotated(mut self, degrees: f64) -> Style {
         self.rotate = degrees;
         self

@@ -6,7 +6,7 @@
 
 use super::svg::{cut, n, width, Style, Svg, SMALL, TITLE};
 use super::ticks::{count_axis, duration_axis};
-use super::{colour, PlotText};
+use super::{colour, text_colour, PlotText};
 use crate::output::escape::visible;
 
 /// For each point (lower is better on both coordinates), the points that dominate it: no
@@ -275,17 +275,11 @@ fn labels(s: &mut Svg, points: &[Point], free: &Free) {
             let ey = px[i].1.clamp(b.y, b.y + b.h);
             s.line(px[i].0, px[i].1, ex, ey, "#999", 1.0);
         }
+        let st = Style::new(SMALL).coloured(text_colour(points[i].model));
         if missing.contains(&i) {
-            s.text(b.x, b.y + 11.5, &numbers[i], Style::new(SMALL));
+            s.text(b.x, b.y + 11.5, &numbers[i], st);
         } else {
-            s.label_with_tail(
-                b.x,
-                b.y + 11.5,
-                &points[i].name,
-                "",
-                b.w + 1.0,
-                Style::new(SMALL),
-            );
+            s.label_with_tail(b.x, b.y + 11.5, &points[i].name, "", b.w + 1.0, st);
         }
     }
 }
