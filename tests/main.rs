@@ -22,6 +22,7 @@ mod lint;
 mod lint_response;
 mod output_safety;
 mod phases;
+mod plots;
 mod queueing;
 mod raci_report;
 mod report;

@@ -400,13 +400,27 @@ fn a_sweep_writes_one_row_per_grid_point_model_and_scenario_and_plots() {
         let svg =
             std::fs::read_to_string(dir.join(format!("report/plots/sweep-{name}.svg"))).unwrap();
         assert!(svg.starts_with("<svg"), "{name}");
-        assert!(svg.contains("<polyline"), "{name}: no lines drawn");
+        // A line per model in its colour, through the grid points.
+        for colour in [
+            raci_sim::output::report::plots::colour(0),
+            raci_sim::output::report::plots::colour(1),
+        ] {
+            let line = format!(r#"fill="none" stroke="{colour}" stroke-width="2""#);
+            assert!(svg.contains(&line), "{name}: no line in {colour}");
+        }
+        assert!(
+            svg.contains("30m, 0.2") && svg.contains("1d, 0.8"),
+            "{name}: x labels"
+        );
         assert!(
             svg.contains("split-iam-security") && svg.contains("hub-and-spoke"),
             "{name}: legend"
         );
         assert!(!svg.contains("plot failed"), "{name}");
     }
+    // The sweep plots are linked from index.html like every other plot.
+    let svgs = crate::plots::every_svg_is_linked(&dir.join("report"));
+    assert!(svgs >= 4 + 2 * 4, "{svgs} plots");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

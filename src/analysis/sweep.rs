@@ -146,53 +146,45 @@ pub fn sweep_csv(study: &Study, rows: &[SweepRow]) -> Vec<u8> {
     w.into_inner().expect("in-memory CSV")
 }
 
-/// Plots of each metric against the grid: one line per model, averaged over scenarios.
+/// Plots of each metric against the grid: one line per model, averaged over scenarios (each
+/// scenario weighing the same). Times are drawn on whole-unit duration axes, shares in percent.
 pub fn sweep_plots(study: &Study, rows: &[SweepRow]) -> Vec<(String, String)> {
+    use crate::output::report::plots::{lines, PlotText, Unit};
     let points = grid(study);
-    let labels: Vec<String> = points
-        .iter()
-        .map(|p| {
-            p.iter()
-                .zip(&study.sweep)
-                .map(|(v, a)| match a.parameter {
-                    crate::input::study::Parameter::EscalationTimeout
-                    | crate::input::study::Parameter::PageLatency(_) => {
-                        crate::domain::duration::format_human(*v)
-                    }
-                    _ => format!("{v}"),
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
-        .collect();
+    let labels: Vec<String> = points.iter().map(|p| point_label(study, p)).collect();
     let x_desc = study
         .sweep
         .iter()
         .map(|a| a.parameter.column())
         .collect::<Vec<_>>()
         .join(", ");
-    type Metric = (&'static str, &'static str, fn(&SweepRow) -> f64);
+    type Metric = (&'static str, &'static str, Unit, fn(&SweepRow) -> f64);
     let metrics: [Metric; 4] = [
         (
             "restricted-mean-ttc",
-            "restricted mean time to containment (hours)",
-            |r| r.restricted_mean_hours,
+            "Restricted mean time to containment",
+            Unit::Seconds,
+            |r| r.restricted_mean_hours * 3600.0,
         ),
-        ("share-contained", "share contained by the horizon", |r| {
-            r.summary.share_contained
-        }),
+        (
+            "share-contained",
+            "Share of attacks contained by the horizon",
+            Unit::Share,
+            |r| r.summary.share_contained,
+        ),
         (
             "missed-revocations",
-            "missed revocations per attack run",
+            "Missed revocations per attack run",
+            Unit::Count,
             |r| r.summary.missed_revocations_mean,
         ),
-        ("stall-hours", "stalled hours per run", |r| {
-            r.summary.stall_wait_mean / 3600.0
+        ("stall-hours", "Stalled time per run", Unit::Seconds, |r| {
+            r.summary.stall_wait_mean
         }),
     ];
     metrics
         .iter()
-        .map(|(file, title, value)| {
+        .map(|(file, title, unit, value)| {
             let series: Vec<(String, Vec<f64>)> = study
                 .models
                 .iter()
@@ -211,16 +203,35 @@ pub fn sweep_plots(study: &Study, rows: &[SweepRow]) -> Vec<(String, String)> {
                     (m.name.clone(), ys)
                 })
                 .collect();
+            let text = PlotText {
+                title: format!("{title}, by sweep point"),
+                subtitle: format!(
+                    "{}: each model's mean over {} scenarios",
+                    study.name,
+                    study.scenarios.len()
+                ),
+                full: format!("{}: {title} by {x_desc}", study.name),
+            };
             (
                 format!("plots/sweep-{file}.svg"),
-                crate::output::report::plots::lines(
-                    &format!("{title}, mean over scenarios"),
-                    &x_desc,
-                    title,
-                    &labels,
-                    &series,
-                ),
+                lines(&text, &x_desc, &labels, &series, *unit),
             )
         })
         .collect()
+}
+
+/// A grid point as its axis values, durations in whole units ("30m, 0.2", "1h30m, 4").
+fn point_label(study: &Study, p: &[f64]) -> String {
+    p.iter()
+        .zip(&study.sweep)
+        .map(|(v, a)| match a.parameter {
+            crate::input::study::Parameter::EscalationTimeout
+            | crate::input::study::Parameter::PageLatency(_) => {
+                let secs = v.round().max(0.0) as u64;
+                crate::output::report::plots::ticks::duration_label(secs, secs)
+            }
+            _ => format!("{v}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

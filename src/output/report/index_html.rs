@@ -1,11 +1,10 @@
-//! index.html: the report's one page, headlines first, then the plots, the method and the
-//! inputs, in sections of one function each. Styles are inline; every input string is escaped.
+//! index.html: the report's one page: the decision on the first screen, the contents, then one
+//! section per function (`SECTIONS` in page order). Styles are inline; every input string is escaped.
 
 use std::fmt::Write as _;
 
 use super::style::CSS;
-use super::{plot_files, Exporter, Report};
-use crate::analysis::compare::Comparison;
+use super::{Exporter, Report};
 use crate::output::escape::html;
 
 pub struct IndexHtml;
@@ -17,16 +16,17 @@ impl Exporter for IndexHtml {
 
     fn render(&self, r: &Report) -> Vec<u8> {
         let c = r.comparison;
-        let plots = plot_files(c);
         let mut o = String::new();
         page_head(&mut o);
         super::decision_html::first_screen(&mut o, r, &basis_line(r));
         contents(&mut o);
         super::decision_html::ranking_section(&mut o, r);
-        index_headlines(&mut o, c, &plots);
+        super::figures_html::tradeoff_section(&mut o, r);
+        index_headlines(&mut o, r);
         super::raci_html::raci_section(&mut o, r);
         super::lint_html::lint_section(&mut o, r);
-        index_plots(&mut o, c, &plots);
+        super::figures_html::teams_section(&mut o, r);
+        super::figures_html::all_plots_section(&mut o, r);
         super::glossary_html::definitions_section(&mut o, &c.practical);
         index_method(&mut o);
         index_inputs(&mut o, r);
@@ -72,14 +72,6 @@ fn basis_line(r: &Report) -> String {
     )
 }
 
-/// The SVG of plot file `name`, or nothing.
-fn plot<'a>(plots: &'a [(String, String)], name: &str) -> &'a str {
-    plots
-        .iter()
-        .find(|(n, _)| n == name)
-        .map_or("", |(_, svg)| svg.as_str())
-}
-
 /// The page head.
 fn page_head(o: &mut String) {
     let _ = write!(
@@ -89,8 +81,9 @@ fn page_head(o: &mut String) {
     );
 }
 
-/// Per scenario: the ranking, the headline table and the survival plot.
-fn index_headlines(o: &mut String, c: &Comparison, plots: &[(String, String)]) {
+/// Per scenario: the ranking, the table, the plots and the credentials.
+fn index_headlines(o: &mut String, r: &Report) {
+    let c = r.comparison;
     let _ = writeln!(o, "<section id=\"scenarios\"><h2>Scenario by scenario</h2>");
     let _ = writeln!(
         o,
@@ -99,42 +92,8 @@ fn index_headlines(o: &mut String, c: &Comparison, plots: &[(String, String)]) {
     );
     for (k, s) in c.scenarios.iter().enumerate() {
         super::scenario_html::scenario_head(o, c, k);
-        let _ = writeln!(
-            o,
-            "<div class=\"plot\">{}</div>",
-            plot(plots, &format!("survival-{:02}.svg", k + 1))
-        );
+        super::figures_html::scenario_figures(o, r, k);
         o.push_str(&super::credentials::html_table(c, s));
-    }
-    o.push_str("</section>\n");
-}
-
-/// What is missed and where time goes, then handoffs and team load per model.
-fn index_plots(o: &mut String, c: &Comparison, plots: &[(String, String)]) {
-    let _ = writeln!(
-        o,
-        "<section id=\"teams\"><h2>What is missed, and where time goes</h2>"
-    );
-    let _ = writeln!(
-        o,
-        "<div class=\"plot\">{}</div>",
-        plot(plots, "missed-by-kind.svg")
-    );
-    let _ = writeln!(
-        o,
-        "<div class=\"plot\">{}</div>",
-        plot(plots, "wait-by-cause.svg")
-    );
-    let _ = writeln!(o, "<h2>Handoffs and team load, per model</h2>");
-    for (m, model) in c.models.iter().enumerate() {
-        let _ = writeln!(o, "<h3>{}</h3>", html(&model.name));
-        let _ = writeln!(o, "<p><small>{}</small></p>", html(&model.summary));
-        let _ = writeln!(
-            o,
-            "<div class=\"plot\">{}</div><div class=\"plot\">{}</div>",
-            plot(plots, &format!("handoffs-{:02}.svg", m + 1)),
-            plot(plots, &format!("utilisation-{:02}.svg", m + 1))
-        );
     }
     o.push_str("</section>\n");
 }

@@ -3,6 +3,7 @@
 
 mod credentials;
 mod decision_html;
+pub mod figures_html;
 pub mod files;
 mod glossary_html;
 mod index_html;
@@ -71,29 +72,12 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
     ]
 }
 
-/// The SVG plots, by file name (in `plots/`).
+/// The SVG plots, by file name (in `plots/`): every chart of [`plots::charts`].
 pub fn plot_files(c: &Comparison) -> Vec<(String, String)> {
-    let names: Vec<String> = c.models.iter().map(|m| m.name.clone()).collect();
-    let mut out = Vec::new();
-    for (i, s) in c.scenarios.iter().enumerate() {
-        out.push((
-            format!("survival-{:02}.svg", i + 1),
-            plots::survival(s, &names),
-        ));
-    }
-    out.push(("missed-by-kind.svg".into(), plots::missed_by_kind(c)));
-    out.push(("wait-by-cause.svg".into(), plots::wait_by_cause(c)));
-    for m in 0..c.models.len() {
-        out.push((
-            format!("handoffs-{:02}.svg", m + 1),
-            plots::handoff_heatmap(c, m),
-        ));
-        out.push((
-            format!("utilisation-{:02}.svg", m + 1),
-            plots::utilisation(c, m),
-        ));
-    }
-    out
+    plots::charts(c)
+        .into_iter()
+        .map(|chart| (chart.file(), chart.render(c)))
+        .collect()
 }
 
 /// Writes the report into `dir` with the safe folder writer ([`folder::write_folder`]): an

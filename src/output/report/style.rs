@@ -23,6 +23,9 @@ div.wide{overflow-x:auto;max-width:100%}div.wide>table{margin:.3rem 0}
 .plot{margin:.8rem 0;overflow-x:auto}svg{max-width:100%;height:auto}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:.6rem 1rem}.grid .plot{margin:0}
 code{background:#f3f4f6;padding:0 .2rem;overflow-wrap:anywhere}
+.fig{margin:.8rem 0}.fig svg{display:block;max-width:100%;height:auto}.fig.natural svg{max-width:none}figcaption{font-size:.85rem;color:#444;margin-top:.2rem}
+.figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,480px),1fr));gap:0 1.5rem;align-items:start}.figs .fig{margin:.4rem 0}
+ul.plots li{margin:.15rem 0}ul.plots a{white-space:nowrap}
 .wide{overflow-x:auto}details{margin:.4rem 0}details>summary{cursor:pointer}
 table.raci{width:auto}table.raci td,table.raci th{text-align:center;white-space:nowrap;min-width:2.2rem}table.raci td.name,table.raci th.name{text-align:left;white-space:normal;min-width:9rem;max-width:18rem}
 td.chg{background:#fff3cd;font-weight:600}td.borne{background:#fde8e8}td.unborne{background:#e6f4ea}td.unmeasured{background:#f6f6f6}
