@@ -22,6 +22,7 @@ mod lint;
 mod lint_response;
 mod output_safety;
 mod phases;
+mod provenance;
 mod queueing;
 mod report;
 mod report_size;
@@ -32,6 +33,7 @@ mod shards;
 mod sources;
 mod study;
 mod tabletop;
+mod terminal;
 
 #[global_allocator]
 static ALLOCATOR: alloc::Counting = alloc::Counting;

@@ -5,18 +5,20 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{Exporter, InputFile, Report};
+use super::{Exporter, Report};
 use crate::analysis::compare::{MetricDiff, RankEntry, ScenarioResult, Verdict, METRICS};
 use crate::analysis::stats::SurvivalStep;
 use crate::analysis::summary::{Censored, Summary};
 use crate::domain::duration::format_human;
 use crate::output::escape::{csv_text, json_for_html, markdown};
+use crate::output::provenance::Provenance;
 
-/// Version of results.json.
-pub const RESULTS_SCHEMA_VERSION: u32 = 2;
+/// Version of results.json (3: version, seed, runs, command line and inputs moved into
+/// `provenance`, with the commit and the command as typed).
+pub const RESULTS_SCHEMA_VERSION: u32 = 3;
 
 pub(super) fn pct(x: f64) -> String {
-    format!("{:.1}%", 100.0 * x)
+    crate::output::text::pct(x)
 }
 
 pub(super) fn value(key: &str, v: f64) -> String {
@@ -284,12 +286,8 @@ impl Exporter for RunsCsv {
 #[derive(Serialize)]
 struct ResultsDoc<'a> {
     schema_version: u32,
-    tool_version: &'static str,
-    seed: u64,
-    runs: u64,
+    provenance: Provenance<'a>,
     baseline: &'a str,
-    command_line: &'a [String],
-    inputs: &'a [InputFile],
     method: Method,
     scenarios: Vec<ScenarioDoc<'a>>,
 }
@@ -330,12 +328,8 @@ impl Exporter for ResultsJson {
         let c = r.comparison;
         let doc = ResultsDoc {
             schema_version: RESULTS_SCHEMA_VERSION,
-            tool_version: env!("CARGO_PKG_VERSION"),
-            seed: c.seed,
-            runs: c.runs,
+            provenance: Provenance::of(r),
             baseline: &c.models[c.baseline].name,
-            command_line: r.command_line,
-            inputs: r.inputs,
             method: Method {
                 pairing: "common random numbers: every model sees the same attacks (seed, run index)",
                 interval: "95% paired t interval of the mean per-run difference, model minus baseline",

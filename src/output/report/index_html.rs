@@ -11,7 +11,6 @@ use crate::output::escape::html;
 
 pub struct IndexHtml;
 
-
 fn verdict_class(v: Verdict) -> &'static str {
     match v {
         Verdict::Better => "better",
@@ -69,10 +68,16 @@ impl Exporter for IndexHtml {
         let plots = plot_files(c);
         let mut o = String::new();
         index_lead(&mut o, c);
+        let _ = writeln!(
+            o,
+            "<p class=\"basis\">{}</p>",
+            super::provenance_html::basis_line(r)
+        );
         index_headlines(&mut o, c, &plots);
         index_plots(&mut o, c, &plots);
         index_method(&mut o);
-        index_inputs(&mut o, r);
+        super::provenance_html::provenance_section(&mut o, r);
+        o.push_str("</body></html>\n");
         o.into_bytes()
     }
 }
@@ -159,25 +164,4 @@ fn index_method(o: &mut String) {
         let _ = writeln!(o, "<li>{}</li>", html(line));
     }
     o.push_str("</ul>\n");
-}
-
-/// The inputs with their hashes, and the command line.
-fn index_inputs(o: &mut String, r: &Report) {
-    o.push_str("<h2>Inputs</h2>\n<table><thead><tr><th class=\"name\">kind</th><th class=\"name\">name</th><th class=\"name\">source</th><th class=\"name\">SHA-256</th></tr></thead><tbody>\n");
-    for i in r.inputs {
-        let _ = writeln!(
-            o,
-            "<tr><td class=\"name\">{}</td><td class=\"name\">{}</td><td class=\"name\">{}</td><td class=\"name\"><code>{}</code></td></tr>",
-            i.kind,
-            html(&i.name),
-            html(&i.source),
-            i.sha256
-        );
-    }
-    let _ = writeln!(
-        o,
-        "</tbody></table>\n<p><small>Command: <code>{}</code>; raci-sim {}.</small></p>\n</body></html>",
-        html(&r.command_line.join(" ")),
-        env!("CARGO_PKG_VERSION")
-    );
 }

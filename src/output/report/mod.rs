@@ -5,6 +5,7 @@ mod credentials;
 pub mod files;
 mod index_html;
 pub mod plots;
+pub mod provenance_html;
 mod style;
 
 use std::path::{Path, PathBuf};
