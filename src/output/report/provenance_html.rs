@@ -13,7 +13,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut o = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             o.push(',');
         }
         o.push(c);
@@ -61,7 +61,7 @@ pub fn provenance_section(o: &mut String, r: &Report) {
         "none recorded <small>(built outside a git checkout)</small>".to_string(),
         |c| format!("<code>{}</code>", html(c)),
     );
-    o.push_str("<table class=\"facts\"><tbody>\n");
+    o.push_str("<table class=\"facts\" style=\"width:auto\"><tbody>\n");
     for (what, value) in [
         ("raci-sim version", html(p.tool_version)),
         ("git commit", commit),
