@@ -10,3 +10,7 @@ pub mod engine;
 pub mod fuzzing;
 pub mod input;
 pub mod output;
+
+/// The git commit this binary was built from (40 hex digits, `-dirty` when its sources differed
+/// from that commit), or `None` when built without git or outside a checkout. Set by build.rs.
+pub const BUILD_COMMIT: Option<&str> = option_env!("RACI_SIM_BUILD_COMMIT");

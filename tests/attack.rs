@@ -390,3 +390,45 @@ fn sweeping_inventory_accuracy_keeps_default_telemetry_in_step() {
     assert_eq!(m.teams[0].telemetry[Plane::Tenant.index()], 0.0);
     assert_eq!(m.teams[0].visibility[Plane::Tenant.index()], Some(0.5));
 }
+
+/// Evidence is captured for a revocation, so never more often than credentials are revoked.
+/// `pw` (lifetime 45 min) is phished at 600 and expires at 3300; `use` signals at 1200: detect
+/// ..1500, triage ..2100, scope ..3000 finds `pw`, validate || confirm ..4800, approve ..5100,
+/// revoke (3 h here) 5100..15900. At 5400 `phish` (every 70 min, open until 1h30m) steals the
+/// expired `pw` again, so it is "not tasked, not found" again while that revoke runs. `use2`
+/// (pinned at 6000) signals: detect ..6300, scope ..7200 finds `pw` again and tasks a second
+/// revoke, 7200..18000. The first revokes `pw` at 15900 (one revocation, evidence ..16200);
+/// the second finds it revoked already: no revocation, so no evidence either (it captured one
+/// before, and evidence by close read 2 of 1 revocation: 200%); verify 18000..18600, close
+/// ..18900.
+#[test]
+fn a_revoke_task_finding_its_credential_revoked_captures_no_evidence() {
+    let creds = r#"(id: "pw", kind: Password, plane: Directory, identity: "user",
+                    lifetime: "45m")"#;
+    let stages = format!(
+        r#"(id: "phish", duration: Fixed("10m"), repeat: Fixed("70m"), grants: ["pw"],
+            steals_again: true, open_until: "1h30m"),
+           (id: "use", needs: ["pw"], duration: Fixed("10m"), {SIGNAL}),
+           (id: "use2", needs: ["pw"], duration: Fixed("10m"), at: "1h40m", {SIGNAL})"#
+    );
+    let sc = scenario_of(creds, &stages, "");
+    let slow_revoke = model(
+        &intake_model("", SURE, "").replace(r#"revoke: Fixed("10m"),"#, r#"revoke: Fixed("3h"),"#),
+    );
+    let (met, trace) = run_one(&sc, &slow_revoke, 1, 0);
+    assert_eq!(completions(&trace, "phish"), [600, 5400]);
+    assert_eq!(completions(&trace, "use2"), [6000]);
+    let revokes_done: Vec<u64> = trace
+        .iter()
+        .filter(|e| e.activity == Some(Activity::Revoke) && e.what == "done")
+        .map(|e| e.time)
+        .collect();
+    assert_eq!(revokes_done, [15_900, 18_000], "two revoke tasks for `pw`");
+    assert_eq!(met.revocations, 1);
+    assert_eq!(met.revocations_by_close, 1);
+    assert_eq!(
+        met.evidence_by_close, 1,
+        "evidence of the one revocation only"
+    );
+    assert_eq!(met.time_to_first_close, Some(18_900));
+}

@@ -27,16 +27,42 @@ fn run(args: &[&str], extra: &[&Path]) {
     );
 }
 
-/// `name/path sha256` for every file under `dir`, one a line.
-fn hashes(name: &str, dir: &Path, out: &mut String) {
+/// The build's commit in `bytes` replaced by fixed text: the full commit (results.json, the
+/// provenance section) and the short one after "commit " (the basis line). Returns how many
+/// were replaced.
+pub fn mask_commit(bytes: &[u8], commit: &str) -> (Vec<u8>, usize) {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return (bytes.to_vec(), 0);
+    };
+    let short = raci_sim::output::provenance::short_commit(Some(commit)).unwrap();
+    let full_n = text.matches(commit).count();
+    let text = text.replace(commit, "<commit>");
+    let short_form = format!("commit {short}");
+    let short_n = text.matches(&short_form).count();
+    let text = text.replace(&short_form, "commit <short commit>");
+    (text.into_bytes(), full_n + short_n)
+}
+
+/// `name/path sha256` for every file under `dir`, one a line, the commit masked; the files
+/// that recorded the commit, with how often.
+fn hashes(name: &str, dir: &Path, out: &mut String) -> Vec<(String, usize)> {
+    let commit = raci_sim::BUILD_COMMIT.expect(
+        "the golden record is of a build from a git checkout: build.rs records no commit here",
+    );
+    let mut masked = Vec::new();
     for (path, bytes) in tree(dir) {
         if !path.ends_with('/') {
+            let (bytes, n) = mask_commit(&bytes, commit);
+            if n > 0 {
+                masked.push((format!("{name}/{path}"), n));
+            }
             out.push_str(&format!(
                 "{name}/{path} {}\n",
                 raci_sim::output::sha256_hex(&bytes)
             ));
         }
     }
+    masked
 }
 
 #[test]
@@ -92,9 +118,22 @@ fn golden_outputs_are_unchanged() {
         );
     }
     let mut got = String::new();
+    let mut masked = Vec::new();
     for name in ["default", "study", "tabletop", "logs"] {
-        hashes(name, &root.join(d(name)), &mut got);
+        masked.extend(hashes(name, &root.join(d(name)), &mut got));
     }
+    // Both reports record the commit: index.html twice (basis line, provenance), results.json
+    // once; nothing else does. Without the mask these hashes would change with every commit.
+    let want_masked: Vec<(String, usize)> = ["default", "study"]
+        .iter()
+        .flat_map(|r| {
+            [
+                (format!("{r}/index.html"), 2),
+                (format!("{r}/results.json"), 1),
+            ]
+        })
+        .collect();
+    assert_eq!(masked, want_masked, "where the commit was masked");
     let record = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/hashes.txt");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&record, &got).unwrap();

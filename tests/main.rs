@@ -23,6 +23,7 @@ mod lint_response;
 mod output_safety;
 mod phases;
 mod plots;
+mod provenance;
 mod queueing;
 mod raci_report;
 mod report;
@@ -35,6 +36,7 @@ mod shards;
 mod sources;
 mod study;
 mod tabletop;
+mod terminal;
 mod verdicts;
 
 #[global_allocator]

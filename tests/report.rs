@@ -185,8 +185,21 @@ fn results_json_snapshot() {
     let json = render(&small_comparison(), "results.json");
     let doc: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
     assert_eq!(doc["schema_version"], 3);
-    assert_eq!(doc["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
-    insta::assert_snapshot!(json);
+    let p = &doc["provenance"];
+    assert_eq!(p["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(p["command"], "raci-sim compare");
+    assert_eq!(p["commit"].as_str(), raci_sim::BUILD_COMMIT);
+    // The commit changes with every commit: the snapshot holds a placeholder.
+    let commit_line = |l: &str| l.trim_start().starts_with("\"commit\": ");
+    assert_eq!(json.lines().filter(|l| commit_line(l)).count(), 1);
+    let masked: Vec<String> = json
+        .lines()
+        .map(|l| match commit_line(l) {
+            true => "    \"commit\": \"<commit>\",".to_string(),
+            false => l.to_string(),
+        })
+        .collect();
+    insta::assert_snapshot!(masked.join("\n"));
 }
 
 #[test]

@@ -37,6 +37,9 @@ pub struct CompareArgs {
     /// Report folder: reports/<name from the inputs> if not given.
     #[command(flatten)]
     report: ReportArgs,
+    /// The default command (nothing typed after the global options): recorded as `compare`.
+    #[arg(skip)]
+    implicit: bool,
 }
 
 impl CompareArgs {
@@ -49,6 +52,7 @@ impl CompareArgs {
             runs: 2000,
             seed: DEFAULT_SEED,
             report: ReportArgs::default(),
+            implicit: true,
         }
     }
 }
@@ -188,9 +192,7 @@ pub fn run(a: CompareArgs) -> Result<ExitCode> {
         .report
         .out
         .target(|| default_dir(&comparison, all_shipped))?;
-    let command_line: Vec<String> = std::env::args_os()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+    let command_line = super::typed_command(a.implicit.then_some("compare"));
     let report = Report {
         comparison: &comparison,
         inputs: &inputs,
@@ -209,19 +211,9 @@ pub fn run(a: CompareArgs) -> Result<ExitCode> {
         c.seed,
         c.models[c.baseline].name
     );
-    out(&report::comparison_table(&rows(c)));
+    out(&report::comparison_table(c));
     outln!();
     out(&raci_sim::output::decision_text::decision_lines(c));
     outln!("\nreport: {}", dir.join("index.html").display());
     Ok(ExitCode::SUCCESS)
-}
-
-/// Every (scenario, model) summary, scenario-major.
-pub fn rows(
-    c: &raci_sim::analysis::compare::Comparison,
-) -> Vec<raci_sim::analysis::summary::Summary> {
-    c.scenarios
-        .iter()
-        .flat_map(|s| s.models.iter().map(|m| m.summary.clone()))
-        .collect()
 }

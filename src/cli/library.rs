@@ -67,7 +67,7 @@ pub fn table(a: TableArgs) -> Result<ExitCode> {
                 a.runs,
                 a.seed
             );
-            out(&report::comparison_table(&rows));
+            out(&report::summary_table(&rows));
             outln!("\nTTC = time to containment (attacker holds no working credential); \"> 30.0d\" = not reached by the horizon in that share of runs.\nDrill down: raci-sim run <scenario> --model <model>; raci-sim trace <scenario> --model <model>.");
         }
     }

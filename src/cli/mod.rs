@@ -48,6 +48,18 @@ pub fn exit_code(e: &anyhow::Error) -> ExitCode {
     }
 }
 
+/// The command line as the user typed it, for a report's provenance: `raci-sim`, then the
+/// arguments as given (not the binary's path, paths never made absolute), then `implicit`, the
+/// subcommand left out, if any.
+pub fn typed_command(implicit: Option<&str>) -> Vec<String> {
+    raci_sim::output::provenance::command_as_typed(
+        std::env::args_os()
+            .skip(1)
+            .map(|a| a.to_string_lossy().into_owned()),
+        implicit,
+    )
+}
+
 /// `--runs`: a whole number from 1 to [`MAX_RUNS`].
 pub fn runs_arg(text: &str) -> Result<u64, String> {
     match text.trim().parse::<u64>() {

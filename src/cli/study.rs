@@ -251,9 +251,7 @@ fn run_shard(plan: &Plan, shard: &str, a: &StudyArgs) -> Result<()> {
 }
 
 fn print_study(c: &Comparison, dir: &Path) {
-    out(&raci_sim::output::text::comparison_table(
-        &super::compare::rows(c),
-    ));
+    out(&raci_sim::output::text::comparison_table(c));
     outln!("\nreport: {}", dir.join("index.html").display());
 }
 

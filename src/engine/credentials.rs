@@ -22,11 +22,13 @@ impl<'c, 'w> Sim<'c, 'w> {
         self.incident.outstanding -= 1;
     }
 
-    /// Credential `k` is revoked by `team` (`NOBODY` if no team did it).
-    pub(super) fn revoked(&mut self, k: usize, team: u16) {
+    /// Credential `k` is revoked by `team` (`NOBODY` if no team did it); false if it was
+    /// revoked already (a second revoke task, after a re-theft reset its state), which counts
+    /// no revocation.
+    pub(super) fn revoked(&mut self, k: usize, team: u16) -> bool {
         let c = self.ws.creds[k];
         if c.revoke == RevokeState::Revoked {
-            return;
+            return false;
         }
         self.met.revocations += 1;
         if self.met.time_to_first_revocation.is_none() {
@@ -38,6 +40,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             self.met.wrongful_revocations += 1;
         }
         self.invalidate(k, team, Activity::Revoke, "revoked");
+        true
     }
 
     /// The credential is revoked (or rotated) by `team` now: it stops working after its

@@ -25,8 +25,16 @@ impl<'c, 'w> Sim<'c, 'w> {
             Activity::ConfirmBusiness => self.confirmed(team),
             Activity::ApproveContainment => self.approved(job, team),
             Activity::Revoke => {
-                self.revoked(j.cred as usize, team);
+                let revoked = self.revoked(j.cred as usize, team);
                 if self.incident.phase == Phase::ClosedBenign {
+                    return;
+                }
+                // Evidence is of a revocation: none when the credential was revoked already
+                // (so evidence by close never exceeds revocations by close); the revoke task's
+                // hold on the incident, otherwise passed to the evidence task, ends here.
+                if !revoked {
+                    self.incident.outstanding -= 1;
+                    self.settle(team);
                     return;
                 }
                 self.incident.outstanding += 1;

@@ -1,5 +1,5 @@
-//! Everything raci-sim writes: the terminal text (`text`, and the decision in `decision_text`), the report folder (`report`), event
-//! logs (`eventlog`), per-run records and the credential table (`runs`), tabletop packs (`tabletop`), gate results as JUnit and Markdown (`gate`),
+//! Everything raci-sim writes: the terminal text (`text`, `table`, and the decision in `decision_text`), the report folder (`report`), event
+//! logs (`eventlog`), per-run records and the credential table (`runs`), tabletop packs (`tabletop`), gate results as JUnit and Markdown (`gate`), where a report comes from (`provenance`),
 //! and what they share: escaping for each format (`escape`), folding per-team plots past 30
 //! teams (`fold`), and the only writer of folders and files (`folder`, with `confine` for a
 //! study's `out:`).
@@ -11,8 +11,10 @@ pub mod eventlog;
 pub mod fold;
 pub mod folder;
 pub mod gate;
+pub mod provenance;
 pub mod report;
 pub mod runs;
+pub mod table;
 pub mod tabletop;
 pub mod text;
 

@@ -1,4 +1,4 @@
-//! Turning results into what people read: the run summary, the comparison table, the JSON
+//! Turning results into what people read: the run summary, the comparison table (`table.rs`), the JSON
 //! document with its `schema_version`, the trace as text and as JSON Lines, and writing files
 //! whole or not at all.
 
@@ -16,12 +16,18 @@ use crate::engine::TraceEvent;
 use crate::input::{Model, Scenario};
 pub use crate::output::runs::RunRecord;
 use crate::output::runs::{credential_rows, CredentialRow};
+pub use crate::output::table::{comparison_table, comparison_table_with_notes, summary_table};
 
 /// Version of the JSON documents this tool writes; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 2;
 
-fn pct(x: f64) -> String {
-    format!("{:.1}%", 100.0 * x)
+/// A share as a percentage with one decimal. Every share raci-sim prints is a count over the
+/// count it is part of (runs of runs, evidence of revocations), so it lies in 0..=1: debug
+/// builds (and the tests) stop on one outside, and the text never reads above 100% or below 0%
+/// whatever the number.
+pub fn pct(x: f64) -> String {
+    debug_assert!((0.0..=1.0).contains(&x), "a share of {x} is not in 0..=1");
+    format!("{:.1}%", 100.0 * x.clamp(0.0, 1.0))
 }
 
 /// The summary `raci-sim run` prints: what was run, the headline measures, where time waits
@@ -246,74 +252,6 @@ pub fn top_stalls(bd: &Breakdown, model: &Model, n: usize) -> Vec<StallCell> {
     cells.sort_by_key(|c| std::cmp::Reverse(c.stalls));
     cells.truncate(n);
     cells
-}
-
-/// The comparison table: one row per scenario x model.
-pub fn comparison_table(rows: &[Summary]) -> String {
-    let header = [
-        "scenario",
-        "model",
-        "detected",
-        "contained",
-        "TTC p50",
-        "TTC p90",
-        "missed/run",
-        "runs w/ missed",
-        "wrongful/benign",
-        "stalls/run",
-        "top stall cause",
-    ];
-    let body: Vec<Vec<String>> = rows
-        .iter()
-        .map(|s| {
-            let h = s.horizon_seconds;
-            vec![
-                s.scenario.clone(),
-                s.model.clone(),
-                pct(s.share_detected),
-                pct(s.share_contained),
-                s.time_to_containment_p50.display(h),
-                s.time_to_containment_p90.display(h),
-                format!("{:.2}", s.missed_revocations_mean),
-                pct(s.share_with_missed),
-                format!("{:.2}", s.wrongful_per_benign_run),
-                format!("{:.2}", s.stalls_mean),
-                s.top_stall_cause()
-                    .map_or("-".to_string(), |(c, _)| c.to_string()),
-            ]
-        })
-        .collect();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
-    for r in &body {
-        for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
-    let mut o = String::new();
-    let line = |o: &mut String, cells: &[String]| {
-        let parts: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(i, (c, w))| {
-                if i < 2 {
-                    format!("{c:<w$}")
-                } else {
-                    format!("{c:>w$}")
-                }
-            })
-            .collect();
-        let _ = writeln!(o, "{}", parts.join("  ").trim_end());
-    };
-    line(&mut o, &header.map(String::from));
-    line(
-        &mut o,
-        &widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(),
-    );
-    for r in &body {
-        line(&mut o, r);
-    }
-    o
 }
 
 #[derive(Serialize)]

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{Exporter, InputFile, Report};
+use super::{Exporter, Report};
 use crate::analysis::compare::{
     MetricDiff, Practical, RankEntry, ScenarioResult, Verdict, METRICS,
 };
@@ -14,12 +14,15 @@ use crate::analysis::stats::SurvivalStep;
 use crate::analysis::summary::{Censored, Summary};
 use crate::domain::duration::format_human;
 use crate::output::escape::{csv_text, json_for_html, markdown};
+use crate::output::provenance::Provenance;
 
-/// Version of results.json.
+/// Version of results.json (3: version, seed, runs, command line and inputs moved into
+/// `provenance`, with the commit and the command as typed; the practical thresholds, the
+/// decision, and the threshold and power of every difference).
 pub const RESULTS_SCHEMA_VERSION: u32 = 3;
 
 pub(super) fn pct(x: f64) -> String {
-    format!("{:.1}%", 100.0 * x)
+    crate::output::text::pct(x)
 }
 
 pub(super) fn value(key: &str, v: f64) -> String {
@@ -308,12 +311,8 @@ impl Exporter for RunsCsv {
 #[derive(Serialize)]
 struct ResultsDoc<'a> {
     schema_version: u32,
-    tool_version: &'static str,
-    seed: u64,
-    runs: u64,
+    provenance: Provenance<'a>,
     baseline: &'a str,
-    command_line: &'a [String],
-    inputs: &'a [InputFile],
     method: Method,
     practical: &'a Practical,
     decision: &'a Decision,
@@ -369,12 +368,8 @@ impl Exporter for ResultsJson {
         let c = r.comparison;
         let doc = ResultsDoc {
             schema_version: RESULTS_SCHEMA_VERSION,
-            tool_version: env!("CARGO_PKG_VERSION"),
-            seed: c.seed,
-            runs: c.runs,
+            provenance: Provenance::of(r),
             baseline: &c.models[c.baseline].name,
-            command_line: r.command_line,
-            inputs: r.inputs,
             practical: &c.practical,
             decision: &c.decision,
             method: Method {

@@ -18,7 +18,7 @@ impl Exporter for IndexHtml {
         let c = r.comparison;
         let mut o = String::new();
         page_head(&mut o);
-        super::decision_html::first_screen(&mut o, r, &basis_line(r));
+        super::decision_html::first_screen(&mut o, r, &super::provenance_html::basis_line(r));
         contents(&mut o);
         super::decision_html::ranking_section(&mut o, r);
         super::figures_html::tradeoff_section(&mut o, r);
@@ -29,7 +29,7 @@ impl Exporter for IndexHtml {
         super::figures_html::all_plots_section(&mut o, r);
         super::glossary_html::definitions_section(&mut o, &c.practical);
         index_method(&mut o);
-        index_inputs(&mut o, r);
+        super::provenance_html::provenance_section(&mut o, r);
         o.push_str("</body></html>\n");
         o.into_bytes()
     }
@@ -56,20 +56,6 @@ fn contents(o: &mut String) {
         let _ = write!(o, "<li><a href=\"#{id}\">{title}</a></li>");
     }
     o.push_str("</ol></nav>\n");
-}
-
-/// "2,000 runs x 14 scenarios x 9 models, seed 20261123, raci-sim 0.1.0"
-fn basis_line(r: &Report) -> String {
-    let c = r.comparison;
-    format!(
-        "{} runs x {} scenarios x {} models, seed {}, baseline {}, raci-sim {}. <a href=\"#provenance\">Inputs and the command to reproduce</a>.",
-        super::decision_html::thousands(c.runs),
-        c.scenarios.len(),
-        c.models.len(),
-        c.seed,
-        html(&c.models[c.baseline].name),
-        env!("CARGO_PKG_VERSION")
-    )
 }
 
 /// The page head.
@@ -112,25 +98,4 @@ fn index_method(o: &mut String) {
         let _ = writeln!(o, "<li>{}</li>", html(line));
     }
     o.push_str("</ul></section>\n");
-}
-
-/// The inputs with their hashes, and the command line.
-fn index_inputs(o: &mut String, r: &Report) {
-    o.push_str("<section id=\"provenance\"><h2>Provenance: reproducing this report</h2>\n<table><thead><tr><th class=\"name\">kind</th><th class=\"name\">name</th><th class=\"name\">source</th><th class=\"name\">SHA-256</th></tr></thead><tbody>\n");
-    for i in r.inputs {
-        let _ = writeln!(
-            o,
-            "<tr><td class=\"name\">{}</td><td class=\"name\">{}</td><td class=\"name\">{}</td><td class=\"name\"><code>{}</code></td></tr>",
-            i.kind,
-            html(&i.name),
-            html(&i.source),
-            i.sha256
-        );
-    }
-    let _ = writeln!(
-        o,
-        "</tbody></table>\n<p><small>Command: <code>{}</code>; raci-sim {}.</small></p>\n</section>",
-        html(&r.command_line.join(" ")),
-        env!("CARGO_PKG_VERSION")
-    );
 }

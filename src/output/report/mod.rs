@@ -9,6 +9,7 @@ mod glossary_html;
 mod index_html;
 mod lint_html;
 pub mod plots;
+pub mod provenance_html;
 mod raci_html;
 mod scenario_html;
 mod style;
