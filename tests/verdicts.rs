@@ -328,7 +328,7 @@ fn index_opens_with_the_decision() {
     );
     assert!(head.contains("95% CI"), "{head}");
     assert!(
-        head.contains("Basis: 300 runs x 1 scenarios x 2 models, seed 20261123"),
+        head.contains("Basis: 300 runs x 1 scenario x 2 models, seed 20261123, raci-sim "),
         "{head}"
     );
     for id in [

@@ -250,7 +250,11 @@ pub fn first_screen(o: &mut String, r: &Report, basis: &str) {
         Some(second) => answer(o, c, first, second),
     }
     risk_table(o, c);
-    let _ = writeln!(o, "<p class=\"basis\">Basis: {basis}</p>\n</header>");
+    let _ = writeln!(
+        o,
+        "<p class=\"basis\">Basis: {basis}; baseline {}. <a href=\"#provenance\">Inputs and the command to reproduce</a>.</p>\n</header>",
+        html(&c.models[c.baseline].name)
+    );
 }
 
 /// The answer: prefer, runner-up, the headline difference, the trade-offs, the power warning.
