@@ -73,6 +73,13 @@ fn the_comparison_table_fits_in_100_columns_in_ranking_order() {
     let c = library(30);
     let table = comparison_table(&c);
     assert_fits(&table);
+    // The decision and its warnings under the table fit too (30 runs: every warning shows).
+    let decision = raci_sim::output::decision_text::decision_lines(&c);
+    assert!(
+        decision.contains("too few runs for restricted mean TTC"),
+        "{decision}"
+    );
+    assert_fits(&decision);
     let blocks = blocks(&table);
     assert_eq!(blocks.len(), c.scenarios.len());
     let mut ties = 0;

@@ -46,5 +46,7 @@ table{font-size:8pt!important}th,td{padding:1px 3px!important}thead{display:tabl
 tr,.plot,figure,svg,li{break-inside:avoid}
 div.wide,.plot{overflow:visible}.grid{grid-template-columns:repeat(2,1fr)}
 *{print-color-adjust:exact;-webkit-print-color-adjust:exact}
-small{font-size:max(7pt,.85em)}}"
+small{font-size:max(7pt,.85em)}
+table.raci td,table.raci th{white-space:normal;min-width:0!important}table.raci td.name,table.raci th.name{min-width:0!important}
+pre,pre code{white-space:pre-wrap;overflow-wrap:anywhere}}"
 );
