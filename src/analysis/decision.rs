@@ -188,8 +188,8 @@ fn risk(scenarios: &[ScenarioResult], m: usize) -> Risk {
                 stalls[c] += run.stalls_by_cause[c] as u64;
                 wait[c] += run.wait_by_cause[c];
             }
-            for k in 0..CredentialKind::COUNT {
-                missed[k] += run.missed_by_kind[k] as u64;
+            for (m, &x) in missed.iter_mut().zip(&run.missed_by_kind) {
+                *m += x as u64;
             }
         }
     }

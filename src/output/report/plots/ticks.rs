@@ -73,11 +73,11 @@ pub fn duration_label(seconds: u64, step: u64) -> String {
     if seconds == 0 {
         return "0".into();
     }
-    let units: &[(u64, &str)] = if step % DAY == 0 {
+    let units: &[(u64, &str)] = if step.is_multiple_of(DAY) {
         &[(DAY, "d")]
-    } else if step % HOUR == 0 {
+    } else if step.is_multiple_of(HOUR) {
         &[(HOUR, "h")]
-    } else if step % MINUTE == 0 {
+    } else if step.is_multiple_of(MINUTE) {
         &[(HOUR, "h"), (MINUTE, "m")]
     } else {
         &[(MINUTE, "m"), (1, "s")]
