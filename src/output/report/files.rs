@@ -252,27 +252,32 @@ impl Exporter for SummaryCsv {
                     p90b,
                 ];
                 for d in &m.diffs {
-                    row.push(format!("{:.6}", d.model_mean));
-                    row.push(format!("{:.6}", d.difference.mean));
-                    row.push(format!("{:.6}", d.difference.low));
-                    row.push(format!("{:.6}", d.difference.high));
-                    row.push(format!("{:.6}", d.threshold));
-                    row.push(
-                        if i == c.baseline {
-                            "baseline"
-                        } else {
-                            d.verdict.text()
-                        }
-                        .to_string(),
-                    );
-                    row.push(d.resolvable.map_or(String::new(), |r| format!("{r:.6}")));
-                    row.push(d.runs_needed.map_or(String::new(), |n| n.to_string()));
+                    row.extend(diff_cells(d, i == c.baseline));
                 }
                 w.write_record(&row).expect("in-memory CSV");
             }
         }
         w.into_inner().expect("in-memory CSV")
     }
+}
+
+/// The summary.csv cells of one difference, in the header's order.
+fn diff_cells(d: &MetricDiff, is_baseline: bool) -> [String; 8] {
+    [
+        format!("{:.6}", d.model_mean),
+        format!("{:.6}", d.difference.mean),
+        format!("{:.6}", d.difference.low),
+        format!("{:.6}", d.difference.high),
+        format!("{:.6}", d.threshold),
+        if is_baseline {
+            "baseline"
+        } else {
+            d.verdict.text()
+        }
+        .to_string(),
+        d.resolvable.map_or(String::new(), |r| format!("{r:.6}")),
+        d.runs_needed.map_or(String::new(), |n| n.to_string()),
+    ]
 }
 
 // ---------------------------------------------------------------- runs.csv
