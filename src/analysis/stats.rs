@@ -21,7 +21,8 @@ pub struct PairedDiff {
 }
 
 impl PairedDiff {
-    /// The interval contains zero: at this many runs the two cannot be told apart.
+    /// The interval contains zero: at this many runs the difference is not resolved (see
+    /// `verdict` for what counts as a difference that matters).
     pub fn indistinguishable(&self) -> bool {
         self.low <= 0.0 && self.high >= 0.0
     }
