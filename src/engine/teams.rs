@@ -182,9 +182,11 @@ impl<'c, 'w> Sim<'c, 'w> {
     /// Counts `waits` (seconds by cause) in the run's metrics and on `activity`'s row of the
     /// breakdown: the one place waited seconds are added.
     pub(super) fn add_waits(&mut self, activity: Activity, waits: &[u64; WaitCause::COUNT]) {
-        for (c, &x) in waits.iter().enumerate() {
-            self.met.wait_by_cause[c] += x;
-            self.bd.add_wait(activity, WaitCause::ALL[c], x);
+        let row = WaitCause::COUNT * activity.index();
+        let by_row = &mut self.bd.wait_by_activity_cause[row..row + WaitCause::COUNT];
+        for ((run, on_row), &x) in self.met.wait_by_cause.iter_mut().zip(by_row).zip(waits) {
+            *run += x;
+            *on_row += x;
         }
     }
 
