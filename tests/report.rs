@@ -66,7 +66,7 @@ fn a_model_compared_with_itself_differs_by_exactly_zero() {
     let md =
         String::from_utf8(raci_sim::output::report::SummaryMarkdown.render_for_test(&c)).unwrap();
     assert!(
-        md.contains("(tied: neither is better by the verdict rule at 400 runs)"),
+        md.contains("(tied: none is better than another by the verdict rule at 400 runs)"),
         "{md}"
     );
 }

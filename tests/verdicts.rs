@@ -3,7 +3,9 @@
 
 use std::process::Command;
 
-use raci_sim::analysis::compare::{compare, metric_diff, rank_by, Comparison, Practical, METRICS};
+use raci_sim::analysis::compare::{
+    compare, metric_diff, rank_by, Comparison, Place, Practical, METRICS,
+};
 use raci_sim::analysis::decision::pooled;
 use raci_sim::analysis::verdict::Verdict;
 use raci_sim::engine::DEFAULT_MAX_EVENTS;
@@ -39,24 +41,42 @@ const SCENARIOS: [&str; 3] = [
     "alert-storm-cover",
 ];
 
+fn places(r: &[Place]) -> Vec<(usize, usize, bool, Option<usize>)> {
+    r.iter()
+        .map(|p| (p.index, p.rank, p.tied, p.beaten_by))
+        .collect()
+}
+
 #[test]
 fn the_ranking_rule_on_hand_made_keys() {
     // Keys 1 < 2 < 3 < 4. "Better" only 0 over 2 and 0 over 3, 1 over 3.
     let better = |a: usize, b: usize| matches!((a, b), (0, 2) | (0, 3) | (1, 3));
     let r = rank_by(&[1.0, 2.0, 3.0, 4.0], better);
     // 0 rank 1; 1 ties (0 is not better than 1); 2 starts rank 3 (0 beats it); 3 ties with 2
-    // (2 does not beat it).
+    // (2 does not beat it; 0 and 1 do, but they are not in its group).
     assert_eq!(
-        r,
-        vec![(0, 1, false), (1, 1, true), (2, 3, false), (3, 3, true)]
+        places(&r),
+        vec![
+            (0, 1, false, None),
+            (1, 1, true, None),
+            (2, 3, false, Some(0)),
+            (3, 3, true, None)
+        ]
     );
     // A chain never ties a model with one that beats it: 0 ~ 1, 1 ~ 2 but 0 beats 2.
     let better = |a: usize, b: usize| (a, b) == (0, 2);
     let r = rank_by(&[1.0, 2.0, 3.0], better);
-    assert_eq!(r, vec![(0, 1, false), (1, 1, true), (2, 3, false)]);
+    assert_eq!(
+        places(&r),
+        vec![
+            (0, 1, false, None),
+            (1, 1, true, None),
+            (2, 3, false, Some(0))
+        ]
+    );
     // Equal keys keep input order.
     let r = rank_by(&[5.0, 5.0], |_, _| false);
-    assert_eq!(r, vec![(0, 1, false), (1, 1, true)]);
+    assert_eq!(places(&r), vec![(0, 1, false, None), (1, 1, true, None)]);
 }
 
 /// No model is ranked above, or tied with, a model that is better than it, per scenario and

@@ -159,8 +159,10 @@ pub struct RankEntry {
     pub rank: usize,
     pub model: String,
     pub restricted_mean_hours: f64,
-    /// Cannot be told apart from the model ranked just above.
+    /// Shares the rank of the model just above (none of its group is better than it).
     pub tied_with_previous: bool,
+    /// The model of the group above that is better than it, when it starts a new rank.
+    pub below: Option<String>,
 }
 
 /// All models on one scenario.
@@ -258,28 +260,44 @@ pub fn rank(
     };
     rank_by(&means, better)
         .into_iter()
-        .map(|(i, rank, tied)| RankEntry {
-            rank,
-            model: models[i].name.clone(),
-            restricted_mean_hours: means[i],
-            tied_with_previous: tied,
+        .map(|p| RankEntry {
+            rank: p.rank,
+            model: models[p.index].name.clone(),
+            restricted_mean_hours: means[p.index],
+            tied_with_previous: p.tied,
+            below: p.beaten_by.map(|b| models[b].name.clone()),
         })
         .collect()
 }
 
-/// The ranking rule on sort keys (lower first) and a `better(a, b)` relation: entries
-/// (index, rank, tied with the previous), in rank order.
-pub fn rank_by(keys: &[f64], better: impl Fn(usize, usize) -> bool) -> Vec<(usize, usize, bool)> {
+/// One place in a ranking: the entry's index, its rank, whether it shares the rank above, and
+/// the model of the group above that is better than it (why it starts a new rank).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub index: usize,
+    pub rank: usize,
+    pub tied: bool,
+    pub beaten_by: Option<usize>,
+}
+
+/// The ranking rule on sort keys (lower first) and a `better(a, b)` relation, in rank order.
+pub fn rank_by(keys: &[f64], better: impl Fn(usize, usize) -> bool) -> Vec<Place> {
     let mut order: Vec<usize> = (0..keys.len()).collect();
     order.sort_by(|&a, &b| keys[a].total_cmp(&keys[b]).then(a.cmp(&b)));
-    let mut out: Vec<(usize, usize, bool)> = Vec::new();
+    let mut out: Vec<Place> = Vec::new();
     let mut group_start = 0;
     for (pos, &i) in order.iter().enumerate() {
-        let tied = pos > 0 && !order[group_start..pos].iter().any(|&g| better(g, i));
+        let beaten_by = (order[group_start..pos].iter().copied()).find(|&g| better(g, i));
+        let tied = pos > 0 && beaten_by.is_none();
         if !tied {
             group_start = pos;
         }
-        out.push((i, group_start + 1, tied));
+        out.push(Place {
+            index: i,
+            rank: group_start + 1,
+            tied,
+            beaten_by,
+        });
     }
     out
 }

@@ -79,6 +79,8 @@ pub struct OverallEntry {
     pub index: usize,
     pub rank: usize,
     pub tied_with_previous: bool,
+    /// The model of the group above that is better than it overall, when it starts a new rank.
+    pub below: Option<String>,
     /// Overall values (mean over scenarios) of every metric, in `METRICS` order.
     pub means: Vec<f64>,
     pub risk: Risk,
@@ -222,13 +224,14 @@ pub fn decide(models: &[Model], scenarios: &[ScenarioResult], p: &Practical) -> 
     let order = crate::analysis::compare::rank_by(&keys, better);
     let ranking: Vec<OverallEntry> = order
         .iter()
-        .map(|&(i, rank, tied)| OverallEntry {
-            model: models[i].name.clone(),
-            index: i,
-            rank,
-            tied_with_previous: tied,
-            means: means[i].clone(),
-            risk: risk(scenarios, i),
+        .map(|p| OverallEntry {
+            model: models[p.index].name.clone(),
+            index: p.index,
+            rank: p.rank,
+            tied_with_previous: p.tied,
+            below: p.beaten_by.map(|b| models[b].name.clone()),
+            means: means[p.index].clone(),
+            risk: risk(scenarios, p.index),
         })
         .collect();
     let headline = match ranking.get(1) {

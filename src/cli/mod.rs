@@ -144,16 +144,16 @@ impl Default for ReportArgs {
 pub struct PracticalArgs {
     /// Smallest time difference that matters (default 30m; the larger of this and the relative
     /// threshold is used)
-    #[arg(long, value_name = "DURATION", value_parser = parse_practical_time)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_practical_time, allow_hyphen_values = true)]
     pub practical_time: Option<u64>,
     /// Smallest relative difference that matters for times and counts, in percent (default 10)
-    #[arg(long, value_name = "PERCENT", value_parser = |s: &str| parse_bounded(s, 1000.0))]
+    #[arg(long, allow_hyphen_values = true, value_name = "PERCENT", value_parser = |s: &str| parse_bounded(s, 1000.0))]
     pub practical_relative: Option<f64>,
     /// Smallest difference in a share that matters, in percentage points (default 1)
-    #[arg(long, value_name = "POINTS", value_parser = |s: &str| parse_bounded(s, 100.0))]
+    #[arg(long, allow_hyphen_values = true, value_name = "POINTS", value_parser = |s: &str| parse_bounded(s, 100.0))]
     pub practical_share: Option<f64>,
     /// Smallest difference in a count per run that matters (default 0.1)
-    #[arg(long, value_name = "COUNT", value_parser = |s: &str| parse_bounded(s, 1e6))]
+    #[arg(long, allow_hyphen_values = true, value_name = "COUNT", value_parser = |s: &str| parse_bounded(s, 1e6))]
     pub practical_count: Option<f64>,
 }
 

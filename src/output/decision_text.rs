@@ -23,10 +23,10 @@ pub fn decision_lines(c: &Comparison) -> String {
         return o;
     };
     if second.tied_with_previous {
+        let _ = writeln!(o, "tied first: {} = {}", first.model, second.model);
         let _ = writeln!(
             o,
-            "tied first: {} = {} (neither is better by the verdict rule)",
-            first.model, second.model
+            "  (neither is better than the other by the verdict rule)"
         );
     } else {
         let _ = writeln!(o, "prefer: {}; runner-up: {}", first.model, second.model);
@@ -35,7 +35,7 @@ pub fn decision_lines(c: &Comparison) -> String {
     let (sooner, low, high) = (-p.difference.mean, -p.difference.high, -p.difference.low);
     let _ = writeln!(
         o,
-        "  restricted mean TTC: {} {} (95% CI {}{} to {}{}): {}\n  per scenario: {} better, {} equivalent, {} inconclusive, {} worse",
+        "  restricted mean TTC: the first {} {} (95% CI {}{} to {}{}): {}\n  per scenario: {} better, {} equivalent, {} inconclusive, {} worse",
         hours(sooner),
         if sooner >= 0.0 { "sooner" } else { "later" },
         if low < 0.0 { "-" } else { "" },
@@ -48,8 +48,48 @@ pub fn decision_lines(c: &Comparison) -> String {
         p.tally.inconclusive,
         p.tally.worse
     );
+    trade_offs(&mut o, c);
     underpowered(&mut o, c);
     o
+}
+
+/// The other headline metrics on which the preferred model is not equivalent to the runner-up.
+fn trade_offs(o: &mut String, c: &Comparison) {
+    let parts: Vec<String> = (c.decision.headline.iter().skip(1))
+        .filter(|p| matches!(p.verdict, Verdict::Better | Verdict::Worse))
+        .map(|p| {
+            let change = if p.reference_mean.abs() > 1e-12 {
+                format!(" ({:+.0}%)", 100.0 * p.difference.mean / p.reference_mean)
+            } else {
+                String::new()
+            };
+            format!("{} {}{change}", short(p.metric), p.verdict.text())
+        })
+        .collect();
+    if !parts.is_empty() {
+        for line in wrap("  also: ", &parts.join(", "), 100) {
+            let _ = writeln!(o, "{line}");
+        }
+    }
+}
+
+/// `text` broken at spaces into lines of at most `width` characters: the first line starts
+/// with `lead`, the others with four spaces.
+fn wrap(lead: &str, text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![lead.to_string()];
+    for word in text.split_whitespace() {
+        let last = lines.last_mut().expect("one line");
+        let fresh = last.trim().is_empty() || last.as_str() == lead;
+        if !fresh && last.chars().count() + 1 + word.chars().count() > width {
+            lines.push(format!("    {word}"));
+        } else {
+            if !fresh {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+    }
+    lines
 }
 
 /// One warning per metric of the headline, and a count of per-scenario comparisons, whose
@@ -88,7 +128,8 @@ fn underpowered(o: &mut String, c: &Comparison) {
     if count > 0 {
         let _ = writeln!(
             o,
-            "  too few runs: {count} inconclusive comparisons with the baseline (up to ~{most} runs needed)"
+            "  too few runs: {count} inconclusive comparison{} with the baseline (up to ~{most} runs needed)",
+            if count == 1 { "" } else { "s" }
         );
     }
 }
@@ -98,6 +139,10 @@ fn short(key: &str) -> &str {
     match key {
         "restricted_mean_time_to_containment_hours" => "restricted mean TTC",
         "contained_share" => "share contained",
+        "stall_hours" => "stalled hours/run",
+        "damage" => "damage/attack run",
+        "evicted_at_horizon_share" => "share evicted at horizon",
+        "re_entry_share" => "re-entry share",
         "missed_revocations" => "missed revocations/run",
         "wrongful_revocations" => "wrongful revocations/benign run",
         other => METRICS

@@ -15,7 +15,9 @@ use crate::output::escape::html;
 const TTC: usize = 0;
 const CONTAINED: usize = 1;
 const MISSED: usize = 2;
+const STALLED: usize = 3;
 const WRONGFUL: usize = 4;
+const DAMAGE: usize = 5;
 
 /// Hours in words: "6.2h", "45m", "3.1d".
 fn hours(h: f64) -> String {
@@ -39,12 +41,33 @@ fn metric_value(k: usize, v: f64) -> String {
     match METRICS[k].kind {
         crate::analysis::verdict::MetricKind::Time => hours(v),
         crate::analysis::verdict::MetricKind::Share => pct(v),
+        crate::analysis::verdict::MetricKind::Damage => signed_thousands(v),
         _ => format!("{v:.2}"),
     }
 }
 
-/// A signed difference of metric `k`: "+0.12", "-1.5 pts", "+2.0h".
+/// A whole number with thousands separators and its sign: "-1,234", "56,789".
+fn signed_thousands(v: f64) -> String {
+    let sign = if v.round() < 0.0 { "-" } else { "" };
+    format!("{sign}{}", thousands(v.abs().round() as u64))
+}
+
+/// A signed difference of metric `k`: "+0.12", "-1.5 pts", "+2.0h"; never "-0.00".
 fn metric_signed(k: usize, v: f64) -> String {
+    let shown_zero = match METRICS[k].kind {
+        crate::analysis::verdict::MetricKind::Share => (v * 1000.0).round() == 0.0,
+        crate::analysis::verdict::MetricKind::Time => false,
+        _ => (v * 100.0).round() == 0.0,
+    };
+    let v = if shown_zero { 0.0 } else { v };
+    if METRICS[k].kind == crate::analysis::verdict::MetricKind::Damage {
+        let t = signed_thousands(v);
+        return if t.starts_with('-') || t == "0" {
+            t
+        } else {
+            format!("+{t}")
+        };
+    }
     match METRICS[k].kind {
         crate::analysis::verdict::MetricKind::Time => signed_hours(v),
         crate::analysis::verdict::MetricKind::Share => format!("{:+.1} pts", 100.0 * v),
@@ -105,6 +128,12 @@ fn ttc_sentence(p: &Pooled, a: &str, b: &str, scenarios: usize) -> String {
         p.scenarios,
         if p.scenarios == 1 { "" } else { "s" }
     );
+    if d.n > 0 && d.low == 0.0 && d.high == 0.0 {
+        return format!(
+            "<b>{a}</b> and <b>{b}</b> contain the attacker at exactly the same moment in every run; per scenario: {}.",
+            tally_text(&p.tally, scenarios)
+        );
+    }
     let main = match p.verdict {
         Verdict::Better => format!(
             "<b>{a}</b> contains the attacker <b>{amount}</b> than <b>{b}</b> {over} (restricted mean time to containment, {ci})"
@@ -146,14 +175,23 @@ fn median_sentence(c: &Comparison, a: &OverallEntry, b: &OverallEntry) -> String
     }
     let med = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
-        match v.get(v.len() / 2) {
-            Some(x) if x.is_finite() => hours(*x / 3600.0),
-            Some(_) => "beyond the horizon".into(),
-            None => "no data".into(),
+        let n = v.len();
+        if n == 0 {
+            return "no data".to_string();
+        }
+        let m = if n % 2 == 1 {
+            v[n / 2]
+        } else {
+            (v[n / 2 - 1] + v[n / 2]) / 2.0
+        };
+        if m.is_finite() {
+            hours(m / 3600.0)
+        } else {
+            "beyond the horizon".into()
         }
     };
     format!(
-        "At the median, {} contains the attacker sooner on {sooner} and later on {later} of {} scenarios (middle scenario's median: {} against {}); the restricted mean also counts the attacks never contained.",
+        "At the median, {} contains the attacker sooner on {sooner} and later on {later} of {} scenarios (median of the scenarios' medians: {} against {}); the restricted mean also counts the attacks never contained.",
         html(&a.model),
         ma.len(),
         med(&mut ma),
@@ -266,7 +304,14 @@ fn answer(o: &mut String, c: &Comparison, first: &OverallEntry, second: &Overall
         o,
         "<p class=\"answer\">{}</p>",
         if tied {
-            format!("<b>{a}</b> and <b>{b}</b> share first place: neither is better than the other by the verdict rule. {a} is listed first for its lower restricted mean time to containment.")
+            let why = if first.means[TTC] < second.means[TTC] {
+                format!("{a} is listed first for its lower restricted mean time to containment.")
+            } else {
+                format!(
+                    "Their restricted means are equal; {a} is listed first as it was given first."
+                )
+            };
+            format!("<b>{a}</b> and <b>{b}</b> share first place: neither is better than the other by the verdict rule. {why}")
         } else {
             format!("Prefer <b>{a}</b>; runner-up <b>{b}</b>.")
         }
@@ -278,21 +323,47 @@ fn answer(o: &mut String, c: &Comparison, first: &OverallEntry, second: &Overall
         ttc_sentence(ttc, &a, &b, c.scenarios.len()),
         median_sentence(c, first, second)
     );
+    o.push_str("<ul class=\"trade\">");
+    for k in [WRONGFUL, MISSED, CONTAINED, DAMAGE, STALLED] {
+        if d.headline[k].verdict != Verdict::NoData {
+            let _ = write!(o, "<li>{}</li>", trade_phrase(&d.headline[k], k));
+        }
+    }
+    o.push_str("</ul>\n");
+    first_screen_power(o, c);
+}
+
+/// One warning on the first screen for every headline metric the runs cannot resolve.
+fn first_screen_power(o: &mut String, c: &Comparison) {
+    let d = &c.decision;
+    let short: Vec<String> = [TTC, WRONGFUL, MISSED, CONTAINED, DAMAGE, STALLED]
+        .iter()
+        .filter_map(|&k| {
+            let p = &d.headline[k];
+            let need = p.runs_needed?;
+            Some(format!(
+                "{} (resolves {}, threshold {}; ~{} runs)",
+                METRICS[k].label,
+                metric_value(k, p.resolvable?),
+                metric_value(k, p.threshold),
+                thousands(need)
+            ))
+        })
+        .collect();
+    if short.is_empty() {
+        return;
+    }
     let _ = writeln!(
         o,
-        "<ul class=\"trade\"><li>{}</li><li>{}</li><li>{}</li></ul>",
-        trade_phrase(&d.headline[WRONGFUL], WRONGFUL),
-        trade_phrase(&d.headline[MISSED], MISSED),
-        trade_phrase(&d.headline[CONTAINED], CONTAINED)
+        "<p class=\"warn\">Too few runs ({}) to resolve what matters in: {}. The preferred model and the ranking may change with more runs.</p>",
+        thousands(c.runs),
+        html(&short.join("; "))
     );
-    if let Some(w) = power_warning(c.runs, ttc.resolvable, ttc.runs_needed, TTC) {
-        let _ = writeln!(o, "<p class=\"warn\">{}</p>", html(&w));
-    }
 }
 
 /// Every model, best first: rank, overall values, and the biggest risk it leaves.
 fn risk_table(o: &mut String, c: &Comparison) {
-    o.push_str("<table class=\"risks\"><thead><tr><th>rank</th><th class=\"name\">model</th><th><a href=\"#def-restricted-mean\">restricted mean TTC</a></th><th><a href=\"#def-censored\">contained</a></th><th><a href=\"#def-missed\">missed / attack run</a></th><th><a href=\"#def-wrongful\">wrongful / benign run</a></th><th class=\"name\">risk left: top <a href=\"#def-stall\">stall</a> cause</th><th>its wait / run</th><th class=\"name\">most-missed kind</th><th>missed / attack run</th></tr></thead><tbody>\n");
+    o.push_str("<table class=\"risks\"><thead><tr><th>rank</th><th class=\"name\">model</th><th><a href=\"#def-restricted-mean\">restricted mean TTC</a></th><th><a href=\"#def-censored\">contained</a></th><th><a href=\"#def-missed\">missed / attack run</a></th><th><a href=\"#def-wrongful\">wrongful / benign run</a></th><th class=\"name\">top <a href=\"#def-stall\">stall</a> cause</th><th>its wait/run</th><th class=\"name\">most-missed kind</th><th>per attack run</th></tr></thead><tbody>\n");
     for e in &c.decision.ranking {
         let (cause, wait) = e
             .risk
@@ -308,7 +379,7 @@ fn risk_table(o: &mut String, c: &Comparison) {
             });
         let _ = writeln!(
             o,
-            "<tr><td>{}{}</td><td class=\"name nowrap\">{}{}</td><td>{}</td><td>{}</td><td>{:.2}</td><td>{:.2}</td><td class=\"name\">{cause}</td><td>{wait}</td><td class=\"name\">{kind}</td><td>{missed}</td></tr>",
+            "<tr><td>{}{}</td><td class=\"name nowrap\">{}{}</td><td>{}</td><td>{}</td><td>{:.2}</td><td>{:.2}</td><td class=\"name nowrap\">{cause}</td><td>{wait}</td><td class=\"name\">{kind}</td><td>{missed}</td></tr>",
             if e.tied_with_previous { "=" } else { "" },
             e.rank,
             html(&e.model),
@@ -372,9 +443,9 @@ pub fn ranking_section(o: &mut String, r: &Report) {
 pub const CSS: &str = "header#decision{border-bottom:2px solid #1f4e79;padding-bottom:.4rem}
 header#decision h1{margin:0 0 .3rem}header#decision p{margin:.3rem 0}
 p.answer{font-size:1.25rem}ul.trade{margin:.2rem 0;padding-left:1.2rem;font-size:.92rem}
-p.warn,ul.warn{background:#fff4d6;border-left:4px solid #c98a00;padding:.2rem .5rem;font-size:.9rem}
+p.warn,ul.warn{background:#fff4d6;border-left:4px solid #c98a00;padding:.2rem .5rem;font-size:.9rem}ul.warn{padding-left:1.6rem}
 table.risks{font-size:.85rem;margin:.4rem 0}table.risks td,table.risks th{padding:.12rem .4rem}
-p.basis{font-size:.85rem;color:#333}
+p.basis{font-size:.85rem;color:#333}table.risks th{vertical-align:bottom}
 nav#contents ol{columns:2;font-size:.95rem}
 td.open,span.v-open{background:#fff4d6}span.v-better{background:#e6f4ea}span.v-worse{background:#fde8e8}span.v-same{background:#f0f0f0}
 td.base{background:#fff}.nowrap{white-space:nowrap}dt{font-weight:600;margin-top:.6rem}dd{margin-left:1.2rem}";

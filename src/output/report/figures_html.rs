@@ -97,7 +97,7 @@ fn tradeoff_table(o: &mut String, r: &Report, measured: bool) {
     let dom = dominated_by(&points.iter().map(|p| (p.x, p.y)).collect::<Vec<_>>());
     let mut order: Vec<usize> = (0..points.len()).collect();
     order.sort_by(|&a, &b| points[a].x.total_cmp(&points[b].x).then(a.cmp(&b)));
-    o.push_str("<div class=\"wide\"><table><thead><tr><th>#</th><th class=\"name\">model</th><th><a href=\"#def-restricted-mean\">restricted mean TTC</a><br><small>mean over scenarios</small></th><th><a href=\"#def-wrongful\">wrongful revocations / benign run</a><br><small>mean over scenarios with benign runs</small></th><th class=\"name\">frontier</th></tr></thead><tbody>\n");
+    o.push_str("<div class=\"wide\"><table><thead><tr><th title=\"the number a point carries in the chart when its name does not fit\">point</th><th class=\"name\">model</th><th><a href=\"#def-restricted-mean\">restricted mean TTC</a><br><small>mean over scenarios</small></th><th><a href=\"#def-wrongful\">wrongful revocations / benign run</a><br><small>mean over scenarios with benign runs</small></th><th class=\"name\">frontier</th></tr></thead><tbody>\n");
     for i in order {
         let p = &points[i];
         let status = if dom[i].is_empty() {

@@ -77,21 +77,25 @@ pub(super) fn rank_of<'a>(ranking: &'a [RankEntry], model: &str) -> &'a RankEntr
 
 /// "1. a; 2. b = c (tied: neither is better by the verdict rule at 2000 runs)"
 pub(super) fn ranking_sentence(s: &ScenarioResult, runs: u64, esc: fn(&str) -> String) -> String {
-    let mut groups: Vec<(usize, Vec<String>)> = Vec::new();
+    // (rank, names, the model above that is better than the group's first)
+    let mut groups: Vec<(usize, Vec<String>, Option<String>)> = Vec::new();
     for r in &s.ranking {
         match groups.last_mut() {
-            Some((rank, names)) if *rank == r.rank => names.push(esc(&r.model)),
-            _ => groups.push((r.rank, vec![esc(&r.model)])),
+            Some((rank, names, _)) if *rank == r.rank => names.push(esc(&r.model)),
+            _ => groups.push((r.rank, vec![esc(&r.model)], r.below.as_deref().map(esc))),
         }
     }
     groups
         .iter()
-        .map(|(rank, names)| {
+        .map(|(rank, names, below)| {
+            let why = below
+                .as_ref()
+                .map_or(String::new(), |b| format!(" ({b} is better)"));
             if names.len() == 1 {
-                format!("{rank}. {}", names[0])
+                format!("{rank}. {}{why}", names[0])
             } else {
                 format!(
-                    "{rank}. {} (tied: neither is better by the verdict rule at {runs} runs)",
+                    "{rank}. {}{why} (tied: none is better than another by the verdict rule at {runs} runs)",
                     names.join(" = ")
                 )
             }
@@ -138,7 +142,7 @@ impl Exporter for SummaryMarkdown {
                 "Ranking by restricted mean time to containment: {}.\n",
                 ranking_sentence(s, c.runs, markdown)
             );
-            let _ = writeln!(o, "| rank | model | contained | TTC p50 | TTC p90 | dwell p50 | re-entered | abandoned tasks / run | restricted mean TTC vs baseline | missed revocations / run vs baseline | wrongful revocations / benign run vs baseline | containment time |");
+            let _ = writeln!(o, "| rank | model | contained | TTC p50 | TTC p90 | dwell p50 | re-entered | abandoned tasks / run | restricted mean TTC vs baseline | missed revocations / run vs baseline | wrongful revocations / benign run vs baseline | TTC verdict vs baseline |");
             let _ = writeln!(
                 o,
                 "|---:|---|---:|---:|---:|---:|---:|---:|---|---|---|---|"
@@ -152,8 +156,9 @@ impl Exporter for SummaryMarkdown {
                 let name = &c.models[i].name;
                 let _ = writeln!(
                     o,
-                    "| {} | {} | {} | {} | {} | {} | {} | {:.2} | {} ({}) | {} ({}) | {} ({}) | {} |",
-                    rank_of(&s.ranking, name).rank,
+                    "| {}{} | {} | {} | {} | {} | {} | {} | {:.2} | {} ({}) | {} ({}) | {} ({}) | {} |",
+                    if entry.tied_with_previous { "=" } else { "" },
+                    entry.rank,
                     markdown(name),
                     pct(sm.share_contained),
                     ttc(sm, sm.time_to_containment_p50),

@@ -7,7 +7,7 @@ use crate::analysis::verdict::Practical;
 use crate::output::escape::html;
 
 /// (anchor, term, definition).
-pub const DEFINITIONS: [(&str, &str, &str); 9] = [
+pub const DEFINITIONS: [(&str, &str, &str); 10] = [
     (
         "def-ttc",
         "Time to containment (TTC)",
@@ -37,6 +37,11 @@ pub const DEFINITIONS: [(&str, &str, &str); 9] = [
         "def-wrongful",
         "Wrongful disruption",
         "Credentials revoked in benign runs, where the alert was legitimate activity that looked like an attack: each one is an outage someone has to undo. Counted per benign run.",
+    ),
+    (
+        "def-damage",
+        "Damage",
+        "What the attacker achieved before being evicted, in the units the scenario defines (for example records exfiltrated or hours of access to a system), summed over the attack's stages and counted per attack run. Scenario files say what their unit is.",
     ),
     (
         "def-dwell",

@@ -38,15 +38,18 @@ impl Exporter for IndexHtml {
 /// The sections of the page, in order: (id, title).
 const SECTIONS: [(&str, &str); 10] = [
     ("ranking", "Ranking across scenarios"),
-    ("tradeoff", "Trade-off: speed against disruption"),
+    (
+        "tradeoff",
+        "Trade-off: time to containment against wrongful disruption",
+    ),
     ("scenarios", "Scenario by scenario"),
-    ("raci", "The RACI matrices and how they differ"),
-    ("lint", "Lint findings beside what the simulation shows"),
-    ("teams", "Handoffs and team load"),
-    ("plots", "Every plot"),
+    ("raci", "Who owns what: the RACI matrices"),
+    ("lint", "Lint findings beside what the runs show"),
+    ("teams", "Handoffs and team load, per model"),
+    ("plots", "All plots"),
     ("definitions", "What the numbers mean"),
     ("method", "Method"),
-    ("provenance", "Provenance: reproducing this report"),
+    ("provenance", "Provenance"),
 ];
 
 /// The table of contents.
