@@ -296,6 +296,12 @@ fn practical_thresholds_from_a_study_and_the_command_line() {
     );
     let doc = json(&r2);
     assert_eq!(doc["practical"]["time_seconds"], 60);
+    // The recorded command reproduces the thresholds given on the command line.
+    let command = doc["provenance"]["command"].as_str().unwrap();
+    assert!(
+        command.ends_with("--practical-time 60s --practical-relative 0"),
+        "{command}"
+    );
     let ttc = &doc["scenarios"][0]["models"][1]["differences_from_baseline"][0];
     assert_eq!(ttc["verdict"], "worse", "the committee is slower: {ttc}");
     // A bad flag is a usage error.

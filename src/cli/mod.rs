@@ -166,6 +166,34 @@ impl PracticalArgs {
             || self.practical_count.is_some()
     }
 
+    /// The flags as a user would type them again (for the recorded command).
+    pub fn to_args(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut push = |flag: &str, value: Option<String>| {
+            if let Some(v) = value {
+                out.push(flag.to_string());
+                out.push(v);
+            }
+        };
+        push(
+            "--practical-time",
+            self.practical_time.map(|t| format!("{t}s")),
+        );
+        push(
+            "--practical-relative",
+            self.practical_relative.map(|v| v.to_string()),
+        );
+        push(
+            "--practical-share",
+            self.practical_share.map(|v| v.to_string()),
+        );
+        push(
+            "--practical-count",
+            self.practical_count.map(|v| v.to_string()),
+        );
+        out
+    }
+
     /// `base` with every threshold given on the command line replaced.
     pub fn apply(&self, mut base: Practical) -> Practical {
         if let Some(t) = self.practical_time {

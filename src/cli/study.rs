@@ -87,19 +87,22 @@ fn study_dir(study: &Study, out: &OutArgs) -> Result<PathBuf> {
 }
 
 /// Writes a study's report. The recorded command line is the canonical `raci-sim study
-/// <file>`, so a merged sharded study writes the same bytes as an unsharded one.
+/// <file>`, so a merged sharded study writes the same bytes as an unsharded one, followed by
+/// the `--practical-*` thresholds given on the command line (`flags`), which change the report.
 fn write_study_report(
     study: &Study,
     comparison: &Comparison,
     dir: &Path,
     extra: &[(String, Vec<u8>)],
     force: bool,
+    flags: &[String],
 ) -> Result<()> {
-    let command_line = vec![
+    let mut command_line = vec![
         "raci-sim".to_string(),
         "study".to_string(),
         study.label.clone(),
     ];
+    command_line.extend_from_slice(flags);
     let report = Report {
         comparison,
         inputs: &study.inputs,
@@ -191,6 +194,7 @@ pub fn study(a: StudyArgs) -> Result<ExitCode> {
         &dir,
         &extra,
         a.report.out.force,
+        &a.report.practical.to_args(),
     )?;
     print_study(&outcome.comparison, &dir);
     Ok(ExitCode::SUCCESS)
@@ -285,7 +289,14 @@ pub fn merge(a: MergeArgs) -> Result<ExitCode> {
     let plan = Plan::resolve(&merged.study);
     let outcome = plan.render(merged.points.into_iter().map(Ok::<_, LoadError>))?;
     let extra = sweep_report_files(&merged.study, &outcome);
-    write_study_report(&merged.study, &outcome.comparison, &a.out, &extra, a.force)?;
+    write_study_report(
+        &merged.study,
+        &outcome.comparison,
+        &a.out,
+        &extra,
+        a.force,
+        &[],
+    )?;
     print_study(&outcome.comparison, &a.out);
     Ok(ExitCode::SUCCESS)
 }
@@ -317,7 +328,14 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
     let mut extra = sweep_report_files(&study, &outcome);
     extra.push(("check.junit.xml".to_string(), junit.into_bytes()));
     extra.push(("check.md".to_string(), md.clone().into_bytes()));
-    write_study_report(&study, comparison, &dir, &extra, a.report.out.force)?;
+    write_study_report(
+        &study,
+        comparison,
+        &dir,
+        &extra,
+        a.report.out.force,
+        &a.report.practical.to_args(),
+    )?;
     out(&md);
     outln!("\nJUnit: {}", dir.join("check.junit.xml").display());
     Ok(if results.iter().all(|r| r.passed()) {

@@ -48,5 +48,6 @@ div.wide,.plot{overflow:visible}.grid{grid-template-columns:repeat(2,1fr)}
 *{print-color-adjust:exact;-webkit-print-color-adjust:exact}
 small{font-size:max(7pt,.85em)}
 table.raci td,table.raci th{white-space:normal;min-width:0!important}table.raci td.name,table.raci th.name{min-width:0!important}
-pre,pre code{white-space:pre-wrap;overflow-wrap:anywhere}}"
+pre,pre code{white-space:pre-wrap;overflow-wrap:anywhere}
+.nowrap{white-space:normal!important}}"
 );
