@@ -125,3 +125,24 @@ pub fn run_replayed_token(runs: &str) -> std::process::Command {
     ]);
     c
 }
+
+/// Every model on every scenario with common random numbers, the first model the baseline,
+/// default practical thresholds.
+pub fn compare_all(
+    scenarios: Vec<Scenario>,
+    models: Vec<Model>,
+    runs: u64,
+    seed: u64,
+) -> raci_sim::analysis::compare::Comparison {
+    raci_sim::analysis::compare::compare(
+        scenarios,
+        models,
+        0,
+        runs,
+        seed,
+        Default::default(),
+        raci_sim::engine::DEFAULT_MAX_EVENTS,
+        |_| {},
+    )
+    .expect("runs")
+}

@@ -4,8 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use raci_sim::analysis::compare::{compare, Comparison};
-use raci_sim::engine::DEFAULT_MAX_EVENTS;
+use raci_sim::analysis::compare::Comparison;
 use raci_sim::input::library::{load_model, load_scenario};
 use raci_sim::input::{Model, Scenario};
 use raci_sim::output::report::plots::{colour, has_benign, tradeoff_points, Chart};
@@ -14,17 +13,7 @@ use raci_sim::output::{write_report, Report};
 use crate::common::*;
 
 fn run(scenarios: Vec<Scenario>, models: Vec<Model>, runs: u64, seed: u64) -> Comparison {
-    compare(
-        scenarios,
-        models,
-        0,
-        runs,
-        seed,
-        Default::default(),
-        DEFAULT_MAX_EVENTS,
-        |_| {},
-    )
-    .expect("runs")
+    crate::common::compare_all(scenarios, models, runs, seed)
 }
 
 fn temp_dir(tag: &str) -> PathBuf {

@@ -3,8 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use raci_sim::analysis::compare::{compare, Comparison, Verdict, METRICS};
-use raci_sim::engine::DEFAULT_MAX_EVENTS;
+use raci_sim::analysis::compare::{Comparison, Verdict, METRICS};
 use raci_sim::input::library::{
     load_model, load_scenario, parse_model, parse_scenario, MODELS, SCENARIOS,
 };
@@ -25,17 +24,7 @@ fn renamed_model(name: &str, new_name: &str) -> Model {
 }
 
 fn run(scenarios: Vec<Scenario>, models: Vec<Model>, runs: u64, seed: u64) -> Comparison {
-    compare(
-        scenarios,
-        models,
-        0,
-        runs,
-        seed,
-        Default::default(),
-        DEFAULT_MAX_EVENTS,
-        |_| {},
-    )
-    .expect("runs")
+    crate::common::compare_all(scenarios, models, runs, seed)
 }
 
 fn temp_dir(tag: &str) -> PathBuf {

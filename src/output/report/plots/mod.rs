@@ -304,6 +304,20 @@ fn wait_by_cause(t: PlotText, c: &Comparison, k: usize) -> String {
     )
 }
 
+/// Per category `i < len`, the sum over `runs` of `count(run, i)` divided by `per` runs (at
+/// least one).
+fn sums_per_run(
+    runs: &[crate::engine::metrics::RunMetrics],
+    per: usize,
+    len: usize,
+    count: impl Fn(&crate::engine::metrics::RunMetrics, usize) -> u64,
+) -> Vec<f64> {
+    let per = per.max(1) as f64;
+    (0..len)
+        .map(|i| runs.iter().map(|r| count(r, i)).sum::<u64>() as f64 / per)
+        .collect()
+}
+
 /// Missed revocations per attack run by credential kind, per model.
 fn missed_by_kind(t: PlotText, c: &Comparison, k: usize) -> String {
     let kinds = CredentialKind::ALL
@@ -319,17 +333,10 @@ fn missed_by_kind(t: PlotText, c: &Comparison, k: usize) -> String {
         .models
         .iter()
         .map(|m| {
-            let attacks = m.runs.iter().filter(|r| r.attack).count().max(1) as f64;
-            CredentialKind::ALL
-                .iter()
-                .map(|kind| {
-                    m.runs
-                        .iter()
-                        .map(|r| r.missed_by_kind[kind.index()] as u64)
-                        .sum::<u64>() as f64
-                        / attacks
-                })
-                .collect()
+            let attacks = m.runs.iter().filter(|r| r.attack).count();
+            sums_per_run(&m.runs, attacks, CredentialKind::COUNT, |r, i| {
+                r.missed_by_kind[i] as u64
+            })
         })
         .collect();
     per_model(
@@ -349,17 +356,9 @@ fn abandoned_by_cause(t: PlotText, c: &Comparison, k: usize) -> String {
         .models
         .iter()
         .map(|m| {
-            let n = m.runs.len().max(1) as f64;
-            WaitCause::ALL
-                .iter()
-                .map(|w| {
-                    m.runs
-                        .iter()
-                        .map(|r| r.abandoned_by_cause[w.index()] as u64)
-                        .sum::<u64>() as f64
-                        / n
-                })
-                .collect()
+            sums_per_run(&m.runs, m.runs.len(), WaitCause::COUNT, |r, i| {
+                r.abandoned_by_cause[i] as u64
+            })
         })
         .collect();
     per_model(
