@@ -39,6 +39,7 @@ impl<'a> RonMap<'a> {
             depth: 0,
             rewrites: 0,
         };
+        w.inner_attributes();
         let _ = w.value(String::new());
         let entries = w.entries;
         let mut by_path: Vec<usize> = (0..entries.len()).collect();
@@ -177,6 +178,28 @@ impl Walker<'_> {
                     }
                 }
                 _ => return,
+            }
+        }
+    }
+
+    /// Skips the inner attributes a file may start with (`#![enable(implicit_some)]`), so the
+    /// value after them is walked (and located) like any other.
+    fn inner_attributes(&mut self) {
+        loop {
+            self.skip_ws();
+            if !self.s[self.i..].starts_with(b"#![") {
+                return;
+            }
+            self.i += 3;
+            let mut depth = 1usize;
+            while depth > 0 {
+                match self.peek() {
+                    None => return,
+                    Some(b'[') => depth += 1,
+                    Some(b']') => depth -= 1,
+                    _ => {}
+                }
+                self.i += 1;
             }
         }
     }
@@ -444,6 +467,15 @@ mod tests {
             m.path_at(LineCol { line: 5, col: 60 }),
             Some("stages[1].duration.p90")
         );
+    }
+
+    #[test]
+    fn inner_attributes_are_skipped() {
+        let text = "// a study\n#![enable(implicit_some)]\n#![enable(unwrap_newtypes)]\nStudy(\n    runs: 0,\n)\n";
+        let at = RonMap::new(text).locate("runs");
+        assert_eq!((at.line, at.col), (5, 5));
+        // An attribute left open ends the walk without a panic.
+        let _ = RonMap::new("#![enable(implicit_some");
     }
 
     #[test]
