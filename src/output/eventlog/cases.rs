@@ -108,7 +108,6 @@ pub(super) fn cases(notion: CaseNotion, tasks: &[TaskRecord]) -> Vec<LogCase<'_>
     out
 }
 
-
 /// The fields a CSV row and an XES event share beyond the standard ones: the task, the
 /// simulator's handoff, the wait and its cause (all three on the work, not on a `schedule`
 /// event), the credential and its kind, the phase.
@@ -254,7 +253,10 @@ fn xes_event(o: &mut String, e: &LogEvent, scenario: &Scenario, model: &Model) {
         ("raci:wait_cause", x.wait_cause.map(str::to_string)),
         ("raci:handoff_from", x.handoff_from),
         ("raci:credential", x.credential),
-        ("raci:credential_kind", x.credential_kind.map(str::to_string)),
+        (
+            "raci:credential_kind",
+            x.credential_kind.map(str::to_string),
+        ),
     ];
     for (key, value) in strings {
         if let Some(v) = value {

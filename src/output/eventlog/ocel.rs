@@ -80,7 +80,9 @@ fn event(t: &TaskRecord, scenario: &Scenario, model: &Model) -> Value {
     }
     if let Some(c) = t.credential {
         let cred = &scenario.credentials[c];
-        rel.push(json!({"objectId": credential_object(t.run, &cred.id), "qualifier": "credential"}));
+        rel.push(
+            json!({"objectId": credential_object(t.run, &cred.id), "qualifier": "credential"}),
+        );
         attributes.push(json!({"name": "credential", "value": cred.id}));
         attributes.push(json!({"name": "credential_kind", "value": cred.kind.name()}));
     }
