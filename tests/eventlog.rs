@@ -105,7 +105,7 @@ fn csv_log_has_one_ordered_row_per_started_task_and_the_simulators_handoffs() {
     assert!(!logged.is_empty());
 }
 
-/// The property `scripts/pm4py-handover.py` checks with PM4Py itself, over more of the library.
+/// The property `scripts/pm4py-discover.py` checks with PM4Py itself, over more of the library.
 #[test]
 fn handover_of_work_in_task_cases_is_exactly_the_simulators_handoff_network() {
     for (scenario, model) in [
