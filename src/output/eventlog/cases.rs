@@ -153,8 +153,8 @@ pub(super) fn csv(cases: &[LogCase], scenario: &Scenario, model: &Model) -> Vec<
         "raci:wait_seconds",
         "raci:wait_cause",
         "raci:credential",
-        "raci:phase",
         "raci:credential_kind",
+        "raci:phase",
     ])
     .expect("in-memory CSV");
     for case in cases {
@@ -177,8 +177,8 @@ pub(super) fn csv(cases: &[LogCase], scenario: &Scenario, model: &Model) -> Vec<
                 x.wait_seconds.map_or(String::new(), |s| s.to_string()),
                 x.wait_cause.unwrap_or_default().to_string(),
                 text(x.credential),
-                e.phase().to_string(),
                 x.credential_kind.unwrap_or_default().to_string(),
+                e.phase().to_string(),
             ])
             .expect("in-memory CSV");
         }
