@@ -117,7 +117,15 @@ impl<'s> Plan<'s> {
         let base = raw.next().expect("a plan has point 0")?;
         let assembled = |models: &[Model], raw| {
             let (scenarios, models) = (s.scenarios.clone(), models.to_vec());
-            assemble(scenarios, models, s.baseline, s.runs, s.seed, s.practical, raw)
+            assemble(
+                scenarios,
+                models,
+                s.baseline,
+                s.runs,
+                s.seed,
+                s.practical,
+                raw,
+            )
         };
         let comparison = assembled(&s.models, base);
         visitor.visit(0, &comparison);

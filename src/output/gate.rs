@@ -148,7 +148,10 @@ pub fn summary_markdown(study: &Study, results: &[GateResult]) -> String {
     for (r, c) in checks(results) {
         let metric = r.metric;
         let (resolves, detect) = match &c.power {
-            Some(p) => (show_effect(metric, p.resolves), show_effect(metric, p.detect)),
+            Some(p) => (
+                show_effect(metric, p.resolves),
+                show_effect(metric, p.detect),
+            ),
             None => ("n/a".into(), "n/a".into()),
         };
         let scenario = if r.at.is_empty() {
@@ -211,7 +214,10 @@ pub fn power_refusal(study: &Study, results: &[GateResult]) -> Option<Vec<Diagno
             let _ = write!(message, "; `runs: {n}` would resolve them all");
         }
         Some(n) => {
-            let _ = write!(message, "; `runs: {n}` would resolve those that more runs can");
+            let _ = write!(
+                message,
+                "; `runs: {n}` would resolve those that more runs can"
+            );
         }
         None => {}
     }

@@ -94,7 +94,10 @@ mod tests {
         let se = (0.25f64 * 50.0 / 49.0).sqrt() / 50f64.sqrt();
         let expected = se * (t_975(49) + Z_POWER);
         let r = mean_resolvable(&v);
-        assert!((r - expected).abs() < 1e-12 && (r - 0.203_657).abs() < 1e-5, "{r}");
+        assert!(
+            (r - expected).abs() < 1e-12 && (r - 0.203_657).abs() < 1e-5,
+            "{r}"
+        );
         // to resolve 0.05: 50 x (0.203657 / 0.05)^2 = 829.52 -> 830 runs
         assert_eq!(runs_needed(50, r, 0.05), Some(830));
         assert_eq!(runs_needed(50, r, 0.25), None);

@@ -108,16 +108,11 @@ pub struct Gate {
 }
 
 impl Gate {
-    /// "staff[soc] = 2, escalation_timeout_seconds = 2h" (empty at point 0).
+    /// "staff[soc] = 2, escalation_timeout_seconds = 7200", as sweep.csv names and writes
+    /// them (empty at point 0).
     pub fn at_label(&self) -> String {
-        let show = |p: &Parameter, v: f64| match p {
-            Parameter::EscalationTimeout | Parameter::PageLatency(_) => {
-                crate::domain::duration::format_human(v)
-            }
-            _ => format!("{v}"),
-        };
         (self.at.iter())
-            .map(|(p, v)| format!("{} = {}", p.column(), show(p, *v)))
+            .map(|(p, v)| format!("{} = {v}", p.column()))
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -184,7 +179,11 @@ fn detect(c: &mut Checker, p: &str, metric: GateMetric, d: Threshold) -> Option<
         (Threshold::Seconds(s), true) if s > 0 => Some(s as f64),
         (Threshold::Number(n), false) if n.is_finite() && n > 0.0 => Some(n),
         (Threshold::Seconds(_), true) => {
-            c.error(&field, "the effect to detect must be longer than zero", None);
+            c.error(
+                &field,
+                "the effect to detect must be longer than zero",
+                None,
+            );
             None
         }
         (Threshold::Number(_), true) => {
@@ -198,7 +197,10 @@ fn detect(c: &mut Checker, p: &str, metric: GateMetric, d: Threshold) -> Option<
         _ => {
             c.error(
                 &field,
-                format!("the effect to detect must be a number greater than zero ({} is not a time)", metric.name()),
+                format!(
+                    "the effect to detect must be a number greater than zero ({} is not a time)",
+                    metric.name()
+                ),
                 Some("shares are fractions: detect: 0.02 is 2 percentage points".into()),
             );
             None
@@ -216,7 +218,11 @@ fn sweep_point(
 ) -> Option<(usize, Vec<(Parameter, f64)>)> {
     let field = format!("{p}.at");
     if axes.is_empty() {
-        c.error(&field, "the study has no sweep, so a gate has no sweep point to name", Some("remove `at`, or add a `sweep`".into()));
+        c.error(
+            &field,
+            "the study has no sweep, so a gate has no sweep point to name",
+            Some("remove `at`, or add a `sweep`".into()),
+        );
         return None;
     }
     let mut index: Vec<Option<usize>> = vec![None; axes.len()];
@@ -234,7 +240,10 @@ fn sweep_point(
     if ok && index.iter().any(Option::is_none) {
         c.error(
             &field,
-            format!("gives no value for {}: a sweep point gives every axis a value", columns(&|k| index[k].is_none())),
+            format!(
+                "gives no value for {}: a sweep point gives every axis a value",
+                columns(&|k| index[k].is_none())
+            ),
             Some(format!("the sweep varies {}", columns(&|_| true))),
         );
         return None;
@@ -266,7 +275,13 @@ fn coordinate(
         c.error(
             &format!("{field}.parameter"),
             format!("the sweep does not vary {}", parameter.column()),
-            Some(format!("the sweep varies {}", (axes.iter()).map(|x| x.parameter.column()).collect::<Vec<_>>().join(", "))),
+            Some(format!(
+                "the sweep varies {}",
+                (axes.iter())
+                    .map(|x| x.parameter.column())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
         );
         return false;
     };
@@ -276,13 +291,26 @@ fn coordinate(
     let Some(pos) = axes[k].values.iter().position(|&x| x == v) else {
         c.error(
             &format!("{field}.value"),
-            format!("{v:?} is not a value of the sweep axis {}", parameter.column()),
-            Some(format!("its values are {}", (axes[k].values.iter()).map(|x| format!("{x}")).collect::<Vec<_>>().join(", "))),
+            format!(
+                "{v} is not a value of the sweep axis {}",
+                parameter.column()
+            ),
+            Some(format!(
+                "its values are {}",
+                (axes[k].values.iter())
+                    .map(|x| format!("{x}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
         );
         return false;
     };
     if index[k].replace(pos).is_some() {
-        c.error(&format!("{field}.parameter"), format!("{} is given twice", parameter.column()), None);
+        c.error(
+            &format!("{field}.parameter"),
+            format!("{} is given twice", parameter.column()),
+            None,
+        );
         return false;
     }
     true
