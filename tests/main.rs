@@ -11,6 +11,7 @@ mod crash_safety;
 mod determinism;
 mod eventlog;
 mod findings;
+mod gate_exits;
 mod gates;
 mod golden;
 mod handouts;
