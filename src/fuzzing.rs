@@ -149,10 +149,14 @@ pub fn fuzz_baseline(bytes: &[u8]) {
             .comparison;
         (study, c)
     });
-    let recorded = crate::analysis::gate::RecordedBaseline(v);
+    // As `check` does: the file checked against the gates first, evaluated only if it passes.
+    let Ok(recorded) = crate::analysis::gate::RecordedBaseline::check("b.json", v, study) else {
+        return;
+    };
     let results = crate::analysis::gate::evaluate(study, comparison, Some(&recorded));
     let _ = crate::output::gate::junit(study, &results);
     let _ = crate::output::gate::summary_markdown(study, &results);
+    let _ = crate::output::gate::power_refusal(study, &results);
 }
 
 /// Fuzz entry: `bytes` as a shard.json, rebuilt into its study as `merge` does.

@@ -11,6 +11,8 @@ mod crash_safety;
 mod determinism;
 mod eventlog;
 mod findings;
+mod gate_exits;
+mod gates;
 mod golden;
 mod handouts;
 mod hostile_text;

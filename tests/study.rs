@@ -38,7 +38,7 @@ fn setup(dir: &Path, candidate_text: &str, seed: u64, runs: u64) -> PathBuf {
         (name: "missed revocations no worse than today", metric: MissedRevocationRate,
          no_worse_than_baseline_by: 0.10),
         (name: "containment no slower than today", metric: RestrictedMeanTimeToContainment,
-         no_worse_than_baseline_by: 0.10),
+         no_worse_than_baseline_by: 0.10, detect: "1d"),
     ],
 )"#
     );
@@ -90,13 +90,13 @@ fn a_worsened_model_fails_check_with_exit_1_and_a_junit_failure() {
     let junit = std::fs::read_to_string(dir.join("report/check.junit.xml")).unwrap();
     // Both gates fail: the secret is never revoked, so the attacker is never evicted either.
     assert!(
-        junit.contains(r#"<testsuites name="raci-sim check" tests="2" failures="2">"#),
+        junit.contains(r#"tests="2" failures="2" errors="0" skipped="0" time="0">"#),
         "{junit}"
     );
     // The failure names the gate and the measured value.
     let failure = junit
         .lines()
-        .find(|l| l.contains("<failure message="))
+        .find(|l| l.contains("<failure "))
         .expect("a failure");
     assert!(
         failure.contains("missed revocations no worse than today: measured 1.0"),

@@ -78,10 +78,21 @@ impl<'s> Plan<'s> {
     }
 
     /// Simulates every point for all of the study's runs and renders it.
-    pub fn run(&self, max_events: u64, mut progress: impl FnMut(u64)) -> Result<Outcome, SimError> {
-        self.render(
+    pub fn run(&self, max_events: u64, progress: impl FnMut(u64)) -> Result<Outcome, SimError> {
+        self.run_visiting(max_events, progress, &mut Unvisited)
+    }
+
+    /// `run`, showing `visitor` the comparison of every point it wants (for gates).
+    pub fn run_visiting(
+        &self,
+        max_events: u64,
+        mut progress: impl FnMut(u64),
+        visitor: &mut dyn Visitor,
+    ) -> Result<Outcome, SimError> {
+        self.render_visiting(
             (0..self.points.len())
                 .map(|p| self.simulate_point(p, 0, self.study.runs, max_events, &mut progress)),
+            visitor,
         )
     }
 
@@ -91,22 +102,67 @@ impl<'s> Plan<'s> {
         &self,
         raw: impl IntoIterator<Item = Result<Vec<Vec<RawResult>>, E>>,
     ) -> Result<Outcome, E> {
+        self.render_visiting(raw, &mut Unvisited)
+    }
+
+    /// `render`, showing `visitor` point 0's comparison and, at every sweep point it wants, a
+    /// comparison of the point's models, built while the point is in memory and dropped after.
+    pub fn render_visiting<E>(
+        &self,
+        raw: impl IntoIterator<Item = Result<Vec<Vec<RawResult>>, E>>,
+        visitor: &mut dyn Visitor,
+    ) -> Result<Outcome, E> {
         let s = self.study;
         let mut raw = raw.into_iter();
         let base = raw.next().expect("a plan has point 0")?;
-        let comparison = assemble(
-            s.scenarios.clone(),
-            s.models.clone(),
-            s.baseline,
-            s.runs,
-            s.seed,
-            s.practical,
-            base,
-        );
+        let assembled = |models: &[Model], raw| {
+            let (scenarios, models) = (s.scenarios.clone(), models.to_vec());
+            assemble(
+                scenarios,
+                models,
+                s.baseline,
+                s.runs,
+                s.seed,
+                s.practical,
+                raw,
+            )
+        };
+        let comparison = assembled(&s.models, base);
+        visitor.visit(0, &comparison);
         let mut sweep = Vec::new();
-        for (point, r) in self.points[1..].iter().zip(raw) {
-            sweep.extend(rows_at(s, &point.values, &point.models, &r?));
+        for ((p, point), r) in self.points.iter().enumerate().skip(1).zip(raw) {
+            let r = r?;
+            sweep.extend(rows_at(s, &point.values, &point.models, &r));
+            if visitor.wants(p) {
+                visitor.visit(p, &assembled(&point.models, r));
+            }
         }
         Ok(Outcome { comparison, sweep })
+    }
+}
+
+/// What looks at the comparisons of a plan's points as they are rendered.
+pub trait Visitor {
+    /// Whether it needs the comparison of sweep point `point` (point 0's is always shown).
+    fn wants(&self, point: usize) -> bool;
+    fn visit(&mut self, point: usize, c: &Comparison);
+}
+
+/// A visitor that looks at nothing.
+struct Unvisited;
+
+impl Visitor for Unvisited {
+    fn wants(&self, _: usize) -> bool {
+        false
+    }
+    fn visit(&mut self, _: usize, _: &Comparison) {}
+}
+
+impl Visitor for crate::analysis::gate::Collector<'_> {
+    fn wants(&self, point: usize) -> bool {
+        crate::analysis::gate::Collector::wants(self, point)
+    }
+    fn visit(&mut self, point: usize, c: &Comparison) {
+        crate::analysis::gate::Collector::visit(self, point, c)
     }
 }

@@ -87,8 +87,10 @@ fn study_dir(study: &Study, out: &OutArgs) -> Result<PathBuf> {
 }
 
 /// Writes a study's report. The recorded command line is the canonical `raci-sim study
-/// <file>`, so a merged sharded study writes the same bytes as an unsharded one, followed by
-/// the `--practical-*` thresholds given on the command line (`flags`), which change the report.
+/// <file>` (`raci-sim check <file>` for check, whose `flags` then start with its
+/// `--baseline`), so a merged sharded study writes the same bytes as an unsharded one,
+/// followed by the `--practical-*` thresholds given on the command line (`flags`), which
+/// change the report.
 fn write_study_report(
     study: &Study,
     comparison: &Comparison,
@@ -97,9 +99,14 @@ fn write_study_report(
     force: bool,
     flags: &[String],
 ) -> Result<()> {
+    let command = if extra.iter().any(|(name, _)| name == "check.md") {
+        "check"
+    } else {
+        "study"
+    };
     let mut command_line = vec![
         "raci-sim".to_string(),
-        "study".to_string(),
+        command.to_string(),
         study.label.clone(),
     ];
     command_line.extend_from_slice(flags);
@@ -301,7 +308,9 @@ pub fn merge(a: MergeArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Exit codes: 0 every gate passed, 1 a gate failed, 2 bad input.
+/// Exit codes: 0 every gate passed, 1 a gate failed, 2 bad input: the study, `--baseline`
+/// (checked before anything runs), or a run count that cannot resolve what its gates must
+/// detect (checked after the runs; then nothing is written).
 pub fn check(a: CheckArgs) -> Result<ExitCode> {
     let mut study = load(&a.study)?;
     study.practical = a.report.practical.apply(study.practical);
@@ -316,25 +325,37 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
         }])
         .into());
     }
-    let recorded = a.baseline.as_deref().map(read_baseline).transpose()?;
+    let recorded = (a.baseline.as_deref())
+        .map(|p| read_baseline(p, &study))
+        .transpose()?;
     let dir = study_dir(&study, &a.report.out)?;
     let plan = Plan::resolve(&study);
     check_budget(&plan, study.runs, false)?;
-    let outcome = simulate(&plan, a.report.quiet, a.report.max_events)?;
-    let comparison = &outcome.comparison;
-    let results = raci_sim::analysis::gate::evaluate(&study, comparison, recorded.as_ref());
+    let mut gates = raci_sim::analysis::gate::Collector::new(&study, recorded.as_ref());
+    let bar = progress_bar(plan.runs(study.runs), a.report.quiet);
+    let outcome = plan.run_visiting(a.report.max_events, |n| bar.inc(n), &mut gates)?;
+    bar.finish_and_clear();
+    let results = gates.finish();
+    if let Some(refusal) = raci_sim::output::gate::power_refusal(&study, &results) {
+        return Err(LoadError::Invalid(refusal).into());
+    }
     let junit = raci_sim::output::gate::junit(&study, &results);
     let md = raci_sim::output::gate::summary_markdown(&study, &results);
     let mut extra = sweep_report_files(&study, &outcome);
     extra.push(("check.junit.xml".to_string(), junit.into_bytes()));
     extra.push(("check.md".to_string(), md.clone().into_bytes()));
+    let mut flags = Vec::new();
+    if let Some(b) = &a.baseline {
+        flags.extend(["--baseline".to_string(), b.clone()]);
+    }
+    flags.extend(a.report.practical.to_args());
     write_study_report(
         &study,
-        comparison,
+        &outcome.comparison,
         &dir,
         &extra,
         a.report.out.force,
-        &a.report.practical.to_args(),
+        &flags,
     )?;
     out(&md);
     outln!("\nJUnit: {}", dir.join("check.junit.xml").display());
@@ -345,7 +366,11 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
     })
 }
 
-fn read_baseline(p: &str) -> Result<raci_sim::analysis::gate::RecordedBaseline, LoadError> {
+/// Reads `--baseline` and checks it against what the study's gates need (exit 2 otherwise).
+fn read_baseline(
+    p: &str,
+    study: &Study,
+) -> Result<raci_sim::analysis::gate::RecordedBaseline, LoadError> {
     let bytes = raci_sim::input::read_limited(Path::new(p), MAX_DATA_FILE_BYTES)?;
     let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
         LoadError::Invalid(vec![Diagnostic {
@@ -357,5 +382,5 @@ fn read_baseline(p: &str) -> Result<raci_sim::analysis::gate::RecordedBaseline, 
             help: Some("give the results.json of an earlier `raci-sim study` or `check`".into()),
         }])
     })?;
-    Ok(raci_sim::analysis::gate::RecordedBaseline(v))
+    raci_sim::analysis::gate::RecordedBaseline::check(p, v, study)
 }

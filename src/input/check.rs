@@ -75,6 +75,11 @@ impl<'a> Checker<'a> {
         });
     }
 
+    /// Line and column of `field` (its nearest recorded ancestor when it is absent).
+    pub(crate) fn locate(&self, field: &str) -> crate::input::ronpath::LineCol {
+        self.map.locate(field)
+    }
+
     /// Resolves `id` among `ids`, or reports it with the closest existing id.
     pub(crate) fn resolve(
         &mut self,

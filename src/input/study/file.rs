@@ -69,6 +69,20 @@ pub(super) struct GateFile {
     /// Relative tolerance, e.g. 0.10 for "no worse than the baseline by more than 10%".
     #[serde(default)]
     pub(super) no_worse_than_baseline_by: Option<f64>,
+    /// The effect the runs must resolve (a duration for time metrics, a number otherwise).
+    #[serde(default)]
+    pub(super) detect: Option<Threshold>,
+    /// The sweep point the gate applies at: one value for every axis of the sweep.
+    #[serde(default)]
+    pub(super) at: Option<Vec<AtFile>>,
+}
+
+/// One coordinate of a gate's sweep point: a swept parameter and one of its axis's values.
+#[derive(Debug, Deserialize)]
+#[serde(rename = "At", deny_unknown_fields)]
+pub(super) struct AtFile {
+    pub(super) parameter: ParameterFile,
+    pub(super) value: Threshold,
 }
 
 /// A threshold: a number, or a duration string for time metrics.

@@ -3,7 +3,9 @@
 
 use serde::Deserialize;
 
-use super::file::{GateFile, Threshold};
+use super::file::{AtFile, GateFile, Threshold};
+use super::sweep::{parameter_of, value, Axis, Parameter};
+use crate::analysis::verdict::MetricKind;
 use crate::input::check::{Checker, Names};
 
 /// What a gate measures.
@@ -46,6 +48,18 @@ impl GateMetric {
         )
     }
 
+    /// The kind of quantity, for the practical threshold that is a gate's default `detect`.
+    pub fn kind(self) -> MetricKind {
+        match self {
+            GateMetric::ContainedShare | GateMetric::RunsWithMissedRevocation => MetricKind::Share,
+            GateMetric::MissedRevocationRate | GateMetric::WrongfulRevocationRate => {
+                MetricKind::Count
+            }
+            GateMetric::Damage => MetricKind::Damage,
+            _ => MetricKind::Time,
+        }
+    }
+
     /// The per-run metric of `compare::METRICS` a baseline gate compares, if there is one.
     pub fn paired_key(self) -> Option<&'static str> {
         Some(match self {
@@ -79,20 +93,50 @@ pub struct Gate {
     pub scenario: Option<usize>,
     pub model: Option<usize>,
     pub rule: Rule,
+    /// The effect the runs must resolve, in the gate's unit (seconds for time metrics); `None`
+    /// for the practical threshold at the limit or at the baseline's mean.
+    pub detect: Option<f64>,
+    /// The plan point the gate applies at: 0 for the study's own models, else 1 + the grid
+    /// point's index (`analysis::sweep::grid` order).
+    pub point: usize,
+    /// The sweep point's coordinates, in axis order (empty at point 0).
+    pub at: Vec<(Parameter, f64)>,
+    /// The field path of the gate in the study file (`gates[2]`), and where it starts.
+    pub field: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Gate {
+    /// "staff[soc] = 2, escalation_timeout_seconds = 7200", as sweep.csv names and writes
+    /// them (empty at point 0).
+    pub fn at_label(&self) -> String {
+        (self.at.iter())
+            .map(|(p, v)| format!("{} = {v}", p.column()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// Most gates in a study.
 pub const MAX_GATES: usize = 500;
 
-/// One gate: its scenario and model resolved, exactly one rule, a name.
-pub(super) fn gate(
-    c: &mut Checker,
-    i: usize,
-    g: &GateFile,
-    model_names: &Names,
-    scenario_names: &Names,
-) -> Option<Gate> {
+/// The names a gate may refer to: models, scenarios and the sweep's axes.
+pub(super) struct Refs<'a> {
+    pub(super) models: &'a Names<'a>,
+    pub(super) scenarios: &'a Names<'a>,
+    pub(super) axes: &'a [Axis],
+}
+
+/// One gate: its scenario, model and sweep point resolved, exactly one rule, a name.
+pub(super) fn gate(c: &mut Checker, i: usize, g: &GateFile, refs: &Refs) -> Option<Gate> {
     let p = format!("gates[{i}]");
+    let (model_names, scenario_names) = (refs.models, refs.scenarios);
+    let detect = g.detect.and_then(|d| detect(c, &p, g.metric, d));
+    let (point, at) = match &g.at {
+        None => (0, Vec::new()),
+        Some(at) => sweep_point(c, &p, at, refs.axes)?,
+    };
     let scenario = g
         .scenario
         .as_ref()
@@ -111,13 +155,165 @@ pub(super) fn gate(
         );
         return None;
     }
+    let start = c.locate(&p);
     Some(Gate {
         name: g.name.clone().unwrap_or_else(|| default_name(g, rules[0])),
         metric: g.metric,
         scenario,
         model,
         rule: rules[0],
+        detect,
+        point,
+        at,
+        field: p,
+        line: start.line,
+        col: start.col,
     })
+}
+
+/// A gate's `detect`: a positive duration for a time metric, a positive finite number
+/// otherwise (an error at `p.detect` if not).
+fn detect(c: &mut Checker, p: &str, metric: GateMetric, d: Threshold) -> Option<f64> {
+    let field = format!("{p}.detect");
+    match (d, metric.is_time()) {
+        (Threshold::Seconds(s), true) if s > 0 => Some(s as f64),
+        (Threshold::Number(n), false) if n.is_finite() && n > 0.0 => Some(n),
+        (Threshold::Seconds(_), true) => {
+            c.error(
+                &field,
+                "the effect to detect must be longer than zero",
+                None,
+            );
+            None
+        }
+        (Threshold::Number(_), true) => {
+            c.error(
+                &field,
+                format!("{} is a time: write a duration", metric.name()),
+                Some("e.g. detect: \"1h\"".into()),
+            );
+            None
+        }
+        _ => {
+            c.error(
+                &field,
+                format!(
+                    "the effect to detect must be a number greater than zero ({} is not a time)",
+                    metric.name()
+                ),
+                Some("shares are fractions: detect: 0.02 is 2 percentage points".into()),
+            );
+            None
+        }
+    }
+}
+
+/// The sweep point of `at`: every axis of the sweep given one of its values, once. Returns
+/// the plan point (1 + the grid index, first axis slowest) and the coordinates in axis order.
+fn sweep_point(
+    c: &mut Checker,
+    p: &str,
+    at: &[AtFile],
+    axes: &[Axis],
+) -> Option<(usize, Vec<(Parameter, f64)>)> {
+    let field = format!("{p}.at");
+    if axes.is_empty() {
+        c.error(
+            &field,
+            "the study has no sweep, so a gate has no sweep point to name",
+            Some("remove `at`, or add a `sweep`".into()),
+        );
+        return None;
+    }
+    let mut index: Vec<Option<usize>> = vec![None; axes.len()];
+    let mut ok = c.cap(&field, at.len(), super::MAX_AXES);
+    for (j, a) in at.iter().enumerate().take(super::MAX_AXES) {
+        ok &= coordinate(c, &format!("{field}[{j}]"), a, axes, &mut index);
+    }
+    let columns = |pick: &dyn Fn(usize) -> bool| {
+        (axes.iter().enumerate())
+            .filter(|(k, _)| pick(*k))
+            .map(|(_, a)| a.parameter.column())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if ok && index.iter().any(Option::is_none) {
+        c.error(
+            &field,
+            format!(
+                "gives no value for {}: a sweep point gives every axis a value",
+                columns(&|k| index[k].is_none())
+            ),
+            Some(format!("the sweep varies {}", columns(&|_| true))),
+        );
+        return None;
+    }
+    if !ok {
+        return None;
+    }
+    let mut point = 0;
+    let mut coords = Vec::new();
+    for (axis, k) in axes.iter().zip(&index) {
+        let k = k.expect("checked above");
+        point = point * axis.values.len() + k;
+        coords.push((axis.parameter.clone(), axis.values[k]));
+    }
+    Some((1 + point, coords))
+}
+
+/// One coordinate of a sweep point at `field`: its axis found, its value on the axis, the axis
+/// not given before (`index[axis]` set to the value's position). False after an error.
+fn coordinate(
+    c: &mut Checker,
+    field: &str,
+    a: &AtFile,
+    axes: &[Axis],
+    index: &mut [Option<usize>],
+) -> bool {
+    let parameter = parameter_of(&a.parameter);
+    let Some(k) = axes.iter().position(|x| x.parameter == parameter) else {
+        c.error(
+            &format!("{field}.parameter"),
+            format!("the sweep does not vary {}", parameter.column()),
+            Some(format!(
+                "the sweep varies {}",
+                (axes.iter())
+                    .map(|x| x.parameter.column())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        );
+        return false;
+    };
+    let Some(v) = value(c, &format!("{field}.value"), &parameter, &a.value) else {
+        return false;
+    };
+    let Some(pos) = axes[k].values.iter().position(|&x| x == v) else {
+        c.error(
+            &format!("{field}.value"),
+            format!(
+                "{v} is not a value of the sweep axis {}",
+                parameter.column()
+            ),
+            Some(format!(
+                "its values are {}",
+                (axes[k].values.iter())
+                    .map(|x| format!("{x}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        );
+        return false;
+    };
+    if index[k].replace(pos).is_some() {
+        c.error(
+            &format!("{field}.parameter"),
+            format!("{} is given twice", parameter.column()),
+            None,
+        );
+        return false;
+    }
+    true
 }
 
 /// The `at_most` and `at_least` rules of gate `p`, each a duration for a time metric and a

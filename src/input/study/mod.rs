@@ -126,11 +126,16 @@ pub fn parse_study_with(label: &str, text: &str, load: Loader) -> Result<Study, 
         .as_ref()
         .and_then(|b| c.resolve("baseline", "model", b, &model_names))
         .unwrap_or(0);
-    let gates = (f.gates.iter().enumerate())
-        .filter_map(|(i, g)| gates::gate(&mut c, i, g, &model_names, &scenario_names))
-        .collect();
-    let sweep = (f.sweep.iter().enumerate())
+    let sweep: Vec<Axis> = (f.sweep.iter().enumerate())
         .map(|(i, a)| sweep::axis(&mut c, i, a, &read.models))
+        .collect();
+    let refs = gates::Refs {
+        models: &model_names,
+        scenarios: &scenario_names,
+        axes: &sweep,
+    };
+    let gates = (f.gates.iter().enumerate())
+        .filter_map(|(i, g)| gates::gate(&mut c, i, g, &refs))
         .collect();
     let study = Study {
         name: f.name,

@@ -109,19 +109,24 @@ pub(super) fn axis(c: &mut Checker, i: usize, a: &AxisFile, models: &[Model]) ->
 
 /// The parameter of axis `p`, its team (if it names one) checked against every model.
 fn parameter(c: &mut Checker, p: &str, pf: &ParameterFile, models: &[Model]) -> Parameter {
+    let parameter = parameter_of(pf);
+    if let Parameter::TeamStaff(team)
+    | Parameter::PageLatency(team)
+    | Parameter::InventoryAccuracy(team, _) = &parameter
+    {
+        team_in_every_model(c, p, team, models);
+    }
+    parameter
+}
+
+/// The parameter a file names, unchecked.
+pub(super) fn parameter_of(pf: &ParameterFile) -> Parameter {
     match pf {
-        ParameterFile::TeamStaff { team } => {
-            team_in_every_model(c, p, team, models);
-            Parameter::TeamStaff(team.clone())
-        }
+        ParameterFile::TeamStaff { team } => Parameter::TeamStaff(team.clone()),
         ParameterFile::EscalationTimeout => Parameter::EscalationTimeout,
-        ParameterFile::PageLatency { team } => {
-            team_in_every_model(c, p, team, models);
-            Parameter::PageLatency(team.clone())
-        }
+        ParameterFile::PageLatency { team } => Parameter::PageLatency(team.clone()),
         ParameterFile::Diffusion => Parameter::Diffusion,
         ParameterFile::InventoryAccuracy { team, plane } => {
-            team_in_every_model(c, p, team, models);
             Parameter::InventoryAccuracy(team.clone(), *plane)
         }
     }
@@ -142,7 +147,12 @@ fn team_in_every_model(c: &mut Checker, p: &str, t: &str, models: &[Model]) {
 }
 
 /// One swept value as the parameter takes it, or an error at `field` if it does not fit.
-fn value(c: &mut Checker, field: &str, parameter: &Parameter, v: &Threshold) -> Option<f64> {
+pub(super) fn value(
+    c: &mut Checker,
+    field: &str,
+    parameter: &Parameter,
+    v: &Threshold,
+) -> Option<f64> {
     match (parameter, v) {
         (Parameter::EscalationTimeout | Parameter::PageLatency(_), Threshold::Seconds(s)) => {
             Some(*s as f64)
