@@ -6,7 +6,7 @@
 #
 #   BASE_REF  the commit to compare against, already fetched (e.g. origin/main)
 #   STUDY     the study file, relative to the repository's root
-#   OUT       the report folder to write (default reports/ci-gate)
+#   OUT       the report folder to write, relative to the root (default reports/ci-gate)
 #
 # Environment: RACI_SIM, the binary (default: raci-sim on PATH); GITHUB_STEP_SUMMARY, a file
 # the job summary (Markdown) is appended to, when set.
@@ -14,7 +14,7 @@
 # 1. Exports BASE_REF's files to a temporary folder and puts this checkout's STUDY into it, so
 #    the study's relative paths name the base branch's model and scenario files.
 # 2. Runs `raci-sim study` there: the baseline results.json. If the base cannot run this study
-#    (a model, scenario or the study itself is new in the pull request), there is no baseline
+#    (a model or scenario file is new in the pull request), there is no baseline
 #    and the gates hold each model to the study's `baseline:` model instead (said in the log
 #    and the summary).
 # 3. Runs `raci-sim check STUDY --baseline <base results.json> --out OUT` in this checkout.
@@ -41,6 +41,9 @@ case $raci_sim in
 esac
 summary=${GITHUB_STEP_SUMMARY:-/dev/null}
 
+case $study in
+    /*) echo "STUDY is a path relative to the repository's root, not $study" >&2; exit 2 ;;
+esac
 root=$(git rev-parse --show-toplevel)
 cd "$root"
 if [ ! -f "$study" ]; then
@@ -68,7 +71,7 @@ if (cd "$work/base" && "$raci_sim" study "$study" --quiet --out "$work/base-repo
     held="Each model is held to its own results on \`$base_ref\` ($short)."
 else
     cat "$work/base.log" >&2
-    held="**No baseline:** the base commit $short cannot run this study (a new model, scenario or study file?), so the baseline gates hold each model to the study's baseline model instead."
+    held="**No baseline:** the base commit $short cannot run this study (a new model or scenario file?), so the baseline gates hold each model to the study's baseline model instead."
     echo "::warning::$held"
 fi
 
