@@ -232,16 +232,30 @@ fn parse_bounded(s: &str, max: f64) -> Result<f64, String> {
     }
 }
 
-/// A progress bar on standard error, when it is a terminal and not `quiet`.
+/// A progress bar over runs on standard error, when it is a terminal and not `quiet`.
 pub fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
+    progress_of(total, quiet, "runs")
+}
+
+/// A progress bar over `total` things named `unit` (runs, shards, points): the count, the rate
+/// in `unit`/s and the time left. Hidden (drawing nothing) when standard error is not a
+/// terminal or `quiet` is set, so pipes, logs and CI jobs get no control characters.
+pub fn progress_of(total: u64, quiet: bool, unit: &'static str) -> indicatif::ProgressBar {
     let bar = if quiet || !std::io::stderr().is_terminal() {
         indicatif::ProgressBar::hidden()
     } else {
         indicatif::ProgressBar::new(total)
     };
+    let template = format!("{{bar:40}} {{pos}}/{{len}} {unit}, {{rate}}, ETA {{eta}}");
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {eta} left")
-            .expect("valid template"),
+        indicatif::ProgressStyle::with_template(&template)
+            .expect("valid template")
+            .with_key(
+                "rate",
+                move |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0} {unit}/s", s.per_sec());
+                },
+            ),
     );
     bar
 }

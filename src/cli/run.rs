@@ -37,6 +37,9 @@ pub struct RunArgs {
     /// Stop a run that processes more events than this (a runaway input).
     #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
     max_events: u64,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
 }
 
 #[derive(clap::Args)]
@@ -96,7 +99,9 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
         keep_runs: a.json.is_some(),
         max_events: a.max_events,
     };
-    let batch = run_batch(&sc, &m, opts, |_| {})?;
+    let bar = super::progress_bar(a.runs, a.quiet);
+    let batch = run_batch(&sc, &m, opts, |n| bar.inc(n))?;
+    bar.finish_and_clear();
     if let Some(path) = &a.json {
         write_file_output(path, report::run_json(&batch, &sc, &m).as_bytes())?;
     }

@@ -48,6 +48,9 @@ pub struct MergeArgs {
     /// Replace the --out folder even though raci-sim did not write it.
     #[arg(long)]
     force: bool,
+    /// No progress bars.
+    #[arg(long)]
+    quiet: bool,
 }
 
 /// Largest shard or results file merge and check read (they hold every run's metrics).
@@ -281,6 +284,7 @@ pub fn merge(a: MergeArgs) -> Result<ExitCode> {
     }
     let mut shards = Vec::new();
     let mut total = 0u64;
+    let bar = super::progress_of(a.dirs.len() as u64, a.quiet, "shards");
     for d in &a.dirs {
         let path = d.join("shard.json");
         let bytes = raci_sim::input::read_limited(&path, MAX_DATA_FILE_BYTES)?;
@@ -291,10 +295,15 @@ pub fn merge(a: MergeArgs) -> Result<ExitCode> {
             path.clone(),
             raci_sim::analysis::shard::parse_shard(&path, &bytes)?,
         ));
+        bar.inc(1);
     }
+    bar.finish_and_clear();
     let merged = raci_sim::analysis::shard::merge(shards)?;
     let plan = Plan::resolve(&merged.study);
-    let outcome = plan.render(merged.points.into_iter().map(Ok::<_, LoadError>))?;
+    let bar = super::progress_of(merged.points.len() as u64, a.quiet, "points");
+    let points = merged.points.into_iter().inspect(|_| bar.inc(1));
+    let outcome = plan.render(points.map(Ok::<_, LoadError>))?;
+    bar.finish_and_clear();
     let extra = sweep_report_files(&merged.study, &outcome);
     write_study_report(
         &merged.study,
