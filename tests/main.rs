@@ -8,6 +8,7 @@ mod cases;
 mod claims;
 mod common;
 mod crash_safety;
+mod data_files;
 mod determinism;
 mod eventlog;
 mod findings;
