@@ -246,7 +246,8 @@ fn opt(v: Option<u64>) -> String {
     v.map_or(String::new(), |x| x.to_string())
 }
 
-fn bit(b: bool) -> String {
+/// A CSV flag: `1` or `0` (docs/data.md: every CSV flag is 1/0, empty when not applicable).
+pub fn bit(b: bool) -> String {
     if b { "1" } else { "0" }.to_string()
 }
 

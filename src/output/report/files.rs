@@ -14,6 +14,7 @@ use crate::domain::duration::format_human;
 use crate::output::escape::{csv_text, json_for_html, markdown};
 use crate::output::json_doc;
 use crate::output::provenance::Provenance;
+use crate::output::runs::bit;
 
 /// Version of results.json (3: version, seed, runs, command line and inputs moved into
 /// `provenance`, with the commit and the command as typed; the practical thresholds, the
@@ -263,11 +264,6 @@ impl Exporter for SummaryCsv {
         }
         w.into_inner().expect("in-memory CSV")
     }
-}
-
-/// A CSV flag: `1` or `0` (docs/data.md: every CSV flag is 1/0, empty when not applicable).
-pub(crate) fn bit(b: bool) -> String {
-    if b { "1" } else { "0" }.to_string()
 }
 
 /// A number with six decimals, or empty for `None` (no data) and non-finite values.
