@@ -535,6 +535,10 @@ fn run_json_records_carry_the_horizon_and_containment_by_hand() {
     assert_eq!(runs.len(), 20);
     for r in runs {
         assert_eq!(r["horizon_seconds"], HORIZON);
+        // Counts by kind and cause are objects with every key, 0 included.
+        assert_eq!(r["missed_by_kind"].as_object().unwrap().len(), 12);
+        assert_eq!(r["missed_by_kind"]["api_key"], 0);
+        assert_eq!(r["stalls_by_cause"].as_object().unwrap().len(), 9);
         if r["attack"] == true {
             assert_eq!(r["contained"], true);
             assert_eq!(r["time_to_containment_seconds"], 5100);

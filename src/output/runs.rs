@@ -115,7 +115,6 @@ impl<'a> RunRecord<'a> {
             missed_revocations: m.missed_revocations,
             missed_by_kind: CredentialKind::ALL
                 .iter()
-                .filter(|k| m.missed_by_kind[k.index()] > 0)
                 .map(|k| (k.name(), m.missed_by_kind[k.index()]))
                 .collect(),
             false_closure: m.false_closure,
