@@ -54,7 +54,7 @@ fn json_is_byte_identical_for_the_same_seed_on_one_and_two_threads() {
     let other = run_json("2", "100", "d");
     assert_ne!(one, other, "a different seed must change the runs");
     let doc: serde_json::Value = serde_json::from_slice(&one).expect("valid JSON");
-    assert_eq!(doc["schema_version"], 2);
+    assert_eq!(doc["schema_version"], 3);
     assert_eq!(doc["runs"].as_array().expect("runs array").len(), 3000);
     assert_eq!(doc["summary"]["runs"], 3000);
 }

@@ -10,6 +10,7 @@ mod claims;
 mod cluster_docs;
 mod common;
 mod crash_safety;
+mod data_files;
 mod determinism;
 mod eventlog;
 mod findings;

@@ -173,7 +173,7 @@ fn summary_csv_snapshot() {
 fn results_json_snapshot() {
     let json = render(&small_comparison(), "results.json");
     let doc: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
-    assert_eq!(doc["schema_version"], 3);
+    assert_eq!(doc["schema_version"], 4);
     let p = &doc["provenance"];
     assert_eq!(p["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
     assert_eq!(p["command"], "raci-sim compare");
@@ -226,9 +226,11 @@ fn runs_csv_has_one_row_per_run_model_and_scenario() {
             rec[m].to_string(),
             rec[r].parse::<u64>().unwrap()
         )));
-        // censored runs have an empty cell, never zero
-        if &rec[col("contained")] == "false" {
-            assert_eq!(&rec[ttc], "");
+        // censored runs have an empty cell, never zero; benign runs leave both empty
+        match (&rec[col("attack")], &rec[col("contained")]) {
+            ("1", "0") | ("0", "") => assert_eq!(&rec[ttc], ""),
+            ("1", "1") => assert!(rec[ttc].parse::<u64>().is_ok(), "{rec:?}"),
+            other => panic!("attack, contained: {other:?}"),
         }
         rows += 1;
     }

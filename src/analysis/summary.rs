@@ -2,15 +2,13 @@
 //! counts as "longer than the horizon", never as missing, so percentiles read "> horizon" when
 //! they land among censored runs and the share contained always stands beside them.
 
-use serde::Serialize;
-
 use crate::domain::{CredentialKind, WaitCause};
 use crate::engine::metrics::RunMetrics;
 use crate::input::{Model, Scenario};
 
-/// A percentile of a censored sample: a value, or beyond the horizon.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// A percentile of a censored sample: a value, or beyond the horizon. Not serialised as such:
+/// output/json_doc.rs writes it as seconds (or `null`) with a `_beyond_horizon` flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Censored {
     Seconds(u64),
     BeyondHorizon,
@@ -51,7 +49,8 @@ pub fn sort_censored(values: &mut [Option<u64>]) {
     values.sort_unstable_by_key(|v| v.unwrap_or(u64::MAX));
 }
 
-#[derive(Clone, Debug, Serialize)]
+/// Serialised through output/json_doc.rs `SummaryDoc` (numbers or `null`, docs/data.md).
+#[derive(Clone, Debug)]
 pub struct Summary {
     pub scenario: String,
     pub model: String,
@@ -110,15 +109,10 @@ pub struct Summary {
     pub damage_mean: f64,
     pub signals_lost_mean: f64,
     pub events_total: u64,
-    #[serde(skip)]
     ttc: Vec<Option<u64>>,
-    #[serde(skip)]
     ttd: Vec<Option<u64>>,
-    #[serde(skip)]
     ttr: Vec<Option<u64>>,
-    #[serde(skip)]
     dwell: Vec<Option<u64>>,
-    #[serde(skip)]
     sums: Sums,
 }
 
@@ -300,6 +294,11 @@ impl Summary {
             .collect();
         self.damage_mean = per(self.sums.damage, a);
         self.signals_lost_mean = per(self.sums.signals_lost, self.runs);
+    }
+
+    /// Revocations done before the first close (the denominator of `evidence_completeness`).
+    pub fn revocations_by_close(&self) -> u64 {
+        self.sums.revocations_by_close
     }
 
     /// Time to (first) containment of every attack run, sorted, censored runs last.

@@ -2,10 +2,11 @@
 //! (one row per grid point x model x scenario) and a plot of each metric against the grid.
 
 use crate::analysis::compare::RawResult;
-use crate::analysis::summary::{Censored, Summary};
+use crate::analysis::summary::Summary;
 use crate::input::study::Study;
 use crate::input::Model;
 use crate::output::escape::csv_text;
+use crate::output::report::files::{censored_cells, num_cell};
 
 /// The grid's points: the cartesian product of the axes' values, first axis slowest.
 pub fn grid(study: &Study) -> Vec<Vec<f64>> {
@@ -103,9 +104,13 @@ pub fn sweep_csv(study: &Study, rows: &[SweepRow]) -> Vec<u8> {
             "model",
             "scenario",
             "runs",
+            "horizon_seconds",
+            "attack_runs",
+            "benign_runs",
             "share_detected",
             "share_contained",
             "ttc_p50_seconds",
+            "ttc_p50_beyond_horizon",
             "ttc_p90_seconds",
             "ttc_p90_beyond_horizon",
             "restricted_mean_ttc_hours",
@@ -118,28 +123,32 @@ pub fn sweep_csv(study: &Study, rows: &[SweepRow]) -> Vec<u8> {
         .map(String::from),
     );
     w.write_record(&header).expect("in-memory CSV");
-    let cell = |c: Censored| match c {
-        Censored::Seconds(v) => v.to_string(),
-        _ => String::new(),
-    };
     for r in rows {
         let s = &r.summary;
+        // Per attack run (or benign run): empty when there were none (docs/data.md).
+        let attack = |x: f64| num_cell((s.attack_runs > 0).then_some(x));
+        let (p50, p50b) = censored_cells(s.time_to_containment_p50);
+        let (p90, p90b) = censored_cells(s.time_to_containment_p90);
         let mut rec: Vec<String> = r.point.iter().map(|v| format!("{v}")).collect();
         rec.extend([
             csv_text(&r.model),
             csv_text(&r.scenario),
             s.runs.to_string(),
-            format!("{:.6}", s.share_detected),
-            format!("{:.6}", s.share_contained),
-            cell(s.time_to_containment_p50),
-            cell(s.time_to_containment_p90),
-            (s.time_to_containment_p90 == Censored::BeyondHorizon).to_string(),
-            format!("{:.6}", r.restricted_mean_hours),
-            format!("{:.6}", s.missed_revocations_mean),
-            format!("{:.6}", s.share_with_missed),
-            format!("{:.6}", s.stall_wait_mean / 3600.0),
-            format!("{:.6}", s.wrongful_per_benign_run),
-            format!("{:.6}", s.damage_mean),
+            s.horizon_seconds.to_string(),
+            s.attack_runs.to_string(),
+            s.benign_runs.to_string(),
+            attack(s.share_detected),
+            attack(s.share_contained),
+            p50,
+            p50b,
+            p90,
+            p90b,
+            attack(r.restricted_mean_hours),
+            attack(s.missed_revocations_mean),
+            attack(s.share_with_missed),
+            num_cell(Some(s.stall_wait_mean / 3600.0)),
+            num_cell((s.benign_runs > 0).then_some(s.wrongful_per_benign_run)),
+            attack(s.damage_mean),
         ]);
         w.write_record(&rec).expect("in-memory CSV");
     }

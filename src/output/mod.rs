@@ -11,6 +11,7 @@ pub mod eventlog;
 pub mod fold;
 pub mod folder;
 pub mod gate;
+pub mod json_doc;
 pub mod provenance;
 pub mod report;
 pub mod runs;

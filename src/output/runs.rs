@@ -23,6 +23,8 @@ pub struct StageDone<'a> {
 pub struct RunRecord<'a> {
     pub run: u64,
     pub attack: bool,
+    /// The scenario's horizon: every `null` time below is censored here (or not applicable).
+    pub horizon_seconds: u64,
     pub start_in_week_seconds: u64,
     /// The start as ISO 8601 UTC for a dated scenario; `null` when undated.
     pub start_utc: Option<String>,
@@ -30,8 +32,10 @@ pub struct RunRecord<'a> {
     pub time_to_detect_seconds: Option<u64>,
     pub time_to_declare_seconds: Option<u64>,
     pub time_to_first_revocation_seconds: Option<u64>,
-    pub contained: bool,
-    /// The first containment; `null` when never contained by the horizon (censored).
+    /// Contained at least once by the horizon; `null` in a benign run (no attacker).
+    pub contained: Option<bool>,
+    /// The first containment; `null` when never contained by the horizon (censored), or in a
+    /// benign run.
     pub time_to_containment_seconds: Option<u64>,
     pub time_to_first_close_seconds: Option<u64>,
     pub first_compromise_seconds: Option<u64>,
@@ -84,13 +88,14 @@ impl<'a> RunRecord<'a> {
         RunRecord {
             run: m.run,
             attack: m.attack,
+            horizon_seconds: scenario.horizon,
             start_in_week_seconds: m.start_in_week,
             start_utc: start_utc(m),
             detected: m.detected(),
             time_to_detect_seconds: m.time_to_detect,
             time_to_declare_seconds: m.time_to_declare,
             time_to_first_revocation_seconds: m.time_to_first_revocation,
-            contained: m.contained(),
+            contained: m.attack.then(|| m.contained()),
             time_to_containment_seconds: m.time_to_containment,
             time_to_first_close_seconds: m.time_to_first_close,
             first_compromise_seconds: m.first_compromise,
@@ -110,7 +115,6 @@ impl<'a> RunRecord<'a> {
             missed_revocations: m.missed_revocations,
             missed_by_kind: CredentialKind::ALL
                 .iter()
-                .filter(|k| m.missed_by_kind[k.index()] > 0)
                 .map(|k| (k.name(), m.missed_by_kind[k.index()]))
                 .collect(),
             false_closure: m.false_closure,
@@ -170,6 +174,7 @@ pub fn runs_header(stages: &[&str]) -> Vec<String> {
         "model",
         "run",
         "attack",
+        "horizon_seconds",
         "start_in_week_seconds",
         "start_utc",
         "detected",
@@ -240,30 +245,43 @@ fn opt(v: Option<u64>) -> String {
     v.map_or(String::new(), |x| x.to_string())
 }
 
-/// One run's row of runs.csv, after its scenario and model (already escaped). `stage_done` is
-/// in the scenario's stage order; `map` is [`stage_map`] of the file's stage columns.
+/// A CSV flag: `1` or `0` (docs/data.md: every CSV flag is 1/0, empty when not applicable).
+pub fn bit(b: bool) -> String {
+    if b { "1" } else { "0" }.to_string()
+}
+
+/// One run's row of runs.csv, after its scenario and model (already escaped), given the
+/// scenario's horizon and the run's stage first-completion times (`stage_done`, in the
+/// scenario's stage order); `map` is [`stage_map`] of the file's stage columns. Flags are 1/0;
+/// `contained` is empty in a benign run (no attacker); an empty time did not happen by the
+/// horizon (censored there) or does not apply to the run (docs/data.md).
 pub fn run_row(
     (scenario, model): (&str, &str),
     run: &RunMetrics,
-    stage_done: &[Option<u64>],
+    (horizon, stage_done): (u64, &[Option<u64>]),
     map: &[Option<usize>],
 ) -> Vec<String> {
     let mut row = vec![
         scenario.to_string(),
         model.to_string(),
         run.run.to_string(),
-        run.attack.to_string(),
+        bit(run.attack),
+        horizon.to_string(),
         run.start_in_week.to_string(),
         start_utc(run).unwrap_or_default(),
-        run.detected().to_string(),
+        bit(run.detected()),
         opt(run.time_to_detect),
         opt(run.time_to_declare),
         opt(run.time_to_first_revocation),
-        run.contained().to_string(),
+        if run.attack {
+            bit(run.contained())
+        } else {
+            String::new()
+        },
         opt(run.time_to_containment),
         opt(run.time_to_first_close),
         run.missed_revocations.to_string(),
-        run.false_closure.to_string(),
+        bit(run.false_closure),
         run.reopened.to_string(),
         run.revocations.to_string(),
         run.wrongful_revocations.to_string(),

@@ -18,8 +18,10 @@ pub use crate::output::runs::RunRecord;
 use crate::output::runs::{credential_rows, CredentialRow};
 pub use crate::output::table::{comparison_table, comparison_table_with_notes, summary_table};
 
-/// Version of the JSON documents this tool writes; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 2;
+/// Version of the JSON documents `run --json` and `trace --jsonl` write; bumped on any
+/// incompatible change (3: the summary as in results.json schema 4, numbers or `null`; each
+/// run's `horizon_seconds`, `contained` `null` in benign runs).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// A share as a percentage with one decimal. Every share raci-sim prints is a count over the
 /// count it is part of (runs of runs, evidence of revocations), so it lies in 0..=1: debug
@@ -258,7 +260,7 @@ pub fn top_stalls(bd: &Breakdown, model: &Model, n: usize) -> Vec<StallCell> {
 struct RunDocument<'a> {
     schema_version: u32,
     tool_version: &'static str,
-    summary: &'a Summary,
+    summary: crate::output::json_doc::SummaryDoc<'a>,
     handoffs: Vec<HandoffCell>,
     handoff_stalls: Vec<StallCell>,
     credentials: Vec<CredentialRow>,
@@ -270,7 +272,7 @@ pub fn run_json(batch: &Batch, scenario: &Scenario, model: &Model) -> String {
     let doc = RunDocument {
         schema_version: SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION"),
-        summary: &batch.summary,
+        summary: crate::output::json_doc::SummaryDoc::new(&batch.summary),
         handoffs: handoff_network(&batch.breakdown, model),
         handoff_stalls: top_stalls(&batch.breakdown, model, usize::MAX),
         credentials: credential_rows(

@@ -9,17 +9,19 @@ use super::{Exporter, Report};
 use crate::analysis::compare::{
     MetricDiff, Practical, RankEntry, ScenarioResult, Verdict, METRICS,
 };
-use crate::analysis::decision::Decision;
-use crate::analysis::stats::SurvivalStep;
 use crate::analysis::summary::{Censored, Summary};
 use crate::domain::duration::format_human;
 use crate::output::escape::{csv_text, json_for_html, markdown};
+use crate::output::json_doc;
 use crate::output::provenance::Provenance;
+use crate::output::runs::bit;
 
 /// Version of results.json (3: version, seed, runs, command line and inputs moved into
 /// `provenance`, with the commit and the command as typed; the practical thresholds, the
-/// decision, and the threshold and power of every difference).
-pub const RESULTS_SCHEMA_VERSION: u32 = 3;
+/// decision, and the threshold and power of every difference. 4: every numeric field a number
+/// or `null` (percentiles as `_seconds` with a `_beyond_horizon` flag; `null` for no data),
+/// counts by cause and kind as objects, durations named by unit; schemas/results.schema.json).
+pub const RESULTS_SCHEMA_VERSION: u32 = 4;
 
 pub(super) fn pct(x: f64) -> String {
     crate::output::text::pct(x)
@@ -204,6 +206,7 @@ impl Exporter for SummaryCsv {
             "baseline",
             "rank",
             "runs",
+            "horizon_seconds",
             "attack_runs",
             "benign_runs",
             "share_detected",
@@ -234,23 +237,20 @@ impl Exporter for SummaryCsv {
             for (i, m) in s.models.iter().enumerate() {
                 let sm = &m.summary;
                 let name = &c.models[i].name;
-                let pct_cell = |p: Censored| match p {
-                    Censored::Seconds(v) => (v.to_string(), "false".to_string()),
-                    Censored::BeyondHorizon => (String::new(), "true".to_string()),
-                    Censored::NoData => (String::new(), String::new()),
-                };
-                let (p50, p50b) = pct_cell(sm.time_to_containment_p50);
-                let (p90, p90b) = pct_cell(sm.time_to_containment_p90);
+                let (p50, p50b) = censored_cells(sm.time_to_containment_p50);
+                let (p90, p90b) = censored_cells(sm.time_to_containment_p90);
+                let share = |x: f64| num_cell((sm.attack_runs > 0).then_some(x));
                 let mut row = vec![
                     csv_text(&s.scenario.name),
                     csv_text(name),
-                    (i == c.baseline).to_string(),
+                    bit(i == c.baseline),
                     rank_of(&s.ranking, name).rank.to_string(),
                     sm.runs.to_string(),
+                    sm.horizon_seconds.to_string(),
                     sm.attack_runs.to_string(),
                     sm.benign_runs.to_string(),
-                    format!("{:.6}", sm.share_detected),
-                    format!("{:.6}", sm.share_contained),
+                    share(sm.share_detected),
+                    share(sm.share_contained),
                     p50,
                     p50b,
                     p90,
@@ -266,21 +266,39 @@ impl Exporter for SummaryCsv {
     }
 }
 
-/// The summary.csv cells of one difference, in the header's order.
+/// A number with six decimals, or empty for `None` (no data) and non-finite values.
+pub(crate) fn num_cell(x: Option<f64>) -> String {
+    x.and_then(crate::output::json_doc::finite)
+        .map_or(String::new(), |v| format!("{v:.6}"))
+}
+
+/// A censored percentile as (seconds, beyond the horizon) cells: `(s, 0)`, `("", 1)` beyond
+/// the horizon, `("", "")` with no runs to take it over.
+pub(crate) fn censored_cells(c: Censored) -> (String, String) {
+    let (s, b) = crate::output::json_doc::censored(c);
+    (
+        s.map_or(String::new(), |v| v.to_string()),
+        b.map_or(String::new(), bit),
+    )
+}
+
+/// The summary.csv cells of one difference, in the header's order; means and the difference
+/// are empty with no runs of the metric's kind (verdict `no_data`).
 fn diff_cells(d: &MetricDiff, is_baseline: bool) -> [String; 8] {
+    let data = |x: f64| num_cell((d.difference.n > 0).then_some(x));
     [
-        format!("{:.6}", d.model_mean),
-        format!("{:.6}", d.difference.mean),
-        format!("{:.6}", d.difference.low),
-        format!("{:.6}", d.difference.high),
-        format!("{:.6}", d.threshold),
+        data(d.model_mean),
+        data(d.difference.mean),
+        data(d.difference.low),
+        data(d.difference.high),
+        num_cell(Some(d.threshold)),
         if is_baseline {
             "baseline"
         } else {
-            d.verdict.text()
+            crate::output::json_doc::verdict_name(d.verdict)
         }
         .to_string(),
-        d.resolvable.map_or(String::new(), |r| format!("{r:.6}")),
+        num_cell(d.resolvable),
         d.runs_needed.map_or(String::new(), |n| n.to_string()),
     ]
 }
@@ -307,7 +325,8 @@ impl Exporter for RunsCsv {
             for (i, m) in s.models.iter().enumerate() {
                 let model = csv_text(&c.models[i].name);
                 for (k, run) in m.runs.iter().enumerate() {
-                    let row = run_row((&scenario, &model), run, m.stage_done.run(k), &map);
+                    let at = (s.scenario.horizon, m.stage_done.run(k));
+                    let row = run_row((&scenario, &model), run, at, &map);
                     w.write_record(row).expect("in-memory CSV");
                 }
             }
@@ -325,10 +344,16 @@ struct ResultsDoc<'a> {
     baseline: &'a str,
     method: Method,
     practical: &'a Practical,
-    decision: &'a Decision,
+    decision: DecisionDoc<'a>,
     scenarios: Vec<ScenarioDoc<'a>>,
     /// Each model's lint findings, read against these runs.
     lint: Vec<LintDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct DecisionDoc<'a> {
+    ranking: Vec<json_doc::OverallDoc<'a>>,
+    headline: Vec<json_doc::PooledDoc>,
 }
 
 #[derive(Serialize)]
@@ -352,19 +377,82 @@ struct Method {
 struct ScenarioDoc<'a> {
     name: &'a str,
     horizon_seconds: u64,
-    ranking: &'a [RankEntry],
+    /// The scenario's stage ids, in order: its `stage_<id>_done` columns of runs.csv.
+    stages: Vec<&'a str>,
+    ranking: Vec<json_doc::RankDoc<'a>>,
     models: Vec<ModelDoc<'a>>,
 }
 
 #[derive(Serialize)]
 struct ModelDoc<'a> {
     model: &'a str,
-    summary: &'a Summary,
-    differences_from_baseline: &'a [MetricDiff],
-    survival: &'a [SurvivalStep],
+    summary: json_doc::SummaryDoc<'a>,
+    differences_from_baseline: Vec<json_doc::DiffDoc>,
+    survival: Vec<json_doc::SurvivalDoc>,
     credentials: Vec<crate::output::runs::CredentialRow>,
     /// Mean seconds per run waited on each activity for each cause (non-zero cells).
     waits_by_activity: Vec<crate::analysis::consequence::RowWait>,
+}
+
+const METHOD: Method = Method {
+    pairing: "common random numbers: every model sees the same attacks (seed, run index)",
+    interval: "95% paired t interval of the mean per-run difference, model minus baseline",
+    ranking: "restricted mean time to containment; a model shares the rank of the group above unless a model of that group is better than it by the verdict rule",
+    verdict: "better or worse: the 95% interval excludes zero and the mean difference exceeds the practical threshold; equivalent: the whole interval lies within the threshold; inconclusive: otherwise",
+    power: "resolvable: the smallest difference a 95% interval excludes zero for with 80% power at this run count, (t + 0.8416) x standard error; runs_needed: runs that would resolve the threshold, n x (resolvable / threshold)^2",
+    decision: "every scenario weighs the same: overall values are means over scenarios; a pooled difference is the mean of per-scenario paired differences with standard error sqrt(sum se^2) / S; models ranked by the ranking rule on pooled verdicts",
+    censoring: "time to containment is the first containment; runs not contained by the horizon count as the horizon in restricted means; a percentile beyond the horizon is null with its _beyond_horizon flag true (null with the flag null: no runs to take it over); survival is Kaplan-Meier of the first containment; eviction at the horizon and re-entry are reported beside it",
+};
+
+fn decision_doc(c: &crate::analysis::compare::Comparison) -> DecisionDoc<'_> {
+    let has_data = |m: usize| -> Vec<bool> {
+        (0..METRICS.len())
+            .map(|k| {
+                c.scenarios
+                    .iter()
+                    .any(|s| s.models[m].diffs[k].difference.n > 0)
+            })
+            .collect()
+    };
+    DecisionDoc {
+        ranking: (c.decision.ranking.iter())
+            .map(|e| json_doc::OverallDoc::new(e, &has_data(e.index)))
+            .collect(),
+        headline: c
+            .decision
+            .headline
+            .iter()
+            .map(json_doc::PooledDoc::new)
+            .collect(),
+    }
+}
+
+fn scenario_doc<'a>(r: &'a Report, k: usize) -> ScenarioDoc<'a> {
+    let c = r.comparison;
+    let s = &c.scenarios[k];
+    ScenarioDoc {
+        name: &s.scenario.name,
+        horizon_seconds: s.scenario.horizon,
+        stages: s.scenario.stages.iter().map(|st| st.id.as_str()).collect(),
+        ranking: (s.ranking.iter())
+            .map(|e| json_doc::RankDoc::new(e, s.models[0].summary.attack_runs))
+            .collect(),
+        models: (s.models.iter().enumerate())
+            .map(|(i, m)| ModelDoc {
+                model: &c.models[i].name,
+                summary: json_doc::SummaryDoc::new(&m.summary),
+                differences_from_baseline: m.diffs.iter().map(json_doc::DiffDoc::new).collect(),
+                survival: m.survival.iter().map(json_doc::SurvivalDoc::new).collect(),
+                credentials: crate::output::runs::credential_rows(
+                    &m.breakdown.credentials,
+                    &s.scenario,
+                    &c.models[i],
+                    m.summary.attack_runs,
+                ),
+                waits_by_activity: crate::analysis::consequence::row_wait_cells(c, k, i),
+            })
+            .collect(),
+    }
 }
 
 pub struct ResultsJson;
@@ -381,46 +469,9 @@ impl Exporter for ResultsJson {
             provenance: Provenance::of(r),
             baseline: &c.models[c.baseline].name,
             practical: &c.practical,
-            decision: &c.decision,
-            method: Method {
-                pairing: "common random numbers: every model sees the same attacks (seed, run index)",
-                interval: "95% paired t interval of the mean per-run difference, model minus baseline",
-                ranking: "restricted mean time to containment; a model shares the rank of the group above unless a model of that group is better than it by the verdict rule",
-                verdict: "better or worse: the 95% interval excludes zero and the mean difference exceeds the practical threshold; equivalent: the whole interval lies within the threshold; inconclusive: otherwise",
-                power: "resolvable: the smallest difference a 95% interval excludes zero for with 80% power at this run count, (t + 0.8416) x standard error; runs_needed: runs that would resolve the threshold, n x (resolvable / threshold)^2",
-                decision: "every scenario weighs the same: overall values are means over scenarios; a pooled difference is the mean of per-scenario paired differences with standard error sqrt(sum se^2) / S; models ranked by the ranking rule on pooled verdicts",
-                censoring: "time to containment is the first containment; runs not contained by the horizon count as the horizon in restricted means; percentiles beyond the horizon are reported as beyond it; survival is Kaplan-Meier of the first containment; eviction at the horizon and re-entry are reported beside it",
-            },
-            scenarios: c
-                .scenarios
-                .iter()
-                .enumerate()
-                .map(|(k, s)| ScenarioDoc {
-                    name: &s.scenario.name,
-                    horizon_seconds: s.scenario.horizon,
-                    ranking: &s.ranking,
-                    models: s
-                        .models
-                        .iter()
-                        .enumerate()
-                        .map(|(i, m)| ModelDoc {
-                            model: &c.models[i].name,
-                            summary: &m.summary,
-                            differences_from_baseline: &m.diffs,
-                            survival: &m.survival,
-                            credentials: crate::output::runs::credential_rows(
-                                &m.breakdown.credentials,
-                                &s.scenario,
-                                &c.models[i],
-                                m.summary.attack_runs,
-                            ),
-                            waits_by_activity: crate::analysis::consequence::row_wait_cells(
-                                c, k, i,
-                            ),
-                        })
-                        .collect(),
-                })
-                .collect(),
+            decision: decision_doc(c),
+            method: METHOD,
+            scenarios: (0..c.scenarios.len()).map(|k| scenario_doc(r, k)).collect(),
             lint: r
                 .lint
                 .iter()
