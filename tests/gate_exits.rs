@@ -216,3 +216,35 @@ fn a_check_without_data_is_skipped_or_refused_when_its_gate_names_the_scenario()
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A recorded results.json holds `null` for a mean it had no runs for (no benign runs on the
+/// chain scenario: wrongful revocations). Held to it, the check is skipped with that reason,
+/// not refused as a baseline lacking the metric, and not failed.
+#[test]
+fn a_recorded_mean_without_data_skips_its_check() {
+    let dir = temp("recorded-null");
+    let gate = r#"(metric: WrongfulRevocationRate, no_worse_than_baseline_by: 0.10),"#;
+    tiny(&dir, "2h", 20, gate, "");
+    let base = raci(&dir, &["study", "study.ron", "--out", "base"]);
+    assert_eq!(base.status.code(), Some(0), "{}", text(&base));
+    let results = std::fs::read_to_string(dir.join("base/results.json")).unwrap();
+    assert!(
+        results.contains(r#""metric": "wrongful_revocations""#),
+        "{results}"
+    );
+    let out = raci(
+        &dir,
+        &["check", "study.ron", "--baseline", "base/results.json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let junit = std::fs::read_to_string(dir.join("report/check.junit.xml")).unwrap();
+    assert!(
+        junit.contains(r#"tests="2" failures="0" errors="0" skipped="2""#),
+        "{junit}"
+    );
+    assert!(
+        junit.contains("the baseline results recorded no data for wrongful revocations"),
+        "{junit}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -290,8 +290,20 @@ fn check_baseline(
     let d = match recorded {
         None => paired_difference(c, r, key),
         Some(rec) => {
-            // `RecordedBaseline::check` made sure it is there before anything ran.
-            let base = rec.mean(&at.scenario, &at.model, key).unwrap_or(f64::NAN);
+            // `RecordedBaseline::check` made sure the metric is there before anything ran; a
+            // recorded `null` (no runs of its kind then) leaves nothing to compare with.
+            let Some(Some(base)) = rec.mean(&at.scenario, &at.model, key) else {
+                let mut check = at.no_data(gate, at.runs);
+                let reason = format!(
+                    "the baseline results recorded no data for {} on {} with {}",
+                    gate.metric.name(),
+                    at.scenario,
+                    at.model
+                );
+                check.status = Status::NoData(reason.clone());
+                check.detail = reason;
+                return check;
+            };
             recorded_difference(def, r, s.scenario.horizon, base, c.practical)
         }
     };

@@ -8,15 +8,22 @@ use crate::input::{clip, Diagnostic, LoadError};
 pub struct RecordedBaseline(pub serde_json::Value);
 
 impl RecordedBaseline {
-    /// The recorded mean of `key` for `model` on `scenario`.
-    pub fn mean(&self, scenario: &str, model: &str, key: &str) -> Option<f64> {
+    /// The recorded mean of `key` for `model` on `scenario`: `None` when the results do not
+    /// hold the metric, `Some(None)` when they recorded no data for it (`null`: no runs of the
+    /// kind it needs, e.g. no benign runs for wrongful revocations).
+    pub fn mean(&self, scenario: &str, model: &str, key: &str) -> Option<Option<f64>> {
         let d = self
             .model(scenario, model)?
             .get("differences_from_baseline")?
             .as_array()?
             .iter()
             .find(|d| d["metric"] == key)?;
-        d.get("model_mean")?.as_f64()
+        let mean = d.get("model_mean")?;
+        if mean.is_null() {
+            Some(None)
+        } else {
+            mean.as_f64().map(Some)
+        }
     }
 
     fn scenarios(&self) -> &[serde_json::Value] {
