@@ -59,6 +59,8 @@ fn main() -> ExitCode {
     let command = cli
         .command
         .unwrap_or_else(|| Command::Compare(cli::compare::CompareArgs::shipped_library()));
+    // `check`'s exit 1 means a gate failed and nothing else: every error it meets is exit 2.
+    let checking = matches!(command, Command::Check(_));
     let result = match command {
         Command::Run(a) => cli::run::run(a),
         Command::Trace(a) => cli::run::trace(a),
@@ -74,11 +76,21 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            err(&format!("error: {e}\n"));
+            let mut said = e.to_string();
+            err(&format!("error: {said}\n"));
             for cause in e.chain().skip(1) {
-                err(&format!("  caused by: {cause}\n"));
+                // A cause the message above already quotes is not said twice.
+                let text = cause.to_string();
+                if !said.contains(&text) {
+                    err(&format!("  caused by: {text}\n"));
+                    said = text;
+                }
             }
-            cli::exit_code(&e)
+            if checking {
+                ExitCode::from(2)
+            } else {
+                cli::exit_code(&e)
+            }
         }
     }
 }

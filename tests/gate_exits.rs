@@ -248,3 +248,20 @@ fn a_recorded_mean_without_data_skips_its_check() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `check`'s exit 1 means a gate failed and nothing else: a run over the event cap (a model
+/// or scenario no run can finish) is exit 2, with nothing written.
+#[test]
+fn a_run_over_the_event_cap_exits_2_not_1() {
+    let dir = temp("event-cap");
+    tiny(&dir, "2h", 20, MISSED, "");
+    let out = raci(&dir, &["check", "study.ron", "--max-events", "3"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("exceeded the cap of 3 events"),
+        "{}",
+        text(&out)
+    );
+    assert!(!dir.join("report").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

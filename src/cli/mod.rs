@@ -32,13 +32,15 @@ impl std::fmt::Display for Usage {
 
 impl std::error::Error for Usage {}
 
-/// 2 for bad input (files, names, flags, output paths, the memory budget), 1 otherwise.
+/// 2 for bad input (files, names, flags, output paths, the memory budget, a run over the event
+/// cap: inputs that make events faster than anything finishes), 1 otherwise.
 pub fn exit_code(e: &anyhow::Error) -> ExitCode {
     let bad_input = |c: &(dyn std::error::Error + 'static)| {
         c.downcast_ref::<LoadError>().is_some()
             || c.downcast_ref::<Usage>().is_some()
             || c.downcast_ref::<Refusal>().is_some()
             || c.downcast_ref::<OverBudget>().is_some()
+            || c.downcast_ref::<raci_sim::engine::SimError>().is_some()
             || matches!(c.downcast_ref::<WriteError>(), Some(WriteError::Refused(_)))
     };
     if e.chain().any(bad_input) {
