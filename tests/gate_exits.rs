@@ -210,7 +210,7 @@ fn a_check_without_data_is_skipped_or_refused_when_its_gate_names_the_scenario()
     let out = raci(&dir, &["check", "study.ron", "--force"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(
-        String::from_utf8_lossy(&out.stderr).starts_with("error: study.ron:10:9: field `gates[0]`: gate `wrongful revocations per benign run <= 0.100 on chain` on scenario `chain` with model `today`: no benign runs in 20 runs"),
+        String::from_utf8_lossy(&out.stderr).starts_with("error: study.ron:10:9: field `gates[0]`: gate `wrongful revocations per benign run at most 0.100 on chain` on scenario `chain` with model `today`: no benign runs in 20 runs"),
         "{}",
         text(&out)
     );

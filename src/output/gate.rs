@@ -134,13 +134,20 @@ fn power_line(p: &Power, r: &GateResult) -> String {
 /// A Markdown summary for a CI job page.
 pub fn summary_markdown(study: &Study, results: &[GateResult]) -> String {
     let failed = results.iter().filter(|r| !r.passed()).count();
+    let all: Vec<&Check> = results.iter().flat_map(|r| &r.checks).collect();
+    let count_all = all.len();
+    let count = |s: Status| all.iter().filter(|c| c.status == s).count();
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "## raci-sim check: {}\n\n{} of {} gates passed ({} runs, seed {}).\n",
+        "## raci-sim check: {}\n\n{} of {} gates passed: {} of {} checks (a gate on one scenario and model) passed, {} failed, {} skipped ({} runs, seed {}).\n",
         markdown(&study.name),
         results.len() - failed,
         results.len(),
+        count(Status::Passed),
+        count_all,
+        count(Status::Failed),
+        count_all - count(Status::Passed) - count(Status::Failed),
         study.runs,
         study.seed
     );

@@ -239,25 +239,50 @@ fn check_limit(gate: &Gate, r: &ModelResult, horizon: u64, limit: f64, at: &Plac
         return at.no_data(gate, at.runs);
     };
     let values = per_run(gate.metric, &r.runs, horizon);
-    let resolves = match gate.metric {
-        GateMetric::TimeToContainmentP50 => power::quantile_resolvable(&values, 0.5),
-        GateMetric::TimeToContainmentP90 => power::quantile_resolvable(&values, 0.9),
-        _ => power::mean_resolvable(&values),
-    };
     let default = practical_at(at.practical, gate.metric, limit);
+    let quantile = match gate.metric {
+        GateMetric::TimeToContainmentP50 => Some(0.5),
+        GateMetric::TimeToContainmentP90 => Some(0.9),
+        _ => None,
+    };
+    let mut power = match quantile {
+        Some(q) => power(
+            gate,
+            at.runs,
+            power::quantile_resolvable(&values, q),
+            default,
+        ),
+        None => power(gate, at.runs, power::mean_resolvable(&values), default),
+    };
+    if let Some(q) = quantile {
+        power.runs_needed = power::quantile_runs_needed(&values, q, at.runs, power.detect);
+    }
     let at_most = matches!(gate.rule, Rule::AtMost(_));
     let passed = if at_most { v <= limit } else { v >= limit };
     at.check(
         passed,
         show(gate.metric, v),
-        format!(
-            "measured {} {} limit {}",
-            show(gate.metric, v),
-            if passed { "within" } else { "beyond" },
-            show(gate.metric, limit)
-        ),
-        power(gate, at.runs, resolves, default),
+        {
+            let (v, limit) = show_apart(gate.metric, v, limit);
+            let side = if passed { "within" } else { "beyond" };
+            format!("measured {v} {side} limit {limit}")
+        },
+        power,
     )
+}
+
+/// A measured value and its limit as people read them, precise enough to tell apart when they
+/// differ ("4.03d" and "4.00d" rounded to "4.0d" both would hide why a gate failed).
+fn show_apart(metric: GateMetric, v: f64, limit: f64) -> (String, String) {
+    let (a, b) = (show(metric, v), show(metric, limit));
+    if a != b || v == limit || !v.is_finite() {
+        return (a, b);
+    }
+    if metric.is_time() {
+        (format!("{a} ({v:.0} s)"), format!("{b} ({limit:.0} s)"))
+    } else {
+        (format!("{v:.6}"), format!("{limit:.6}"))
+    }
 }
 
 /// A model's difference from a baseline on one metric: the baseline's mean, the difference's
@@ -522,4 +547,32 @@ pub fn underpowered(results: &[GateResult]) -> Vec<(&GateResult, &Check)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_and_its_limit_are_told_apart_when_rounding_would_hide_it() {
+        let p90 = GateMetric::TimeToContainmentP90;
+        // 4.03 days and 4 days both read "4.0d"; the seconds say why the gate failed.
+        let (v, limit) = show_apart(p90, 348_192.0, 345_600.0);
+        assert_ne!(v, limit);
+        assert!(
+            v.ends_with("(348192 s)") && limit.ends_with("(345600 s)"),
+            "{v} {limit}"
+        );
+        // Apart already, or equal: as `show` writes them.
+        assert_eq!(
+            show_apart(p90, 7200.0, 14_400.0),
+            (show(p90, 7200.0), show(p90, 14_400.0))
+        );
+        assert_eq!(show_apart(p90, 7200.0, 7200.0).0, show(p90, 7200.0));
+        let rate = GateMetric::MissedRevocationRate;
+        assert_eq!(
+            show_apart(rate, 0.0104, 0.0101),
+            ("0.010400".to_string(), "0.010100".to_string())
+        );
+    }
 }

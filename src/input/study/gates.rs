@@ -383,8 +383,8 @@ fn baseline_rule(c: &mut Checker, p: &str, g: &GateFile) -> Option<Rule> {
 /// The name of a gate that gives none: its metric, rule and scenario.
 fn default_name(g: &GateFile, rule: Rule) -> String {
     let rule = match rule {
-        Rule::AtMost(v) => format!("<= {}", show(g.metric, v)),
-        Rule::AtLeast(v) => format!(">= {}", show(g.metric, v)),
+        Rule::AtMost(v) => format!("at most {}", show(g.metric, v)),
+        Rule::AtLeast(v) => format!("at least {}", show(g.metric, v)),
         Rule::NoWorseThanBaseline(t) => {
             format!("no worse than baseline by more than {:.0}%", t * 100.0)
         }
