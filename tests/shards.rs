@@ -187,6 +187,25 @@ fn merge_refuses_every_bad_shard_and_writes_only_to_its_own_out() {
         assert!(!out.exists(), "{what}: nothing written");
         std::fs::write(dirs[k].join("shard.json"), &pristine[k]).unwrap();
     }
+    // A folder left from an earlier run with another split (`shards/*` picks it up): named as
+    // such, with what to do.
+    let stale = t.join("shard-stale");
+    let o = raci_sim()
+        .current_dir(&t)
+        .args(["study", "study.ron", "--shard", "2/2", "--out"])
+        .arg(&stale)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mixed = [dirs[0].clone(), dirs[1].clone(), dirs[2].clone(), stale];
+    let o = merge(&t, &mixed, &t.join("out-stale"));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    assert!(
+        e.contains("a shard of a different study or split (2 of 2)")
+            && e.contains("a folder left from an earlier run with another split"),
+        "{e}"
+    );
     // A missing shard, and one given twice.
     let o = merge(&t, &dirs[..2], &t.join("out-missing"));
     assert_eq!(o.status.code(), Some(2));

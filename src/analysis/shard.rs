@@ -82,10 +82,16 @@ pub fn merge(mut shards: Vec<(PathBuf, ShardFile)>) -> Result<Merged, LoadError>
                 path,
                 "",
                 format!(
-                    "a shard of a different study or split than {}",
-                    first_path.display()
+                    "a shard of a different study or split ({} of {}) than {} ({} of {})",
+                    s.shard,
+                    s.of,
+                    first_path.display(),
+                    first.shard,
+                    first.of
                 ),
-                RERUN,
+                "a folder left from an earlier run with another split or study (`shards/*` \
+                 takes every folder there): remove it or list only this run's folders; \
+                 otherwise run the bad shard again",
             ));
         }
     }
