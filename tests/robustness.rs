@@ -137,7 +137,8 @@ fn a_stage_repeating_every_second_for_a_year_stops_at_the_event_cap() {
         .args(["--model", "split-iam-security", "--runs", "2"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    // Inputs no run can finish: bad input, exit 2.
+    assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("exceeded the cap of 5000000 events"),
