@@ -72,29 +72,7 @@ pub fn merge(mut shards: Vec<(PathBuf, ShardFile)>) -> Result<Merged, LoadError>
         return Err(LoadError::Invalid(vec![]));
     };
     let n = first.of;
-    for (path, s) in &shards {
-        let same = s.of == n
-            && s.study_label == first.study_label
-            && s.study_text == first.study_text
-            && s.sources == first.sources;
-        if !same {
-            return Err(bad(
-                path,
-                "",
-                format!(
-                    "a shard of a different study or split ({} of {}) than {} ({} of {})",
-                    s.shard,
-                    s.of,
-                    first_path.display(),
-                    first.shard,
-                    first.of
-                ),
-                "a folder left from an earlier run with another split or study (`shards/*` \
-                 takes every folder there): remove it or list only this run's folders; \
-                 otherwise run the bad shard again",
-            ));
-        }
-    }
+    one_split(&shards)?;
     if let Some(w) = shards.windows(2).find(|w| w[0].1.shard == w[1].1.shard) {
         return Err(bad(
             &w[1].0,
@@ -149,6 +127,36 @@ pub fn merge(mut shards: Vec<(PathBuf, ShardFile)>) -> Result<Merged, LoadError>
     let mut points = vec![raw];
     points.extend(sweep);
     Ok(Merged { study, points })
+}
+
+/// An error unless every shard comes from the first one's study and split (`shards` sorted,
+/// not empty).
+fn one_split(shards: &[(PathBuf, ShardFile)]) -> Result<(), LoadError> {
+    let (first_path, first) = &shards[0];
+    for (path, s) in shards {
+        let same = s.of == first.of
+            && s.study_label == first.study_label
+            && s.study_text == first.study_text
+            && s.sources == first.sources;
+        if !same {
+            return Err(bad(
+                path,
+                "",
+                format!(
+                    "a shard of a different study or split ({} of {}) than {} ({} of {})",
+                    s.shard,
+                    s.of,
+                    first_path.display(),
+                    first.shard,
+                    first.of
+                ),
+                "a folder left from an earlier run with another split or study (`shards/*` \
+                 takes every folder there): remove it or list only this run's folders; \
+                 otherwise run the bad shard again",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Shards in order, each run range after the last: appending keeps every run in run order.
