@@ -74,6 +74,11 @@ fn ours() -> String {
 /// (`change` applied to the base's files), cloned one commit deep at `pr` the way
 /// actions/checkout does; returns the clone.
 fn repository(tag: &str, change: impl FnOnce(&Path)) -> PathBuf {
+    repository_from(tag, |_| {}, change)
+}
+
+/// As `repository`, with `base` applied to the base commit's files first.
+fn repository_from(tag: &str, base: impl FnOnce(&Path), change: impl FnOnce(&Path)) -> PathBuf {
     let dir = temp(tag);
     let src = dir.join("src");
     std::fs::create_dir_all(&src).unwrap();
@@ -83,6 +88,7 @@ fn repository(tag: &str, change: impl FnOnce(&Path)) -> PathBuf {
     write(&src, "scenarios/chain.ron", &scenario);
     // Copied with its mode: the workflows run it as a program.
     copy_dir(&Path::new(ROOT).join("scripts"), &src.join("scripts"));
+    base(&src);
     git(&src, &["init", "-q", "-b", "main"]);
     git(&src, &["add", "-A"]);
     git(&src, &["commit", "-q", "-m", "base"]);
@@ -232,6 +238,7 @@ fn the_github_workflow_passes_a_pull_request_that_changes_no_model() {
         "{summary}"
     );
     assert!(summary.contains("| containment no slower than on the base branch | pass |"));
+    assert!(!text(&out).contains("::warning::"), "{}", text(&out));
     std::fs::remove_dir_all(work.parent().unwrap()).unwrap();
 }
 
@@ -251,10 +258,81 @@ fn the_gitlab_job_fails_the_slower_model_and_writes_its_junit_report() {
     std::fs::remove_dir_all(work.parent().unwrap()).unwrap();
 }
 
-/// A pull request that adds a model the base branch has no file for: there is no baseline
-/// for it, the gate says so and holds every model to the study's baseline model instead.
+/// The base's study is the one the gate runs, beside the pull request's (the hidden copy is
+/// removed afterwards and no tracked file is touched).
+fn assert_base_study_used(work: &Path, out: &Output, summary: &str) {
+    assert!(
+        summary.contains("under the base branch's study"),
+        "{summary}"
+    );
+    let changed =
+        "the gate used the base branch's study; your changes to it take effect once merged";
+    assert!(summary.contains(changed), "{summary}");
+    assert!(text(out).contains("::warning::"), "{}", text(out));
+    assert!(text(out).contains(changed), "{}", text(out));
+    let left: Vec<_> = std::fs::read_dir(work.join("ci"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(
+        left,
+        ["ownership-study.ron"],
+        "the temporary study is removed"
+    );
+}
+
+/// The reviewer's attack: a pull request that makes the model 8x slower (containment at
+/// 40,500 s instead of 5,100 s) and loosens its own gate (30 runs, another seed, `detect:
+/// "20d"`, a 1000% tolerance, under which 40,500 s passes). The gate runs the base's study,
+/// whose 10% tolerance the slower model fails.
 #[test]
-fn a_new_model_file_is_checked_against_the_study_baseline_and_said_so() {
+fn a_pull_request_cannot_loosen_its_own_gate() {
+    let work = repository("gh-loosen", |src| {
+        slower(src);
+        let study = STUDY
+            .replace(
+                "no_worse_than_baseline_by: 0.10",
+                r#"no_worse_than_baseline_by: 10.0, detect: "20d""#,
+            )
+            .replace("gates: [", "runs: 30, seed: 99, gates: [");
+        assert_ne!(study, STUDY);
+        write(src, "ci/ownership-study.ron", &study);
+    });
+    let (out, summary) = github_job(&work);
+    assert_eq!(out.status.code(), Some(1), "{}\n{summary}", text(&out));
+    assert_base_study_used(&work, &out, &summary);
+    assert!(summary.contains("| containment no slower than on the base branch | **FAIL** |"));
+    std::fs::remove_dir_all(work.parent().unwrap()).unwrap();
+}
+
+/// A pull request that adds a scenario to the study (the base has no file for it) and makes
+/// the baseline model slower: the base runs its own study, so there is still a baseline and
+/// the slower model fails.
+#[test]
+fn a_new_scenario_in_the_study_does_not_unhook_the_baseline() {
+    let work = repository("gh-new-scenario", |src| {
+        slower(src);
+        let other = chain_scenario("ApiKey", "0s", r#"At(day: Tue, time: "09:00")"#)
+            .replace("name: \"chain\"", "name: \"other\"");
+        write(src, "scenarios/other.ron", &other);
+        let study = STUDY.replace(
+            r#"["../scenarios/chain.ron"]"#,
+            r#"["../scenarios/chain.ron", "../scenarios/other.ron"]"#,
+        );
+        write(src, "ci/ownership-study.ron", &study);
+    });
+    let (out, summary) = github_job(&work);
+    assert_eq!(out.status.code(), Some(1), "{}\n{summary}", text(&out));
+    assert_base_study_used(&work, &out, &summary);
+    assert!(!summary.contains("No baseline"), "{summary}");
+    std::fs::remove_dir_all(work.parent().unwrap()).unwrap();
+}
+
+/// A pull request that adds a model and puts it in the study: the base's study (without it)
+/// is the gate, so the existing model is still held to its base results; the new one is gated
+/// from the next pull request on.
+#[test]
+fn a_new_model_in_the_study_is_gated_once_merged() {
     let work = repository("gh-new", |src| {
         let theirs = ours().replace("name: \"ops-only\"", "name: \"theirs\"");
         write(src, "models/theirs.ron", &theirs);
@@ -265,9 +343,78 @@ fn a_new_model_file_is_checked_against_the_study_baseline_and_said_so() {
         write(src, "ci/ownership-study.ron", &study);
     });
     let (out, summary) = github_job(&work);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(0), "{}\n{summary}", text(&out));
+    assert_base_study_used(&work, &out, &summary);
+    assert!(summary.contains("held to its own results on `origin/main`"));
+    assert!(
+        !summary.contains("theirs"),
+        "only the base's models: {summary}"
+    );
+    std::fs::remove_dir_all(work.parent().unwrap()).unwrap();
+}
+
+/// The pull request that introduces the gate: the base has no study file, so `check` runs on
+/// the pull request's study without a baseline, and the log and summary say so.
+#[test]
+fn a_pull_request_introducing_the_study_is_checked_without_a_baseline() {
+    let work = repository_from(
+        "gh-introduce",
+        |src| std::fs::remove_file(src.join("ci/ownership-study.ron")).unwrap(),
+        |src| write(src, "ci/ownership-study.ron", STUDY),
+    );
+    let (out, summary) = github_job(&work);
+    assert_eq!(out.status.code(), Some(0), "{}\n{summary}", text(&out));
     assert!(summary.contains("**No baseline:**"), "{summary}");
-    assert!(text(&out).contains("::warning::"), "{}", text(&out));
+    assert!(summary.contains("introduces the gate"), "{summary}");
+    assert!(summary.contains("without `--baseline`"), "{summary}");
+    assert!(
+        text(&out).contains("::warning::**No baseline:**"),
+        "{}",
+        text(&out)
+    );
+    std::fs::remove_dir_all(work.parent().unwrap()).unwrap();
+}
+
+/// A base whose own study cannot run (it names a model file the base does not have): there is
+/// nothing to compare against, so the gate exits 2 with the base's error, even though the pull
+/// request's study would run.
+#[test]
+fn a_base_that_cannot_run_its_study_fails_the_gate() {
+    let broken = STUDY.replace("../models/ours.ron", "../models/missing.ron");
+    let work = repository_from(
+        "gh-broken-base",
+        |src| write(src, "ci/ownership-study.ron", &broken),
+        |src| write(src, "ci/ownership-study.ron", STUDY),
+    );
+    let (out, summary) = github_job(&work);
+    assert_eq!(out.status.code(), Some(2), "{}\n{summary}", text(&out));
+    assert!(
+        summary.contains("The base branch cannot run its own study"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("missing.ron"),
+        "the base's error: {summary}"
+    );
+    assert!(text(&out).contains("missing.ron"), "{}", text(&out));
+    assert!(!work.join("reports/ci-gate/check.md").exists());
+    std::fs::remove_dir_all(work.parent().unwrap()).unwrap();
+}
+
+/// A pull request that renames a model file the base's study names: `check` cannot find it in
+/// the pull request (exit 2), and the summary says a human must look.
+#[test]
+fn a_renamed_model_file_stops_the_gate_for_a_human() {
+    let work = repository("gh-rename", |src| {
+        std::fs::rename(src.join("models/ours.ron"), src.join("models/mine.ron")).unwrap();
+        let study = STUDY.replace("../models/ours.ron", "../models/mine.ron");
+        write(src, "ci/ownership-study.ron", &study);
+    });
+    let (out, summary) = github_job(&work);
+    assert_eq!(out.status.code(), Some(2), "{}\n{summary}", text(&out));
+    assert!(summary.contains("refused the input (exit 2)"), "{summary}");
+    assert!(summary.contains("deletes or renames"), "{summary}");
+    assert!(summary.contains("ours.ron"), "{summary}");
     std::fs::remove_dir_all(work.parent().unwrap()).unwrap();
 }
 

@@ -110,13 +110,22 @@ fn executable(path: &Path, text: &str) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
-/// A folder laid out as a user's: the study at the docs' path, the repository's example files
-/// under docs/examples, a bin folder with raci-sim and the stand-ins, and a volume folder.
+/// A folder laid out as a user's: the study and the model and scenario files it names at the
+/// docs' paths (in the folder the commands run in, for the shard and Slurm commands, and in
+/// its `study/` folder, for the Kubernetes commands), the repository's example files under
+/// docs/examples, a bin folder with raci-sim and the stand-ins, and a volume folder.
 fn setup(tag: &str, study: &str) -> PathBuf {
     let dir = temp(tag);
     let work = dir.join("work");
     std::fs::create_dir_all(work.join("docs/examples")).unwrap();
-    std::fs::write(work.join("ownership-study.ron"), study).unwrap();
+    for folder in [work.clone(), work.join("study")] {
+        for (rel, from) in STUDY_FILES {
+            let to = folder.join(rel);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(Path::new(ROOT).join(from), to).unwrap();
+        }
+        std::fs::write(folder.join("ownership-study.ron"), study).unwrap();
+    }
     for e in std::fs::read_dir(Path::new(ROOT).join("docs/examples")).unwrap() {
         let p = e.unwrap().path();
         std::fs::copy(&p, work.join("docs/examples").join(p.file_name().unwrap())).unwrap();
@@ -138,8 +147,13 @@ fn setup(tag: &str, study: &str) -> PathBuf {
         let script = if yaml.contains("kind: Job") {
             let (cmd, n) = job_command(&yaml);
             let quoted = cmd.replace('\'', r"'\''");
+            let workdir = yaml
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("workingDir: "))
+                .and_then(|d| d.split_whitespace().next()?.strip_prefix("/data"))
+                .expect("the Job runs in a folder of the volume");
             format!(
-                "set -e\ncd \"$VOLUME\"\nfor i in $(seq 0 {}); do JOB_COMPLETION_INDEX=$i sh -c '{quoted}'; done\n",
+                "set -e\ncd \"$VOLUME{workdir}\"\nfor i in $(seq 0 {}); do JOB_COMPLETION_INDEX=$i sh -c '{quoted}'; done\n",
                 n - 1
             )
         } else {
@@ -235,10 +249,20 @@ fn docs_merge_to_one_machine(tag: &str, study: &str) {
     }
 }
 
+/// The files the study names, by path relative to it, and where they come from: the pods
+/// must find them on the volume.
+const STUDY_FILES: [(&str, &str); 2] = [
+    (
+        "models/split.ron",
+        "scenarios/models/split-iam-security.ron",
+    ),
+    ("scenarios/token.ron", "scenarios/replayed-token.ron"),
+];
+
 const STUDY: &str = r#"Study(
     name: "ownership",
-    models: ["split-iam-security", "hub-and-spoke"],
-    scenarios: ["replayed-token"],
+    models: ["models/split.ron", "hub-and-spoke"],
+    scenarios: ["scenarios/token.ron"],
     runs: 80,
     seed: 7,
 )"#;
