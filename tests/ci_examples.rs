@@ -89,6 +89,14 @@ fn repository_from(tag: &str, base: impl FnOnce(&Path), change: impl FnOnce(&Pat
     // Copied with its mode: the workflows run it as a program.
     copy_dir(&Path::new(ROOT).join("scripts"), &src.join("scripts"));
     base(&src);
+    publish(&dir, change)
+}
+
+/// Commits `dir/src` as `main`, then `change` applied to it as `pr`; pushes both to a bare
+/// "origin" and clones it one commit deep at `pr` the way actions/checkout does, with the
+/// binary under test where the workflows put theirs. Returns the clone.
+fn publish(dir: &Path, change: impl FnOnce(&Path)) -> PathBuf {
+    let src = dir.join("src");
     git(&src, &["init", "-q", "-b", "main"]);
     git(&src, &["add", "-A"]);
     git(&src, &["commit", "-q", "-m", "base"]);
@@ -99,14 +107,13 @@ fn repository_from(tag: &str, base: impl FnOnce(&Path), change: impl FnOnce(&Pat
         &src,
         &["commit", "-q", "--allow-empty", "-m", "pull request"],
     );
-    git(&dir, &["clone", "-q", "--bare", "src", "origin.git"]);
+    git(dir, &["clone", "-q", "--bare", "src", "origin.git"]);
     let url = format!("file://{}", dir.join("origin.git").display());
     git(
-        &dir,
+        dir,
         &["clone", "-q", "--depth=1", "--branch", "pr", &url, "work"],
     );
     let work = dir.join("work");
-    // The binary under test where the workflows put theirs.
     for bin in ["target/release", ".tools/bin"] {
         std::fs::create_dir_all(work.join(bin)).unwrap();
         std::os::unix::fs::symlink(
@@ -428,28 +435,7 @@ fn the_repository_study_passes_an_unchanged_pull_request() {
         for rel in ["ci", "scenarios", "scripts"] {
             copy_dir(&Path::new(ROOT).join(rel), &src.join(rel));
         }
-        git(&src, &["init", "-q", "-b", "main"]);
-        git(&src, &["add", "-A"]);
-        git(&src, &["commit", "-q", "-m", "base"]);
-        git(&src, &["checkout", "-q", "-b", "pr"]);
-        git(
-            &src,
-            &["commit", "-q", "--allow-empty", "-m", "pull request"],
-        );
-        git(&dir, &["clone", "-q", "--bare", "src", "origin.git"]);
-        let url = format!("file://{}", dir.join("origin.git").display());
-        git(
-            &dir,
-            &["clone", "-q", "--depth=1", "--branch", "pr", &url, "work"],
-        );
-        let work = dir.join("work");
-        std::fs::create_dir_all(work.join("target/release")).unwrap();
-        std::os::unix::fs::symlink(
-            env!("CARGO_BIN_EXE_raci-sim"),
-            work.join("target/release/raci-sim"),
-        )
-        .unwrap();
-        work
+        publish(&dir, |_| {})
     };
     let (out, summary) = github_job(&work);
     assert_eq!(out.status.code(), Some(0), "{}\n{summary}", text(&out));

@@ -354,6 +354,24 @@ fn csv_rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
         .collect()
 }
 
+/// The hand-computed files' comparison: both scenarios, both models, 20 runs, into `rep`.
+const HAND_COMPARE: [&str; 14] = [
+    "compare",
+    "--scenarios",
+    "chain.ron",
+    "attack-only.ron",
+    "--models",
+    "ops-only.ron",
+    "no-key-owner.ron",
+    "--runs",
+    "20",
+    "--seed",
+    "1",
+    "--quiet",
+    "--out",
+    "rep",
+];
+
 /// runs.csv by hand: the horizon on every row; an attack contained at 5100 reads `1`, 5100; an
 /// attack never contained `0` and empty (censored at the horizon); a benign run empty and
 /// empty (no attacker), with no compromise and no dwell.
@@ -361,23 +379,7 @@ fn csv_rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
 fn runs_csv_marks_censored_and_not_applicable_apart_by_hand() {
     let dir = temp("hand-runs");
     hand_files(&dir);
-    let args = [
-        "compare",
-        "--scenarios",
-        "chain.ron",
-        "attack-only.ron",
-        "--models",
-        "ops-only.ron",
-        "no-key-owner.ron",
-        "--runs",
-        "20",
-        "--seed",
-        "1",
-        "--quiet",
-        "--out",
-        "rep",
-    ];
-    raci(&args, &dir);
+    raci(&HAND_COMPARE, &dir);
     let rows = csv_rows(&dir.join("rep/runs.csv"));
     assert_eq!(rows.len(), 2 * 2 * 20);
     let mut benign = 0;
@@ -419,23 +421,7 @@ fn runs_csv_marks_censored_and_not_applicable_apart_by_hand() {
 fn summaries_give_percentiles_as_numbers_with_a_flag_by_hand() {
     let dir = temp("hand-summary");
     hand_files(&dir);
-    let args = [
-        "compare",
-        "--scenarios",
-        "chain.ron",
-        "attack-only.ron",
-        "--models",
-        "ops-only.ron",
-        "no-key-owner.ron",
-        "--runs",
-        "20",
-        "--seed",
-        "1",
-        "--quiet",
-        "--out",
-        "rep",
-    ];
-    raci(&args, &dir);
+    raci(&HAND_COMPARE, &dir);
     let rows = csv_rows(&dir.join("rep/summary.csv"));
     let row = |s: &str, m: &str| rows.iter().find(|r| r["scenario"] == s && r["model"] == m);
     let (ops, none) = (
