@@ -157,12 +157,3 @@ impl Visitor for Unvisited {
     }
     fn visit(&mut self, _: usize, _: &Comparison) {}
 }
-
-impl Visitor for crate::analysis::gate::Collector<'_> {
-    fn wants(&self, point: usize) -> bool {
-        crate::analysis::gate::Collector::wants(self, point)
-    }
-    fn visit(&mut self, point: usize, c: &Comparison) {
-        crate::analysis::gate::Collector::visit(self, point, c)
-    }
-}

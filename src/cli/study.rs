@@ -89,12 +89,12 @@ fn study_dir(study: &Study, out: &OutArgs) -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// Writes a study's report. The recorded command line is the canonical `raci-sim study
-/// <file>` (`raci-sim check <file>` for check, whose `flags` then start with its
-/// `--baseline`), so a merged sharded study writes the same bytes as an unsharded one,
-/// followed by the `--practical-*` thresholds given on the command line (`flags`), which
-/// change the report.
+/// Writes a study's report. The recorded command line is the canonical `raci-sim <command>
+/// <file>` (`study` for study and merge, so a merged sharded study writes the same bytes as an
+/// unsharded one; `check` for check), followed by `flags`: check's `--baseline` and the
+/// `--practical-*` thresholds given on the command line, which change the report.
 fn write_study_report(
+    command: &str,
     study: &Study,
     comparison: &Comparison,
     dir: &Path,
@@ -102,11 +102,6 @@ fn write_study_report(
     force: bool,
     flags: &[String],
 ) -> Result<()> {
-    let command = if extra.iter().any(|(name, _)| name == "check.md") {
-        "check"
-    } else {
-        "study"
-    };
     let mut command_line = vec![
         "raci-sim".to_string(),
         command.to_string(),
@@ -199,6 +194,7 @@ pub fn study(a: StudyArgs) -> Result<ExitCode> {
     let outcome = simulate(&plan, a.report.quiet, a.report.max_events)?;
     let extra = sweep_report_files(&study, &outcome);
     write_study_report(
+        "study",
         &study,
         &outcome.comparison,
         &dir,
@@ -306,6 +302,7 @@ pub fn merge(a: MergeArgs) -> Result<ExitCode> {
     bar.finish_and_clear();
     let extra = sweep_report_files(&merged.study, &outcome);
     write_study_report(
+        "study",
         &merged.study,
         &outcome.comparison,
         &a.out,
@@ -359,6 +356,7 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
     }
     flags.extend(a.report.practical.to_args());
     write_study_report(
+        "check",
         &study,
         &outcome.comparison,
         &dir,

@@ -549,6 +549,15 @@ pub fn underpowered(results: &[GateResult]) -> Vec<(&GateResult, &Check)> {
     out
 }
 
+impl crate::analysis::plan::Visitor for Collector<'_> {
+    fn wants(&self, point: usize) -> bool {
+        Collector::wants(self, point)
+    }
+    fn visit(&mut self, point: usize, c: &Comparison) {
+        Collector::visit(self, point, c)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
