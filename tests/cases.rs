@@ -404,7 +404,8 @@ fn chain_guide(text: &str) -> String {
         Pick::Run(0),
         1,
         None,
-    );
+    )
+    .expect("the run fills the modules");
     pack_file(&pack, "facilitator.md")
 }
 

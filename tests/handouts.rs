@@ -116,7 +116,8 @@ fn every_handout_is_written_and_linked_from_the_guide() {
             team.id = id.clone();
         }
         let played = play(&sc, &m, 1, 0, 1_000_000).unwrap();
-        let files = build_pack(&sc, &m, ("m.ron", &text), &played, Pick::Run(0), 1, None);
+        let files = build_pack(&sc, &m, ("m.ron", &text), &played, Pick::Run(0), 1, None)
+            .expect("the run fills the modules");
         let paths = handout_paths(&ids);
         assert_unique_and_safe(&ids, &paths);
         let written: Vec<&str> = files

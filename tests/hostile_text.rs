@@ -249,7 +249,8 @@ fn all_outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
         Pick::Run(1),
         3,
         Some((&models[1], &b)),
-    );
+    )
+    .expect("the run fills the modules");
     out.extend(pack.into_iter().map(|(p, b)| (format!("pack/{p}"), b)));
     out
 }

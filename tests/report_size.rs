@@ -217,7 +217,8 @@ fn a_two_thousand_team_timeline_has_thirty_team_lanes_and_others() {
     let m = parse_model("huge.ron", &text).unwrap();
     let sc = load_scenario("replayed-token").unwrap();
     let played = play(&sc, &m, 7, 0, DEFAULT_MAX_EVENTS).unwrap();
-    let pack = build_pack(&sc, &m, ("huge.ron", &text), &played, Pick::Run(0), 7, None);
+    let pack = build_pack(&sc, &m, ("huge.ron", &text), &played, Pick::Run(0), 7, None)
+        .expect("the run fills the modules");
     let svg = String::from_utf8(
         pack.iter()
             .find(|(p, _)| p == "timeline.svg")

@@ -427,7 +427,8 @@ fn a_tabletop_pack_asks_who_revokes_a_credential_whose_owner_is_missing() {
         Pick::Run(0),
         1,
         None,
-    );
+    )
+    .expect("the run fills the modules");
     let guide = pack_file(&pack, "facilitator.md");
     assert!(
         guide.contains("key is owned by \"data-platform\", a team this model does not have; who would revoke it?"),

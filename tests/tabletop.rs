@@ -27,7 +27,8 @@ fn no_handout_contains_an_event_its_team_could_not_have_seen() {
         let sc = load_scenario(scenario).unwrap();
         let m = load_model(model).unwrap();
         let played = play(&sc, &m, SEED, 3, 1_000_000).unwrap();
-        let files = build_pack(&sc, &m, text_of(model), &played, Pick::Run(3), SEED, None);
+        let files = build_pack(&sc, &m, text_of(model), &played, Pick::Run(3), SEED, None)
+            .expect("the run fills the modules");
         let paths = raci_sim::output::tabletop::model_handout_paths(&m);
         for (t, team) in m.teams.iter().enumerate() {
             let seen = team_view(&played, t);
@@ -116,6 +117,7 @@ fn the_same_pack_twice_is_byte_identical() {
             SEED,
             Some((&vs, &b)),
         )
+        .expect("the run fills the modules")
     };
     let (one, two) = (build(), build());
     assert_eq!(one, two);
@@ -205,7 +207,8 @@ fn an_attacker_looping_for_weeks_gives_a_short_guide_with_each_question_once() {
         Pick::Run(838),
         SEED,
         None,
-    );
+    )
+    .expect("the run fills the modules");
     let guide = pack_file(&pack, "facilitator.md");
     let questions: Vec<&str> = guide
         .split("## Discussion questions")
@@ -249,7 +252,8 @@ fn with_vs_both_timelines_share_one_time_axis_for_the_debrief() {
             Pick::Run(296),
             SEED,
             Some((&vs, &b)),
-        );
+        )
+        .expect("the run fills the modules");
         let file = |name: &str| pack_file(&pack, name);
         // Axis labels and where they sit across: `<text x="260.18" y=".." ..>T+06:00`.
         let ticks = |svg: &str| -> Vec<(String, String)> {
@@ -343,7 +347,8 @@ fn informed_teams_see_each_notification_in_their_handout() {
             Pick::Run(run),
             SEED,
             None,
-        );
+        )
+        .expect("the run fills the modules");
         for e in &notes {
             let path = &raci_sim::output::tabletop::model_handout_paths(&m)[e.team.unwrap()];
             let text = pack_file(&files, path);

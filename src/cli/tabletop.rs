@@ -89,7 +89,13 @@ pub fn run(a: TabletopArgs) -> Result<ExitCode> {
         a.pick,
         a.seed,
         vs_model.as_ref().zip(vs_played.as_ref()),
-    );
+    )
+    .map_err(|missing| {
+        Usage(format!(
+            "run {run} cannot make a tabletop pack: {}",
+            missing.why()
+        ))
+    })?;
     raci_sim::output::write_folder(&dir, &files, a.out.force)
         .with_context(|| format!("cannot write the pack to {}", dir.display()))?;
     outln!(

@@ -16,11 +16,13 @@ mod guide;
 mod handouts;
 mod injects;
 mod lanes;
+mod modules;
 mod timeline;
 
 pub use decisions::{decision_points, DecisionPoint};
 pub use handouts::{handout_paths, model_handout_paths};
 pub use injects::{injects, team_view, Inject};
+pub use modules::{modules, Missing, Module, ModuleKind};
 pub use timeline::{run_end, timeline_svg};
 
 use blocks::{to_html, to_markdown, Block};
@@ -130,9 +132,36 @@ fn names(model: &Model, teams: &[usize]) -> String {
     }
 }
 
-/// Everything the pack holds, as (path in the folder, bytes): the facilitator guide in
-/// Markdown and HTML, the timeline SVGs (with `vs`, a second model's run of the same attack
-/// on the same time scale), and the handouts.
+/// Everything one pack is built from, worked out once.
+pub struct Exercise<'a> {
+    pub scenario: &'a Scenario,
+    pub model: &'a Model,
+    /// The model file's label (its path or library name) and text, as loaded.
+    pub model_text: (&'a str, &'a str),
+    /// The scenario file's text, for the replay inputs.
+    pub scenario_text: &'a str,
+    pub played: &'a Played,
+    pub pick: Pick,
+    pub seed: u64,
+    /// Runs in the batch the pick was made from (recorded for the replay).
+    pub runs: u64,
+    pub decisions: Vec<DecisionPoint>,
+    pub modules: Vec<Module>,
+    /// With `--vs`: the second model and the same attack under it.
+    pub vs: Option<(&'a Model, &'a Played)>,
+}
+
+/// The pack's layout: participant material, facilitator material, and what `tabletop replay`
+/// reads back. Paths are relative to the pack folder.
+pub mod layout {
+    pub const INDEX: &str = "README.md";
+    pub const PARTICIPANTS: &str = "participants";
+    pub const FACILITATOR: &str = "facilitator";
+    pub const REPLAY: &str = "replay";
+}
+
+/// Everything the pack holds, as (path in the folder, bytes); `Err` when the run has no
+/// decision points to fill the modules (see `modules`).
 #[allow(clippy::too_many_arguments)]
 pub fn build_pack(
     scenario: &Scenario,
@@ -142,20 +171,50 @@ pub fn build_pack(
     pick: Pick,
     seed: u64,
     vs: Option<(&Model, &Played)>,
-) -> Vec<(String, Vec<u8>)> {
-    let title = format!("Tabletop exercise: {} under {}", scenario.name, model.name);
+) -> Result<Vec<(String, Vec<u8>)>, Missing> {
     let decisions = decision_points(&played.trace, model);
-    let raised = concerns::raise(scenario, model, model_text, played, &decisions);
-    let mut blocks = guide::brief(scenario, model, played, pick, seed);
+    let modules = modules(&decisions)?;
+    let ex = Exercise {
+        scenario,
+        model,
+        model_text,
+        scenario_text: "",
+        played,
+        pick,
+        seed,
+        runs: 0,
+        decisions,
+        modules,
+        vs,
+    };
+    Ok(pack_files(&ex))
+}
+
+/// The files of a pack.
+pub fn pack_files(ex: &Exercise) -> Vec<(String, Vec<u8>)> {
+    let mut files = legacy_guide(ex);
+    files.extend(handouts::handout_files(ex.model, ex.played));
+    files
+}
+
+/// The facilitator guide of before the CTEP structure (to be split into the handbook, the hot
+/// wash guide and the after-action report).
+fn legacy_guide(ex: &Exercise) -> Vec<(String, Vec<u8>)> {
+    let (scenario, model, played) = (ex.scenario, ex.model, ex.played);
+    let title = format!("Tabletop exercise: {} under {}", scenario.name, model.name);
+    let raised = concerns::raise(scenario, model, ex.model_text, played, &ex.decisions);
+    let mut blocks = guide::brief(scenario, model, played, ex.pick, ex.seed);
     blocks.extend(guide::inject_timeline(model, played));
-    blocks.extend(guide::decisions(model, &decisions));
+    blocks.extend(guide::decisions(model, &ex.decisions));
     blocks.extend(guide::questions_and_after_action(
         scenario,
         &played.metrics,
         raised,
     ));
     // With --vs both timelines share one time scale, so the debrief can set them side by side.
-    let end = vs.map_or(run_end(played), |(_, vp)| run_end(played).max(run_end(vp)));
+    let end = ex
+        .vs
+        .map_or(run_end(played), |(_, vp)| run_end(played).max(run_end(vp)));
     let timeline = |model: &Model, played: &Played| {
         timeline_svg(
             &format!("{} under {}", scenario.name, model.name),
@@ -165,7 +224,7 @@ pub fn build_pack(
         )
     };
     let mut svgs = vec![("timeline.svg".to_string(), timeline(model, played))];
-    if let Some((vm, vp)) = vs {
+    if let Some((vm, vp)) = ex.vs {
         blocks.extend(guide::debrief(model, &played.metrics, vm, &vp.metrics));
         svgs.push(("vs/timeline.svg".to_string(), timeline(vm, vp)));
     }
@@ -183,8 +242,29 @@ pub fn build_pack(
     for (name, svg) in svgs {
         files.push((name, svg.into_bytes()));
     }
-    files.extend(handouts::handout_files(model, played));
     files
+}
+
+/// One document of the pack as `{stem}.md` and `{stem}.html` (print-ready): the same blocks
+/// in each. `svgs` are (path relative to the document, SVG) pairs inlined into the HTML where
+/// an `Svg` block names them.
+#[allow(dead_code)] // used by the CTEP documents (issue 17)
+fn document(
+    stem: &str,
+    title: &str,
+    blocks: &[Block],
+    svgs: &[(String, String)],
+) -> Vec<(String, Vec<u8>)> {
+    vec![
+        (
+            format!("{stem}.md"),
+            format!("# {}\n\n{}", markdown(title), to_markdown(blocks)).into_bytes(),
+        ),
+        (
+            format!("{stem}.html"),
+            to_html(title, blocks, svgs).into_bytes(),
+        ),
+    ]
 }
 
 /// The default folder for a pack.
