@@ -36,6 +36,7 @@ mod report;
 mod report_size;
 mod response;
 mod robustness;
+mod room;
 mod row_waits;
 mod severity_cases;
 mod shards;
