@@ -43,6 +43,7 @@ mod shards;
 mod sources;
 mod study;
 mod tabletop;
+mod tabletop_pick;
 mod terminal;
 mod verdicts;
 
