@@ -42,6 +42,7 @@ mod shards;
 mod sources;
 mod study;
 mod tabletop;
+mod tabletop_documents;
 mod terminal;
 mod verdicts;
 
