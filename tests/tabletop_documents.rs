@@ -9,7 +9,10 @@ use raci_sim::output::tabletop::{build_pack, play, Pick};
 
 const SEED: u64 = 20261123;
 
-fn pack(scenario: &str, model: &str, run: u64) -> Vec<(String, Vec<u8>)> {
+/// A pack's files: (path, bytes).
+type Files = Vec<(String, Vec<u8>)>;
+
+fn pack(scenario: &str, model: &str, run: u64) -> Files {
     let sc = load_scenario(scenario).unwrap();
     let m = load_model(model).unwrap();
     let text = MODELS.iter().find(|x| x.name == model).unwrap();
@@ -27,7 +30,7 @@ fn pack(scenario: &str, model: &str, run: u64) -> Vec<(String, Vec<u8>)> {
 }
 
 /// The packs the tests read: runs that fill the modules, of different scenarios and models.
-fn packs() -> Vec<(String, Vec<(String, Vec<u8>)>)> {
+fn packs() -> Vec<(String, Files)> {
     [
         ("compromised-service-account", "single-incident-lead", 3),
         ("user-to-workload-compromise", "anti-siloed-human-nhi", 3),
