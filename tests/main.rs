@@ -44,6 +44,7 @@ mod sources;
 mod study;
 mod tabletop;
 mod tabletop_pick;
+mod tabletop_documents;
 mod terminal;
 mod verdicts;
 

@@ -12,8 +12,10 @@
 mod blocks;
 mod concerns;
 mod decisions;
+mod docx;
 mod guide;
 mod handouts;
+mod index;
 mod injects;
 mod lanes;
 mod modules;
@@ -203,6 +205,7 @@ pub fn build_pack(
 pub fn pack_files(ex: &Exercise) -> Vec<(String, Vec<u8>)> {
     let mut files = legacy_guide(ex);
     files.extend(handouts::handout_files(ex.model, ex.played));
+    files.push(index::file(ex, &files));
     files
 }
 
@@ -238,26 +241,16 @@ fn legacy_guide(ex: &Exercise) -> Vec<(String, Vec<u8>)> {
         svgs.push(("vs/timeline.svg".to_string(), timeline(vm, vp)));
     }
     blocks.extend(handouts::guide_links(model));
-    let mut files = vec![
-        (
-            "facilitator.md".to_string(),
-            format!("# {}\n\n{}", markdown(&title), to_markdown(&blocks)).into_bytes(),
-        ),
-        (
-            "facilitator.html".to_string(),
-            to_html(&title, &blocks, &svgs).into_bytes(),
-        ),
-    ];
+    let mut files = document("facilitator", &title, &blocks, &svgs);
     for (name, svg) in svgs {
         files.push((name, svg.into_bytes()));
     }
     files
 }
 
-/// One document of the pack as `{stem}.md` and `{stem}.html` (print-ready): the same blocks
-/// in each. `svgs` are (path relative to the document, SVG) pairs inlined into the HTML where
-/// an `Svg` block names them.
-#[allow(dead_code)] // used by the CTEP documents (issue 17)
+/// One document of the pack as `{stem}.md`, `{stem}.html` (print-ready) and `{stem}.docx`
+/// (editable): the same blocks in each. `svgs` are (path relative to the document, SVG) pairs
+/// inlined into the HTML where an `Svg` block names them.
 fn document(
     stem: &str,
     title: &str,
@@ -273,6 +266,7 @@ fn document(
             format!("{stem}.html"),
             to_html(title, blocks, svgs).into_bytes(),
         ),
+        (format!("{stem}.docx"), docx::to_docx(title, blocks)),
     ]
 }
 
