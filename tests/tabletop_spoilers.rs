@@ -12,7 +12,9 @@ use raci_sim::input::library::{
 use raci_sim::input::{Model, Scenario};
 use raci_sim::output::escape;
 use raci_sim::output::tabletop::player::{credential_text, module_injects, Form};
-use raci_sim::output::tabletop::{build_pack, decision_points, modules, play, Pick, Played};
+use raci_sim::output::tabletop::{
+    build_pack, decision_points, model_handout_paths, modules, play, Pick, Played,
+};
 
 use crate::common::{model, pack_file, scenario};
 
@@ -151,7 +153,7 @@ fn check_pack(sc: &Scenario, m: &Model, run: u64) -> bool {
     for (path, bytes) in files.iter().filter(|(p, _)| p.starts_with("participants/")) {
         participant += 1;
         let Ok(text) = std::str::from_utf8(bytes) else {
-            continue; // binary documents (DOCX) are checked through their source blocks
+            continue; // a binary document (DOCX) is made from the same blocks as its Markdown
         };
         // The scenario's own summary is background, not an outcome of this run.
         let text = text
@@ -170,6 +172,23 @@ fn check_pack(sc: &Scenario, m: &Model, run: u64) -> bool {
         participant >= 2 + 2 * m.teams.len(),
         "{pair}: {participant}"
     );
+    // A handout lists only injects addressed to its team (the "to" column names it).
+    for (team, path) in m.teams.iter().zip(model_handout_paths(m)) {
+        let id = escape::markdown(&team.id);
+        for row in pack_file(&files, &path)
+            .lines()
+            .filter(|l| l.starts_with("| T+"))
+        {
+            let cells: Vec<&str> = row.split(" | ").collect();
+            if cells[0] == "| T+" {
+                continue;
+            }
+            assert!(
+                cells[3].split(", ").any(|t| t == id),
+                "{pair}: {path} shows an inject for others: {row}"
+            );
+        }
+    }
     check_injects(sc, m, &played, &pair);
     true
 }

@@ -287,11 +287,12 @@ pub fn coverage_at(
     let holiday = start_unix.is_some() && model.holidays.binary_search(&day).is_ok();
     let working = days & (1 << weekday) != 0 && !holiday;
     let hours = format!(
-        "hours {:02}:{:02}-{:02}:{:02} team time, {}",
+        "hours {:02}:{:02}-{:02}:{:02} {}, {}",
         start / HOUR,
         start % HOUR / MINUTE,
         end / HOUR,
         end % HOUR / MINUTE,
+        zone(tm.utc_offset),
         day_names(days)
     );
     if working && sec >= start && sec < end {
@@ -309,6 +310,19 @@ pub fn coverage_at(
             words(oc.page_latency)
         ),
         None => format!("{off}, nobody on call ({hours})"),
+    }
+}
+
+/// A team's time zone as "UTC", "UTC+2" or "UTC+05:30".
+pub(super) fn zone(utc_offset: i64) -> String {
+    let (sign, a) = (
+        if utc_offset < 0 { '-' } else { '+' },
+        utc_offset.unsigned_abs(),
+    );
+    match (a / HOUR, a % HOUR / MINUTE) {
+        (0, 0) => "UTC".into(),
+        (h, 0) => format!("UTC{sign}{h}"),
+        (h, m) => format!("UTC{sign}{h:02}:{m:02}"),
     }
 }
 
@@ -343,6 +357,47 @@ pub(super) fn words(seconds: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_as_words_and_zones_as_offsets() {
+        assert_eq!(words(1800), "30 minutes");
+        assert_eq!(words(3600 + 60 + 1), "1 hour 1 minute 1 second");
+        assert_eq!(words(0), "0 seconds");
+        assert_eq!(zone(0), "UTC");
+        assert_eq!(zone(-5 * 3600), "UTC-5");
+        assert_eq!(zone(5 * 3600 + 1800), "UTC+05:30");
+    }
+
+    #[test]
+    fn coverage_follows_the_team_calendar() {
+        let text = r#"Model(name: "m", summary: "s",
+            teams: [(id: "a", coverage: AlwaysOn),
+                    (id: "b", utc_offset_hours: 1, coverage: BusinessHours()),
+                    (id: "c", coverage: BusinessHours(on_call: (page_latency: "45m")))],
+            raci: (detect: [(r: ["a"])], triage: (r: ["a"], a: ["b"]), scope: (r: ["a"]),
+                   validate_entitlement: (r: ["a"]), confirm_business: (r: ["a"]),
+                   approve_containment: (r: ["a"], a: ["a", "b", "c"]), revoke: {Session: (r: ["a"])},
+                   verify: (r: ["a"]), capture_evidence: (r: ["a"]), close: (r: ["a"], a: ["a"])))"#;
+        let m = crate::input::library::parse_model("m.ron", text).unwrap_or_else(|e| panic!("{e}"));
+        // Monday 08:30 UTC: 09:30 for b (UTC+1, on shift), 08:30 for c (off, on call).
+        let mon_0830 = 8 * HOUR + 30 * MINUTE;
+        assert_eq!(
+            coverage_at(&m, 0, None, mon_0830, 0),
+            "on shift (staffed around the clock)"
+        );
+        assert!(coverage_at(&m, 1, None, mon_0830, 0)
+            .starts_with("on shift (hours 09:00-17:00 UTC+1, mon, tue, wed, thu, fri)"));
+        assert!(coverage_at(&m, 2, None, mon_0830, 0).starts_with(
+            "off shift; on call for high severity and above, answering a page within 45 minutes"
+        ));
+        // Saturday noon: b is off with nobody on call.
+        assert!(coverage_at(&m, 1, None, 0, 5 * DAY + 12 * HOUR)
+            .starts_with("off shift, nobody on call"));
+        assert_eq!(
+            raci_rows(&m, 1),
+            ["triage: A", "approve_containment: A (with a, c)"]
+        );
+    }
 
     #[test]
     fn names_are_slugs_unless_they_collide() {

@@ -405,7 +405,11 @@ impl<'a> View<'a> {
             .map_or(String::new(), |k| {
                 format!(" for {}", credential_text(self.scenario, k))
             });
-        let text = format!("Request: {}{on}.", phrase(a));
+        let ask = match a {
+            Activity::ValidateEntitlement => "validate that the access involved is entitled",
+            _ => "confirm with the business what the credentials involved are used for",
+        };
+        let text = format!("Request: {ask}{on}, before containment is decided.");
         self.push(e.time - e.wait, Form::Ticket, vec![team], text);
         self.page(e, &format!("request for {}", phrase(a)));
     }

@@ -112,12 +112,7 @@ fn ground_rules() -> Vec<String> {
 
 /// A team's hours, in words for the participants table.
 fn hours(model: &Model, t: &crate::input::Team) -> String {
-    let offset = t.utc_offset / 3600;
-    let zone = if offset == 0 {
-        "UTC".to_string()
-    } else {
-        format!("UTC{offset:+}")
-    };
+    let zone = super::handouts::zone(t.utc_offset);
     match t.coverage {
         Coverage::AlwaysOn => "around the clock".into(),
         Coverage::BusinessHours {
