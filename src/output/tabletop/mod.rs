@@ -19,10 +19,12 @@ mod index;
 mod injects;
 mod lanes;
 mod modules;
+pub mod player;
+mod situation;
 mod timeline;
 
 pub use decisions::{decision_points, DecisionPoint};
-pub use handouts::{handout_paths, model_handout_paths};
+pub use handouts::{coverage_at, handout_paths, handout_stems, model_handout_paths, raci_rows};
 pub use injects::{injects, team_view, Inject};
 pub use modules::{modules, Missing, Module, ModuleKind};
 pub use timeline::{run_end, timeline_svg};
@@ -204,7 +206,7 @@ pub fn build_pack(
 /// The files of a pack.
 pub fn pack_files(ex: &Exercise) -> Vec<(String, Vec<u8>)> {
     let mut files = legacy_guide(ex);
-    files.extend(handouts::handout_files(ex.model, ex.played));
+    files.extend(situation::files(ex));
     files.push(index::file(ex, &files));
     files
 }
