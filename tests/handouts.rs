@@ -127,10 +127,11 @@ fn every_handout_is_written_and_linked_from_the_guide() {
             .collect();
         assert_eq!(written, paths, "{ids:?}");
         let (guide_md, guide_html) = (
-            pack_file(&files, "facilitator.md"),
-            pack_file(&files, "facilitator.html"),
+            pack_file(&files, "facilitator/handbook.md"),
+            pack_file(&files, "facilitator/handbook.html"),
         );
         for p in &paths {
+            let p = format!("../participants/{p}");
             assert!(guide_md.contains(&format!("]({p})")), "{p} not linked");
             assert!(guide_html.contains(&format!("href=\"{p}\"")), "{p}");
         }

@@ -42,6 +42,7 @@ mod shards;
 mod sources;
 mod study;
 mod tabletop;
+mod tabletop_facilitator;
 mod terminal;
 mod verdicts;
 
