@@ -428,7 +428,7 @@ impl Situations<'_, '_> {
                 question: format!("{} was revoked and kept working for {{wait}} (its residual validity). What else must be cut so a revocation takes effect at once?", cred.id),
                 probes: format!("{}; scenario: {} residual_validity {}", cite_revoke(model, cred.kind), cred.id, format_human(cred.residual_validity as f64)),
                 gap: format!("{} ({kind}) kept working {{wait}} after it was revoked", cred.id),
-                recommendation: format!("End the sessions and tokens {} issued when it is revoked, or shorten its validity.", cred.id),
+                recommendation: format!("Make revoking {} take effect at once (end what it issued too), or shorten its residual validity.", cred.id),
                 owner: &owner_of(model, &model.revoke[cred.kind.index()].r),
             }, true, false);
         }
