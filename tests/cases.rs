@@ -390,7 +390,7 @@ fn a_decision_nobody_signs_is_never_decided() {
 
 /// In the tabletop pack, case (d)'s committee is raised once, as the decision's split
 /// accountability naming the late signer, not again as y's off-hours sign-off wait.
-/// The facilitator guide of run 0 of the chain scenario (attack Monday 09:00) under `text`.
+/// The facilitator's handbook of run 0 of the chain scenario (attack Monday 09:00) under `text`.
 fn chain_guide(text: &str) -> String {
     use raci_sim::output::tabletop::{build_pack, play, Pick};
     let sc = scenario(&chain_scenario("ApiKey", "0s", MON_9));
@@ -406,25 +406,23 @@ fn chain_guide(text: &str) -> String {
         None,
     )
     .expect("the run fills the modules");
-    pack_file(&pack, "facilitator.md")
+    pack_file(&pack, "facilitator/handbook.md")
 }
 
 #[test]
 fn a_committee_delay_is_one_question_naming_the_last_signer() {
     let guide = chain_guide(&committee_model());
-    let questions = guide
-        .split("## Discussion questions")
-        .nth(1)
-        .unwrap()
-        .split("## ")
-        .next()
-        .unwrap();
-    // 9900 s = 2.75 h, decided at 14460 s = T+04:01.
-    assert!(
-        questions.contains("At T+04:01 the approve\\_containment decision waited 2.8h for the last of its accountable teams (x, y) to sign (the last: y)."),
-        "{questions}"
-    );
-    assert!(!questions.contains("sign\\_off waited"), "{questions}");
+    let questions: Vec<&str> = guide
+        .lines()
+        .filter(|l| l.starts_with("- ") && l.contains("(probes: "))
+        .collect();
+    // Needed at 4200 s = T+01:10; 9900 s = 2.75 h; decided at 14460 s = T+04:01.
+    let committee: Vec<&&str> = questions
+        .iter()
+        .filter(|q| q.starts_with("- Committee: "))
+        .collect();
+    assert_eq!(committee, [&"- Committee: At T+01:10 the approve\\_containment decision waited 2.8h for the last of its accountable teams (x, y) to sign (the last: y, at T+04:01). Does it need every one of them? (probes: raci.approve\\_containment: R = ops; A = x, y (a committee of 2))"], "{questions:#?}");
+    assert!(!guide.contains("sign\\_off waited"), "{guide}");
 }
 
 /// The guide's one-line summary of case (a): detected 900 s, declared 1500, revoked and
@@ -433,7 +431,7 @@ fn a_committee_delay_is_one_question_naming_the_last_signer() {
 fn the_guide_summarises_case_a_at_the_hand_computed_moments() {
     let guide = chain_guide(&ops_model(ALL_KINDS_OPS, OPS_DECIDES, SURE, ""));
     assert!(
-        guide.contains("For the facilitator, at a glance: detected T+00:15, declared T+00:25, first revocation T+01:25, attacker evicted T+01:25, closed T+01:45; 0 handoffs, 0 stalls."),
+        guide.contains("The run at a glance: detected T+00:15, declared T+00:25, first revocation T+01:25, attacker evicted T+01:25, closed T+01:45; 0 handoffs, 0 stalls."),
         "{guide}"
     );
 }

@@ -156,10 +156,10 @@ fn event_logs_and_tabletop_packs_are_byte_identical_on_one_and_two_threads() {
             .status;
         assert!(status.success());
         for f in [
-            "facilitator.md",
-            "facilitator.html",
-            "timeline.svg",
-            "vs/timeline.svg",
+            "facilitator/handbook.md",
+            "facilitator/handbook.html",
+            "facilitator/timeline.svg",
+            "facilitator/vs/timeline.svg",
         ] {
             out.push(std::fs::read(pack.join(f)).unwrap());
         }

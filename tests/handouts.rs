@@ -132,10 +132,11 @@ fn every_handout_is_written_and_linked_from_the_guide() {
             assert!(files.iter().any(|(f, _)| *f == html), "{html}");
         }
         let (guide_md, guide_html) = (
-            pack_file(&files, "facilitator.md"),
-            pack_file(&files, "facilitator.html"),
+            pack_file(&files, "facilitator/handbook.md"),
+            pack_file(&files, "facilitator/handbook.html"),
         );
         for p in &paths {
+            let p = format!("../participants/{p}");
             assert!(guide_md.contains(&format!("]({p})")), "{p} not linked");
             assert!(guide_html.contains(&format!("href=\"{p}\"")), "{p}");
         }

@@ -379,10 +379,13 @@ fn hostile_text_is_escaped_in_every_output_and_every_xml_output_parses() {
         "report/runs.csv",
         "report/results.json",
         "log-task.xes",
-        "pack/facilitator.html",
-        "pack/facilitator.md",
-        "pack/timeline.svg",
-        "pack/vs/timeline.svg",
+        "pack/facilitator/handbook.html",
+        "pack/facilitator/handbook.md",
+        "pack/facilitator/hot-wash.md",
+        "pack/facilitator/after-action-report.html",
+        "pack/participants/feedback-form.md",
+        "pack/facilitator/timeline.svg",
+        "pack/facilitator/vs/timeline.svg",
     ] {
         assert!(names.contains(&want), "{want} not among {names:?}");
     }

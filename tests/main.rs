@@ -46,6 +46,7 @@ mod tabletop;
 mod tabletop_pick;
 mod tabletop_documents;
 mod tabletop_spoilers;
+mod tabletop_facilitator;
 mod terminal;
 mod verdicts;
 

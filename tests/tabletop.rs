@@ -123,11 +123,13 @@ fn the_same_pack_twice_is_byte_identical() {
     assert_eq!(one, two);
     let names: Vec<&str> = one.iter().map(|(p, _)| p.as_str()).collect();
     for f in [
-        "facilitator.md",
-        "facilitator.html",
-        "timeline.svg",
-        "vs/timeline.svg",
-        "handouts/soc.md",
+        "facilitator/handbook.md",
+        "facilitator/handbook.html",
+        "facilitator/hot-wash.md",
+        "facilitator/after-action-report.md",
+        "participants/feedback-form.md",
+        "facilitator/timeline.svg",
+        "facilitator/vs/timeline.svg",
     ] {
         assert!(names.contains(&f), "{f} missing from {names:?}");
     }
@@ -189,44 +191,63 @@ fn repeats_fold_into_one_inject_until_something_new_happens() {
     );
 }
 
+/// Run 366 of agent-privilege-chaining under hub-and-spoke: the attacker loops a stage for
+/// weeks (over a thousand events) in an incident that is declared, reaches its containment
+/// decision and never closes.
 #[test]
-fn an_attacker_looping_for_weeks_gives_a_short_guide_with_each_question_once() {
+fn an_attacker_looping_for_weeks_gives_a_short_handbook_with_each_question_once() {
     let sc = load_scenario("agent-privilege-chaining").unwrap();
     let m = load_model("hub-and-spoke").unwrap();
-    let played = play(&sc, &m, SEED, 838, 1_000_000).unwrap();
+    let played = play(&sc, &m, SEED, 366, 1_000_000).unwrap();
     let shown = injects(&played.trace);
     let events = played.trace.iter().filter(|e| e.what != "ready").count();
     let folded: usize = shown.iter().map(|i| i.repeats as usize).sum();
     assert_eq!(shown.len() + folded, events);
-    assert!(events > 1000 && shown.len() < 20, "{} rows", shown.len());
+    assert!(events > 1000 && shown.len() < 60, "{} rows", shown.len());
     let pack = build_pack(
         &sc,
         &m,
         text_of("hub-and-spoke"),
         &played,
-        Pick::Run(838),
+        Pick::Run(366),
         SEED,
         None,
     )
     .expect("the run fills the modules");
-    let guide = pack_file(&pack, "facilitator.md");
-    let questions: Vec<&str> = guide
-        .split("## Discussion questions")
-        .nth(1)
-        .unwrap()
-        .lines()
-        .take_while(|l| !l.starts_with("## "))
-        .filter(|l| l.starts_with("- "))
-        .collect();
-    let mut unique = questions.clone();
-    unique.sort_unstable();
-    unique.dedup();
-    assert_eq!(unique.len(), questions.len(), "{questions:#?}");
+    let handbook = pack_file(&pack, "facilitator/handbook.md");
+    // Within each module, each question once.
+    let mut all = Vec::new();
+    for module in handbook.split("\n## Module ").skip(1) {
+        let questions: Vec<&str> = module
+            .lines()
+            .filter(|l| l.starts_with("- ") && l.contains("(probes: "))
+            .collect();
+        let mut unique = questions.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), questions.len(), "{questions:#?}");
+        assert!((3..=5).contains(&questions.len()), "{questions:#?}");
+        all.extend(questions);
+    }
+    println!("{}", all.join("\n"));
+    // The signal lost in the agent platform 80 times is asked about once.
     assert!(
-        questions.iter().any(|q| q.contains("It happened 81 times")),
-        "{questions:#?}"
+        all.iter()
+            .any(|q| q.starts_with("- Lost signal: ") && q.contains("It happened 80 times")),
+        "{all:#?}"
     );
-    assert!(guide.contains("| missed revocations | not measured: the incident was never closed |"));
+    let aar = pack_file(&pack, "facilitator/after-action-report.md");
+    println!(
+        "{}",
+        aar.lines()
+            .filter(|l| l.contains("missed"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(
+        aar.contains("| missed revocations | 0 (never closed: counted at the end) |"),
+        "{aar}"
+    );
 }
 
 #[test]
@@ -268,12 +289,12 @@ fn with_vs_both_timelines_share_one_time_axis_for_the_debrief() {
         };
         // Both timelines get the same axis, and the debrief shows them one above the other.
         let (one, two) = (
-            ticks(&file("timeline.svg")),
-            ticks(&file("vs/timeline.svg")),
+            ticks(&file("facilitator/timeline.svg")),
+            ticks(&file("facilitator/vs/timeline.svg")),
         );
         assert!(one.len() >= 5, "{one:?}");
         assert_eq!(one, two, "{first} vs {second}");
-        let guide = file("facilitator.md");
+        let guide = file("facilitator/handbook.md");
         let debrief = guide.split("## Debrief").nth(1).unwrap();
         assert!(debrief.contains("(timeline.svg)") && debrief.contains("(vs/timeline.svg)"));
     }
@@ -357,4 +378,55 @@ fn informed_teams_see_each_notification_in_their_handout() {
         seen += notes.len();
     }
     assert!(seen > 10, "{seen}");
+}
+
+/// The after-action report's missed list, read back from the trace credential by credential,
+/// names exactly as many credentials as the run's `missed_revocations`, for every shipped
+/// model on three scenarios.
+#[test]
+fn the_after_action_missed_list_matches_the_runs_missed_revocations() {
+    let (mut checked, mut with_missed) = (0, 0);
+    for scenario in [
+        "compromised-service-account",
+        "orphaned-nhi-key",
+        "user-to-workload-compromise",
+    ] {
+        let sc = load_scenario(scenario).unwrap();
+        for model in MODELS {
+            let m = load_model(model.name).unwrap();
+            for run in 0..4 {
+                let played = play(&sc, &m, SEED, run, 1_000_000).unwrap();
+                let Ok(pack) = build_pack(
+                    &sc,
+                    &m,
+                    text_of(model.name),
+                    &played,
+                    Pick::Run(run),
+                    SEED,
+                    None,
+                ) else {
+                    continue;
+                };
+                let aar = pack_file(&pack, "facilitator/after-action-report.md");
+                let missed = aar
+                    .split("## Missed revocations\n")
+                    .nth(1)
+                    .unwrap()
+                    .split("\n## ")
+                    .next()
+                    .unwrap()
+                    .lines()
+                    .filter(|l| l.starts_with("- "))
+                    .count();
+                assert_eq!(
+                    missed as u32, played.metrics.missed_revocations,
+                    "{scenario} x {} run {run}",
+                    model.name
+                );
+                checked += 1;
+                with_missed += usize::from(missed > 0);
+            }
+        }
+    }
+    assert!(checked > 50 && with_missed > 5, "{checked} {with_missed}");
 }

@@ -9,12 +9,16 @@
 //! trace; `timeline` draws the swimlane SVG (its lanes from `lanes`); `handouts` writes one
 //! file per team.
 
+mod aar;
 mod blocks;
+mod cite;
 mod concerns;
 mod decisions;
 mod docx;
-mod guide;
+mod feedback;
+mod handbook;
 mod handouts;
+mod hotwash;
 mod index;
 mod injects;
 mod lanes;
@@ -22,6 +26,7 @@ mod modules;
 pub mod player;
 mod situation;
 mod timeline;
+mod truth;
 
 pub use decisions::{decision_points, DecisionPoint};
 pub use handouts::{coverage_at, handout_paths, handout_stems, model_handout_paths, raci_rows};
@@ -205,48 +210,11 @@ pub fn build_pack(
 
 /// The files of a pack.
 pub fn pack_files(ex: &Exercise) -> Vec<(String, Vec<u8>)> {
-    let mut files = legacy_guide(ex);
-    files.extend(situation::files(ex));
+    let mut files = situation::files(ex);
+    for part in [handbook::files, hotwash::files, aar::files, feedback::files] {
+        files.extend(part(ex));
+    }
     files.push(index::file(ex, &files));
-    files
-}
-
-/// The facilitator guide of before the CTEP structure (to be split into the handbook, the hot
-/// wash guide and the after-action report).
-fn legacy_guide(ex: &Exercise) -> Vec<(String, Vec<u8>)> {
-    let (scenario, model, played) = (ex.scenario, ex.model, ex.played);
-    let title = format!("Tabletop exercise: {} under {}", scenario.name, model.name);
-    let raised = concerns::raise(scenario, model, ex.model_text, played, &ex.decisions);
-    let mut blocks = guide::brief(scenario, model, played, ex.pick, ex.seed);
-    blocks.extend(guide::inject_timeline(model, played));
-    blocks.extend(guide::decisions(model, &ex.decisions));
-    blocks.extend(guide::questions_and_after_action(
-        scenario,
-        &played.metrics,
-        raised,
-    ));
-    // With --vs both timelines share one time scale, so the debrief can set them side by side.
-    let end = ex
-        .vs
-        .map_or(run_end(played), |(_, vp)| run_end(played).max(run_end(vp)));
-    let timeline = |model: &Model, played: &Played| {
-        timeline_svg(
-            &format!("{} under {}", scenario.name, model.name),
-            played,
-            model,
-            end,
-        )
-    };
-    let mut svgs = vec![("timeline.svg".to_string(), timeline(model, played))];
-    if let Some((vm, vp)) = ex.vs {
-        blocks.extend(guide::debrief(model, &played.metrics, vm, &vp.metrics));
-        svgs.push(("vs/timeline.svg".to_string(), timeline(vm, vp)));
-    }
-    blocks.extend(handouts::guide_links(model));
-    let mut files = document("facilitator", &title, &blocks, &svgs);
-    for (name, svg) in svgs {
-        files.push((name, svg.into_bytes()));
-    }
     files
 }
 
