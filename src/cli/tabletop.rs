@@ -81,8 +81,9 @@ pub fn run(a: TabletopArgs) -> Result<ExitCode> {
     outln!(
         "tabletop pack for run {run} ({}): {}",
         a.pick.name(),
-        dir.join("facilitator.html").display()
+        dir.join(raci_sim::output::tabletop::layout::INDEX).display()
     );
+    outln!("  facilitator: facilitator/handbook.html; players: participants/ (and nothing else)");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -194,7 +194,12 @@ pub(super) fn to_html(title: &str, blocks: &[Block], svgs: &[(String, String)]) 
             Block::Links(links) => {
                 o.push_str("<ul>\n");
                 for (text, href) in links {
-                    let _ = writeln!(o, "<li><a href=\"{}\">{}</a></li>", html(href), html(text));
+                    // A page links the other pages as pages: `x.md` is read as `x.html` here.
+                    let href = match href.strip_suffix(".md") {
+                        Some(stem) => format!("{stem}.html"),
+                        None => href.clone(),
+                    };
+                    let _ = writeln!(o, "<li><a href=\"{}\">{}</a></li>", html(&href), html(text));
                 }
                 o.push_str("</ul>\n");
             }
