@@ -10,6 +10,7 @@
 //! file per team.
 
 mod blocks;
+pub mod capture;
 mod concerns;
 mod decisions;
 mod guide;
@@ -194,6 +195,7 @@ pub fn build_pack(
 pub fn pack_files(ex: &Exercise) -> Vec<(String, Vec<u8>)> {
     let mut files = legacy_guide(ex);
     files.extend(handouts::handout_files(ex.model, ex.played));
+    files.extend(capture::files(ex));
     files
 }
 
