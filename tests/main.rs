@@ -36,12 +36,14 @@ mod report;
 mod report_size;
 mod response;
 mod robustness;
+mod room;
 mod row_waits;
 mod severity_cases;
 mod shards;
 mod sources;
 mod study;
 mod tabletop;
+mod tabletop_pick;
 mod terminal;
 mod verdicts;
 

@@ -8,12 +8,15 @@ use raci_sim::engine::batch::{run_batch, BatchOptions, DEFAULT_SEED};
 use raci_sim::engine::budget::{Estimate, MAX_RUNS};
 use raci_sim::engine::DEFAULT_MAX_EVENTS;
 use raci_sim::input::library::{load_model, load_scenario, model_source, parse_model};
-use raci_sim::output::tabletop::{build_pack, pick_run, play, Pick};
+use raci_sim::input::{Model, Scenario};
+use raci_sim::output::tabletop::{
+    build_pack, candidates, decision_points, modules, play, Missing, Pick, Played,
+};
 
 use super::terminal::outln;
 use super::{within_budget, OutArgs, Usage};
 
-#[derive(clap::Args)]
+#[derive(clap::Args, Clone)]
 pub struct TabletopArgs {
     scenario: String,
     #[arg(long)]
@@ -52,30 +55,7 @@ pub fn run(a: TabletopArgs) -> Result<ExitCode> {
     let dir = a
         .out
         .target(|| raci_sim::output::tabletop::default_dir(&sc, &m, a.pick))?;
-    let run = match a.pick {
-        Pick::Run(i) => i,
-        _ => {
-            within_budget(
-                Estimate::batch(a.runs, raci_sim::engine::budget::Shape::of(&sc, &m), true),
-                &format!("picking from {} runs", a.runs),
-            )?;
-            let opts = BatchOptions {
-                first: 0,
-                runs: a.runs,
-                seed: a.seed,
-                keep_runs: true,
-                max_events: a.max_events,
-            };
-            let batch = run_batch(&sc, &m, opts, |_| {})?;
-            pick_run(&batch.runs, a.pick).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "no attack runs among {} to pick from (the scenario's benign share is 1?); use --pick run:I",
-                    a.runs
-                )
-            })?
-        }
-    };
-    let played = play(&sc, &m, a.seed, run, a.max_events)?;
+    let (run, played) = choose_run(&a, &sc, &m)?;
     let vs_model = a.vs.as_deref().map(load_model).transpose()?;
     let vs_played = match &vs_model {
         Some(vm) => Some(play(&sc, vm, a.seed, run, a.max_events)?),
@@ -104,4 +84,80 @@ pub fn run(a: TabletopArgs) -> Result<ExitCode> {
         dir.join("facilitator.html").display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The run the pack is built from, traced: the first of the pick's candidates that fills the
+/// exercise's modules (docs/tabletop.md, "Which run"). Refused (exit 2) when none does.
+fn choose_run(a: &TabletopArgs, sc: &Scenario, m: &Model) -> Result<(u64, Played)> {
+    let tried = match a.pick {
+        Pick::Run(i) => vec![i],
+        pick => candidates(&batch(a, sc, m)?, pick),
+    };
+    let mut first_missing: Option<(u64, Missing)> = None;
+    for &run in &tried {
+        let played = play(sc, m, a.seed, run, a.max_events)?;
+        match modules(&decision_points(&played.trace, m)) {
+            Ok(_) => return Ok((run, played)),
+            Err(missing) => {
+                first_missing.get_or_insert((run, missing));
+            }
+        }
+    }
+    let pair = format!("`{}` under `{}`", sc.name, m.name);
+    let Some((run, missing)) = first_missing else {
+        return Err(Usage(format!(
+            "no attack runs among {} of {pair} to pick from (the scenario's benign share is 1?); use --pick run:I",
+            a.runs
+        ))
+        .into());
+    };
+    if let Pick::Run(_) = a.pick {
+        let default = TabletopArgs {
+            pick: Pick::P90,
+            ..a.clone()
+        };
+        let instead = match choose_run(&default, sc, m) {
+            Ok((r, _)) => format!(
+                "the default pick (p90 of {} runs) gives run {r}: use --pick p90 or --pick run:{r}",
+                a.runs
+            ),
+            Err(_) => format!(
+                "and no run of the default pick (p90 of {} runs) does either",
+                a.runs
+            ),
+        };
+        return Err(Usage(format!(
+            "run {run} of {pair} cannot make an exercise: {}; {instead}",
+            missing.why()
+        ))
+        .into());
+    }
+    Err(Usage(format!(
+        "{pair} cannot make an exercise: none of the {} attack runs (seed {}, --runs {}) reaches the moments the modules need (a triage, a declaration and a containment decision); at the pick's rank, run {run}: {}. Try more --runs, another model, or another scenario",
+        tried.len(),
+        a.seed,
+        a.runs,
+        missing.why()
+    ))
+    .into())
+}
+
+/// The seeded batch the pick ranks, with every run's measures kept.
+fn batch(
+    a: &TabletopArgs,
+    sc: &Scenario,
+    m: &Model,
+) -> Result<Vec<raci_sim::engine::metrics::RunMetrics>> {
+    within_budget(
+        Estimate::batch(a.runs, raci_sim::engine::budget::Shape::of(sc, m), true),
+        &format!("picking from {} runs", a.runs),
+    )?;
+    let opts = BatchOptions {
+        first: 0,
+        runs: a.runs,
+        seed: a.seed,
+        keep_runs: true,
+        max_events: a.max_events,
+    };
+    Ok(run_batch(sc, m, opts, |_| {})?.runs)
 }

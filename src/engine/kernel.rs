@@ -26,6 +26,8 @@ pub(super) enum Ev {
     BackgroundArrival(u16),
     /// An incremental scope finds a credential (credential, scope's team).
     ScopeFinds(u16, u16),
+    /// The room's decision (its index in the plan) on a job is made.
+    RoomDecides(u32, u16),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -155,6 +157,7 @@ impl<'c, 'w> Sim<'c, 'w> {
                 declared_at: NEVER,
                 rotated: false,
             },
+            room_seen: [0; 3],
             met: RunMetrics {
                 run,
                 attack: !benign,
@@ -243,6 +246,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             }
             Ev::Escalate(job) => self.escalate(job),
             Ev::ScopeFinds(k, team) => self.scope_finds(k as usize, team),
+            Ev::RoomDecides(job, d) => self.room_decides(job, d as usize),
             Ev::BackgroundArrival(t) => {
                 let t = t as usize;
                 self.ws.queues[t].push_back(QueueItem {

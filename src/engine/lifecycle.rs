@@ -162,7 +162,10 @@ impl<'c, 'w> Sim<'c, 'w> {
     /// be recognised). Whichever approval comes first contains.
     pub(super) fn begin_approval(&mut self, team: u16) {
         self.incident.phase = Phase::Approving;
-        self.maybe_emergency(team);
+        match self.room_begins(Activity::ApproveContainment, NOBODY, team) {
+            Some(job) => self.incident.approve_job = job,
+            None => self.maybe_emergency(team),
+        }
         self.incident.validate_job = self.begin(Activity::ValidateEntitlement, NOBODY, team);
         self.incident.confirm_job = self.begin(Activity::ConfirmBusiness, NOBODY, team);
     }
@@ -196,7 +199,8 @@ impl<'c, 'w> Sim<'c, 'w> {
     /// containment is approved already (by emergency).
     fn maybe_approve(&mut self, team: u16) {
         let inc = &self.incident;
-        if inc.validated && inc.confirmed && inc.phase == Phase::Approving && !inc.approved {
+        let open = inc.phase == Phase::Approving && !inc.approved && inc.approve_job == NONE;
+        if inc.validated && inc.confirmed && open {
             self.incident.approve_job = self.begin(Activity::ApproveContainment, NOBODY, team);
         }
     }

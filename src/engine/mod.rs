@@ -19,6 +19,7 @@ mod lifecycle;
 pub mod metrics;
 mod phases;
 mod response;
+pub mod room;
 mod severity;
 mod tasks;
 mod teams;
@@ -86,6 +87,8 @@ pub struct Context<'a> {
     owner: Vec<Option<Vec<usize>>>,
     /// Per credential: a rotate-all sweep covers it (policy planes and kinds, not unknown).
     rotatable: Vec<bool>,
+    /// A tabletop room's decisions in place of the model's (`tabletop replay`).
+    room: Option<&'a room::RoomPlan>,
 }
 
 impl<'a> Context<'a> {
@@ -120,7 +123,14 @@ impl<'a> Context<'a> {
             scope_accuracy,
             owner: response::owners(scenario, model),
             rotatable: response::rotatable(scenario, model),
+            room: None,
         }
+    }
+
+    /// The same context with the room's decisions in place of the model's (see `room`).
+    pub fn with_room(mut self, room: &'a room::RoomPlan) -> Self {
+        self.room = Some(room);
+        self
     }
 
     /// The stream for one source of randomness in one run.
@@ -405,5 +415,7 @@ struct Sim<'c, 'w> {
     /// When a team first learned of the attack (attack runs).
     noticed_at: Option<u64>,
     incident: Incident,
+    /// Per decision slot (`room::slot`): how often it was needed so far (room replays only).
+    room_seen: [u32; 3],
     met: RunMetrics,
 }

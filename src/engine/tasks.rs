@@ -45,6 +45,11 @@ impl<'c, 'w> Sim<'c, 'w> {
 
     /// A lifecycle activity becomes ready: find its R, spawn its consults.
     pub(super) fn begin(&mut self, activity: Activity, cred: u16, from_team: u16) -> u32 {
+        if matches!(activity, Activity::Triage | Activity::Close) {
+            if let Some(job) = self.room_begins(activity, cred, from_team) {
+                return job;
+            }
+        }
         let job = self.new_job(activity, cred, from_team);
         let kind = self.cred_kind(&self.ws.jobs[job as usize]);
         let m = self.m;

@@ -229,18 +229,7 @@ impl<'c, 'w> Sim<'c, 'w> {
             return;
         }
         let j = self.ws.jobs[job as usize];
-        if self.trace.is_some() {
-            let task = TaskRef {
-                id: job,
-                handoff_from: None,
-                from_team: None,
-                credential: (j.cred != NOBODY).then_some(j.cred as usize),
-                parent: (j.parent != NONE).then_some(j.parent),
-            };
-            let what = "done".to_string();
-            let waits = (0, None, [0; WaitCause::COUNT]);
-            self.push_trace(Some(team), Some(j.activity), what, waits, Some(task));
-        }
+        self.trace_done(job, team);
         if j.dropped || (j.parent != NONE && self.ws.jobs[j.parent as usize].dropped) {
             self.note(Some(team), Some(j.activity), || {
                 "done, no longer needed".to_string()

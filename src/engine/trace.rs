@@ -56,4 +56,27 @@ impl<'c, 'w> Sim<'c, 'w> {
             });
         }
     }
+
+    /// The task `job` is done by `team` (only traced).
+    pub(super) fn trace_done(&mut self, job: u32, team: usize) {
+        if self.trace.is_none() {
+            return;
+        }
+        let j = self.ws.jobs[job as usize];
+        let task = TaskRef {
+            id: job,
+            handoff_from: None,
+            from_team: None,
+            credential: (j.cred != NOBODY).then_some(j.cred as usize),
+            parent: (j.parent != NONE).then_some(j.parent),
+        };
+        let waits = (0, None, [0; WaitCause::COUNT]);
+        self.push_trace(
+            Some(team),
+            Some(j.activity),
+            "done".to_string(),
+            waits,
+            Some(task),
+        );
+    }
 }

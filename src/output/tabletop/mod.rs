@@ -71,8 +71,15 @@ impl Pick {
 /// The run index a pick selects from a batch: attack runs ordered by time to containment
 /// (uncontained last, ties by run index), nearest rank for median and p90.
 pub fn pick_run(runs: &[RunMetrics], pick: Pick) -> Option<u64> {
+    candidates(runs, pick).first().copied()
+}
+
+/// The runs a pick may settle on, in the order they are tried: the run at the pick's rank
+/// (see `pick_run`), then the ranks below it nearest first, then those above nearest first.
+/// The pack takes the first that fills the modules (`modules`).
+pub fn candidates(runs: &[RunMetrics], pick: Pick) -> Vec<u64> {
     if let Pick::Run(i) = pick {
-        return Some(i);
+        return vec![i];
     }
     let mut attacks: Vec<(u64, u64)> = runs
         .iter()
@@ -80,7 +87,7 @@ pub fn pick_run(runs: &[RunMetrics], pick: Pick) -> Option<u64> {
         .map(|m| (m.time_to_containment.unwrap_or(u64::MAX), m.run))
         .collect();
     if attacks.is_empty() {
-        return None;
+        return Vec::new();
     }
     attacks.sort_unstable();
     let n = attacks.len();
@@ -90,7 +97,9 @@ pub fn pick_run(runs: &[RunMetrics], pick: Pick) -> Option<u64> {
         Pick::P90 => rank(0.9),
         _ => n - 1,
     };
-    Some(attacks[i].1)
+    let below = (0..=i).rev();
+    let above = i + 1..n;
+    below.chain(above).map(|r| attacks[r].1).collect()
 }
 
 /// One traced run.
