@@ -116,6 +116,30 @@ pub struct RoomRow {
     pub revoke: Vec<usize>,
 }
 
+/// The engine's form of a sheet row.
+pub fn room_decision(r: &RoomRow) -> crate::engine::room::RoomDecision {
+    use crate::domain::Activity;
+    use crate::engine::room::RoomChoice;
+    crate::engine::room::RoomDecision {
+        activity: match r.decision {
+            SheetDecision::Triage => Activity::Triage,
+            SheetDecision::Containment => Activity::ApproveContainment,
+            SheetDecision::Close => Activity::Close,
+        },
+        occurrence: r.occurrence,
+        team: r.team,
+        delay: r.delay,
+        choice: match r.choice {
+            SheetChoice::Declare => RoomChoice::Declare,
+            SheetChoice::Dismiss => RoomChoice::Dismiss,
+            SheetChoice::Approve => RoomChoice::Approve,
+            SheetChoice::Hold => RoomChoice::Hold,
+            SheetChoice::Close => RoomChoice::Close,
+        },
+        revoke: r.revoke.clone(),
+    }
+}
+
 /// What a sheet is checked against: the pack's points, its model and its scenario.
 pub struct SheetContext<'a> {
     pub points: &'a [CapturePoint],

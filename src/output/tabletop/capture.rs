@@ -12,6 +12,8 @@ use std::fmt::Write as _;
 use super::{layout, DecisionPoint, Exercise, Module, Pick};
 use crate::domain::duration::format_offset;
 use crate::domain::{Activity, InventoryStatus};
+use crate::engine::room::needed_times;
+use crate::engine::TraceEvent;
 use crate::input::decisions::{CapturePoint, SheetDecision, PACK_VERSION};
 use crate::input::Scenario;
 
@@ -32,13 +34,18 @@ pub const COLUMNS: [&str; 12] = [
 ];
 
 /// The decision points of the sheet: the point each module ends on, in module order, named
-/// D1, D2, ... The occurrence is how many points of the same decision the run needed before
-/// it (0 for the first).
+/// D1, D2, ... Each is placed where a replay finds it (`engine::room::needed_times`): the
+/// n-th time its decision was needed in the run, and when. For triage and close that is when
+/// the module's decision became ready; for containment it is when the approval path began
+/// (validation and business confirmation ready, the emergency approval requested), which is
+/// the moment the room can first approve.
 pub fn points(
     scenario: &Scenario,
+    trace: &[TraceEvent],
     decisions: &[DecisionPoint],
     modules: &[Module],
 ) -> Vec<CapturePoint> {
+    let needed = needed_times(trace);
     let mut out = Vec::new();
     for (m, module) in modules.iter().enumerate() {
         let Some(i) = module.decision else { continue };
@@ -49,10 +56,13 @@ pub fn points(
             Activity::Close => SheetDecision::Close,
             _ => continue,
         };
-        let occurrence = decisions[..i]
+        let Some(&(_, occurrence, at)) = needed
             .iter()
-            .filter(|q| q.activity == d.activity)
-            .count() as u32;
+            .filter(|(a, _, t)| *a == d.activity && *t <= d.needed)
+            .last()
+        else {
+            continue;
+        };
         let credentials = if decision == SheetDecision::Containment {
             listed_credentials(scenario)
         } else {
@@ -63,7 +73,7 @@ pub fn points(
             module: format!("{}. {}", m + 1, module.kind.title()),
             decision,
             occurrence,
-            needed: d.needed,
+            needed: at,
             credentials,
         });
     }
@@ -83,7 +93,7 @@ fn listed_credentials(scenario: &Scenario) -> Vec<String> {
 
 /// The sheet (CSV and RON) and the replay inputs.
 pub(super) fn files(ex: &Exercise) -> Vec<(String, Vec<u8>)> {
-    let points = points(ex.scenario, &ex.decisions, &ex.modules);
+    let points = points(ex.scenario, &ex.played.trace, &ex.decisions, &ex.modules);
     let f = layout::FACILITATOR;
     let r = layout::REPLAY;
     vec![

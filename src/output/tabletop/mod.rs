@@ -12,6 +12,7 @@
 mod blocks;
 pub mod capture;
 mod concerns;
+pub mod debrief;
 mod decisions;
 mod guide;
 mod handouts;
