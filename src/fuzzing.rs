@@ -196,10 +196,15 @@ pub fn fuzz_decisions(bytes: &[u8]) {
         let Some(rows) = bounded("decisions", parse_decisions("d", text, format, &cx)) else {
             continue;
         };
-        let decisions = rows.iter().map(crate::input::decisions::room_decision).collect();
-        let plan = crate::engine::room::RoomPlan::new(decisions, m.teams.len(), sc.credentials.len())
-            .expect("a loaded sheet is a valid plan");
-        let _ = crate::output::tabletop::debrief::room_runs(sc, m, 1, 2, FUZZ_MAX_EVENTS, Some(&plan));
+        let decisions = rows
+            .iter()
+            .map(crate::input::decisions::room_decision)
+            .collect();
+        let plan =
+            crate::engine::room::RoomPlan::new(decisions, m.teams.len(), sc.credentials.len())
+                .expect("a loaded sheet is a valid plan");
+        let _ =
+            crate::output::tabletop::debrief::room_runs(sc, m, 1, 2, FUZZ_MAX_EVENTS, Some(&plan));
     }
 }
 

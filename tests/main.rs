@@ -32,6 +32,7 @@ mod progress;
 mod provenance;
 mod queueing;
 mod raci_report;
+mod replay;
 mod report;
 mod report_size;
 mod response;

@@ -117,7 +117,12 @@ pub fn run(a: ReplayArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn arm<'a>(label: &str, model: &'a Model, played: &'a raci_sim::output::tabletop::Played, runs: &'a [RunMetrics]) -> Arm<'a> {
+fn arm<'a>(
+    label: &str,
+    model: &'a Model,
+    played: &'a raci_sim::output::tabletop::Played,
+    runs: &'a [RunMetrics],
+) -> Arm<'a> {
     Arm {
         label: label.to_string(),
         model,
@@ -136,9 +141,11 @@ fn best_shipped(
     max_events: u64,
 ) -> Result<(Model, Vec<RunMetrics>)> {
     let incident = format!("{}-", sc.name);
-    let candidates = MODELS
-        .iter()
-        .chain(INCIDENT_MODELS.iter().filter(|s| s.name.starts_with(&incident)));
+    let candidates = MODELS.iter().chain(
+        INCIDENT_MODELS
+            .iter()
+            .filter(|s| s.name.starts_with(&incident)),
+    );
     let mut best: Option<(f64, Model, Vec<RunMetrics>)> = None;
     for s in candidates {
         let m = parse_model(s.path, s.text)?;

@@ -58,8 +58,8 @@ pub fn points(
         };
         let Some(&(_, occurrence, at)) = needed
             .iter()
-            .filter(|(a, _, t)| *a == d.activity && *t <= d.needed)
-            .last()
+            .rev()
+            .find(|(a, _, t)| *a == d.activity && *t <= d.needed)
         else {
             continue;
         };

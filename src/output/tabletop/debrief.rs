@@ -108,7 +108,11 @@ pub fn files(d: &Debrief) -> Vec<(String, Vec<u8>)> {
     blocks.extend(picked_run(d));
     blocks.extend(over_runs(d));
     let end = d.arms.iter().map(|a| run_end(a.played)).max().unwrap_or(0);
-    let names = ["timeline-room.svg", "timeline-model.svg", "timeline-best.svg"];
+    let names = [
+        "timeline-room.svg",
+        "timeline-model.svg",
+        "timeline-best.svg",
+    ];
     let mut svgs = Vec::new();
     blocks.push(Block::Heading(format!(
         "The three timelines of run {} (one time scale)",
@@ -118,7 +122,10 @@ pub fn files(d: &Debrief) -> Vec<(String, Vec<u8>)> {
         blocks.push(Block::Para(arm.label.clone()));
         blocks.push(Block::Svg(name.to_string()));
         let svg = timeline_svg(
-            &format!("{}: {} under {}", arm.label, d.scenario.name, arm.model.name),
+            &format!(
+                "{}: {} under {}",
+                arm.label, d.scenario.name, arm.model.name
+            ),
             arm.played,
             arm.model,
             end,
@@ -194,9 +201,10 @@ fn picked_run(d: &Debrief) -> Vec<Block> {
         row("Missed revocations (held and working at close)", &|m| {
             m.missed_revocations.to_string()
         }),
-        row("Wrongful revocations (credentials the attacker did not hold)", &|m| {
-            m.wrongful_revocations.to_string()
-        }),
+        row(
+            "Wrongful revocations (credentials the attacker did not hold)",
+            &|m| m.wrongful_revocations.to_string(),
+        ),
         row("Revocations", &|m| m.revocations.to_string()),
     ];
     vec![
@@ -261,19 +269,25 @@ fn over_runs(d: &Debrief) -> Vec<Block> {
         format!("{} ({} to {})", fmt(v.mean), fmt(v.low), fmt(v.high))
     };
     let rmean = |r: &[RunMetrics]| {
-        attack(r, |m| m.time_to_containment.unwrap_or(horizon) as f64 / 3600.0)
+        attack(r, |m| {
+            m.time_to_containment.unwrap_or(horizon) as f64 / 3600.0
+        })
     };
     add("Restricted mean time to containment", &|r| {
         ci(mean_ci(&rmean(r)), &hours)
     });
-    for (label, p) in [("p50 time to containment", 0.5), ("p90 time to containment", 0.9)] {
+    for (label, p) in [
+        ("p50 time to containment", 0.5),
+        ("p90 time to containment", 0.9),
+    ] {
         add(label, &|r| {
             let times: Vec<Option<u64>> = r
                 .iter()
                 .filter(|m| m.attack)
                 .map(|m| m.time_to_containment)
                 .collect();
-            let show = |t: Option<u64>| t.map_or("not contained".into(), |t| format_human(t as f64));
+            let show =
+                |t: Option<u64>| t.map_or("not contained".into(), |t| format_human(t as f64));
             quantile(&times, p).map_or("no attack runs".into(), |(q, lo, hi)| {
                 if q.is_none() && hi.is_none() && lo.is_none() {
                     show(q)
@@ -325,19 +339,41 @@ fn wrongful(r: &[RunMetrics]) -> Vec<f64> {
 fn differences(d: &Debrief) -> Vec<Block> {
     let horizon = d.scenario.horizon;
     let practical = Practical::default();
-    type Metric<'m> = (&'m str, MetricKind, bool, Box<dyn Fn(&[RunMetrics]) -> Vec<f64> + 'm>);
+    type Metric<'m> = (
+        &'m str,
+        MetricKind,
+        bool,
+        Box<dyn Fn(&[RunMetrics]) -> Vec<f64> + 'm>,
+    );
     let metrics: Vec<Metric> = vec![
         (
             "Restricted mean time to containment",
             MetricKind::Time,
             true,
             Box::new(move |r: &[RunMetrics]| {
-                attack(r, |m| m.time_to_containment.unwrap_or(horizon) as f64 / 3600.0)
+                attack(r, |m| {
+                    m.time_to_containment.unwrap_or(horizon) as f64 / 3600.0
+                })
             }),
         ),
-        ("Share contained", MetricKind::Share, false, Box::new(contained)),
-        ("Missed revocations per attack run", MetricKind::Count, true, Box::new(missed)),
-        ("Wrongful revocations per run", MetricKind::Count, true, Box::new(wrongful)),
+        (
+            "Share contained",
+            MetricKind::Share,
+            false,
+            Box::new(contained),
+        ),
+        (
+            "Missed revocations per attack run",
+            MetricKind::Count,
+            true,
+            Box::new(missed),
+        ),
+        (
+            "Wrongful revocations per run",
+            MetricKind::Count,
+            true,
+            Box::new(wrongful),
+        ),
     ];
     let mut rows = Vec::new();
     for (name, kind, lower_is_better, f) in &metrics {
