@@ -220,7 +220,7 @@ fn sheet_errors_name_the_cell_the_field_and_a_fix() {
     .unwrap_err();
     assert_eq!(
         e,
-        "sheet:2:12: field `[0].team`: unknown team \"opz\"\n  help: did you mean \"ops\"?"
+        "sheet:2:6: field `[0].team`: unknown team \"opz\"\n  help: did you mean \"ops\"?"
     );
     let e = load(r#"[(point: "D1", decison: "")]"#, Format::Ron).unwrap_err();
     assert!(
@@ -450,5 +450,21 @@ fn replay_writes_the_same_debrief_twice_and_refuses_bad_sheets() {
     ]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("replay/pack.ron"), "{err}");
+    // The debrief never replaces the pack it reads.
+    let (code, err) = raci_sim(&[
+        "tabletop",
+        "replay",
+        &pack,
+        "--decisions",
+        sheet,
+        "--out",
+        &pack,
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("the debrief would replace the pack itself"),
+        "{err}"
+    );
+    assert!(Path::new(&pack).join("replay/pack.ron").is_file());
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -56,6 +56,16 @@ pub fn run(a: ReplayArgs) -> Result<ExitCode> {
         .into());
     }
     let dir = a.out.target(|| a.pack.join("debrief"))?;
+    // The debrief folder replaces what is there: never the pack (or a folder holding it).
+    if let (Ok(d), Ok(p)) = (dir.canonicalize(), a.pack.canonicalize()) {
+        if p.starts_with(&d) {
+            return Err(Usage(format!(
+                "--out {}: the debrief would replace the pack itself; give a folder outside it or leave --out out (PACK/debrief)",
+                dir.display()
+            ))
+            .into());
+        }
+    }
     within_budget(
         Estimate::batch(a.runs.saturating_mul(4), Shape::of(&sc, &m), true),
         &format!("replaying {} runs under three models", a.runs),
