@@ -40,21 +40,7 @@ pub struct ReplayArgs {
 }
 
 pub fn run(a: ReplayArgs) -> Result<ExitCode> {
-    let rp = read_pack(&a.pack)?;
-    let sc = parse_scenario(&rp.scenario.0, &rp.scenario.1)?;
-    let m = parse_model(&rp.model.0, &rp.model.1)?;
-    let (seed, run) = (rp.pack.seed, rp.pack.run);
-    if sc.name != rp.pack.scenario || m.name != rp.pack.model {
-        return Err(Usage(format!(
-            "{}: pack.ron names `{}` under `{}`, but its copies are `{}` under `{}`: make the pack again",
-            a.pack.display(),
-            rp.pack.scenario,
-            rp.pack.model,
-            sc.name,
-            m.name
-        ))
-        .into());
-    }
+    let (sc, m, seed, run) = inputs(&a)?;
     let dir = a.out.target(|| a.pack.join("debrief"))?;
     // The debrief folder replaces what is there: never the pack (or a folder holding it).
     if let (Ok(d), Ok(p)) = (dir.canonicalize(), a.pack.canonicalize()) {
@@ -125,6 +111,26 @@ pub fn run(a: ReplayArgs) -> Result<ExitCode> {
         dir.join("debrief.html").display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The pack's scenario and model copies, its seed and its run (the copies checked against
+/// the names pack.ron records).
+fn inputs(a: &ReplayArgs) -> Result<(Scenario, Model, u64, u64)> {
+    let rp = read_pack(&a.pack)?;
+    let sc = parse_scenario(&rp.scenario.0, &rp.scenario.1)?;
+    let m = parse_model(&rp.model.0, &rp.model.1)?;
+    if sc.name != rp.pack.scenario || m.name != rp.pack.model {
+        return Err(Usage(format!(
+            "{}: pack.ron names `{}` under `{}`, but its copies are `{}` under `{}`: make the pack again",
+            a.pack.display(),
+            rp.pack.scenario,
+            rp.pack.model,
+            sc.name,
+            m.name
+        ))
+        .into());
+    }
+    Ok((sc, m, rp.pack.seed, rp.pack.run))
 }
 
 fn arm<'a>(
