@@ -16,6 +16,7 @@ use crate::engine::room::needed_times;
 use crate::engine::TraceEvent;
 use crate::input::decisions::{CapturePoint, SheetDecision, PACK_VERSION};
 use crate::input::Scenario;
+use crate::output::escape::{csv_text, visible};
 
 /// The sheet's columns, in order.
 pub const COLUMNS: [&str; 12] = [
@@ -123,7 +124,7 @@ fn sheet_csv(points: &[CapturePoint]) -> Vec<u8> {
         let options = p.decision.options_text();
         let needed = format_offset(p.needed);
         let occurrence = p.occurrence.to_string();
-        let credentials = p.credentials.join(" ");
+        let credentials = csv_text(&p.credentials.join(" "));
         let _ = w.write_record([
             p.point.as_str(),
             &p.module,
@@ -158,9 +159,9 @@ fn sheet_ron(ex: &Exercise, points: &[CapturePoint]) -> String {
          // credential ids), notes. A row with a blank choice keeps the model's decision.\n\
          // Then: raci-sim tabletop replay <this pack> --decisions <this file>\n\
          // Teams: {}",
-        ex.scenario.name.replace('\n', " "),
-        ex.model.name.replace('\n', " "),
-        teams.join(", ")
+        visible(&ex.scenario.name).replace('\n', " "),
+        visible(&ex.model.name).replace('\n', " "),
+        visible(&teams.join(", ")).replace('\n', " ")
     );
     o.push_str("[\n");
     for p in points {
