@@ -1,5 +1,5 @@
-//! Handout names: unique for any set of team ids, every handout written and linked from the
-//! facilitator guide.
+//! Handout names: unique for any set of team ids, every handout written (under
+//! `participants/handouts/`) and linked from the facilitator guide.
 
 use raci_sim::output::sha256_hex;
 use raci_sim::output::tabletop::{build_pack, handout_paths, play, Pick};
@@ -71,7 +71,7 @@ fn assert_unique_and_safe(ids: &[String], paths: &[String]) {
     assert_eq!(lower.len(), ids.len(), "{ids:?} -> {paths:?}");
     for p in paths {
         let name = p
-            .strip_prefix("handouts/")
+            .strip_prefix("participants/handouts/")
             .and_then(|n| n.strip_suffix(".md"))
             .unwrap_or_else(|| panic!("{p}"));
         assert!(!name.is_empty() && name.len() <= 52, "{p}");
@@ -123,9 +123,14 @@ fn every_handout_is_written_and_linked_from_the_guide() {
         let written: Vec<&str> = files
             .iter()
             .map(|(p, _)| p.as_str())
-            .filter(|p| p.starts_with("handouts/"))
+            .filter(|p| p.starts_with("participants/handouts/") && p.ends_with(".md"))
             .collect();
         assert_eq!(written, paths, "{ids:?}");
+        // Each handout is one document: Markdown, HTML (and whatever else documents get).
+        for p in &paths {
+            let html = p.replace(".md", ".html");
+            assert!(files.iter().any(|(f, _)| *f == html), "{html}");
+        }
         let (guide_md, guide_html) = (
             pack_file(&files, "facilitator.md"),
             pack_file(&files, "facilitator.html"),

@@ -45,6 +45,8 @@ mod sources;
 mod study;
 mod tabletop;
 mod tabletop_pick;
+mod tabletop_documents;
+mod tabletop_spoilers;
 mod terminal;
 mod verdicts;
 

@@ -14,15 +14,19 @@ pub mod capture;
 mod concerns;
 pub mod debrief;
 mod decisions;
+mod docx;
 mod guide;
 mod handouts;
+mod index;
 mod injects;
 mod lanes;
 mod modules;
+pub mod player;
+mod situation;
 mod timeline;
 
 pub use decisions::{decision_points, DecisionPoint};
-pub use handouts::{handout_paths, model_handout_paths};
+pub use handouts::{coverage_at, handout_paths, handout_stems, model_handout_paths, raci_rows};
 pub use injects::{injects, team_view, Inject};
 pub use modules::{modules, Missing, Module, ModuleKind};
 pub use timeline::{run_end, timeline_svg};
@@ -204,8 +208,9 @@ pub fn build_pack(
 /// The files of a pack.
 pub fn pack_files(ex: &Exercise) -> Vec<(String, Vec<u8>)> {
     let mut files = legacy_guide(ex);
-    files.extend(handouts::handout_files(ex.model, ex.played));
+    files.extend(situation::files(ex));
     files.extend(capture::files(ex));
+    files.push(index::file(ex, &files));
     files
 }
 
@@ -241,26 +246,16 @@ fn legacy_guide(ex: &Exercise) -> Vec<(String, Vec<u8>)> {
         svgs.push(("vs/timeline.svg".to_string(), timeline(vm, vp)));
     }
     blocks.extend(handouts::guide_links(model));
-    let mut files = vec![
-        (
-            "facilitator.md".to_string(),
-            format!("# {}\n\n{}", markdown(&title), to_markdown(&blocks)).into_bytes(),
-        ),
-        (
-            "facilitator.html".to_string(),
-            to_html(&title, &blocks, &svgs).into_bytes(),
-        ),
-    ];
+    let mut files = document("facilitator", &title, &blocks, &svgs);
     for (name, svg) in svgs {
         files.push((name, svg.into_bytes()));
     }
     files
 }
 
-/// One document of the pack as `{stem}.md` and `{stem}.html` (print-ready): the same blocks
-/// in each. `svgs` are (path relative to the document, SVG) pairs inlined into the HTML where
-/// an `Svg` block names them.
-#[allow(dead_code)] // used by the CTEP documents (issue 17)
+/// One document of the pack as `{stem}.md`, `{stem}.html` (print-ready) and `{stem}.docx`
+/// (editable): the same blocks in each. `svgs` are (path relative to the document, SVG) pairs
+/// inlined into the HTML where an `Svg` block names them.
 fn document(
     stem: &str,
     title: &str,
@@ -276,6 +271,7 @@ fn document(
             format!("{stem}.html"),
             to_html(title, blocks, svgs).into_bytes(),
         ),
+        (format!("{stem}.docx"), docx::to_docx(title, blocks)),
     ]
 }
 
