@@ -172,6 +172,68 @@ pub fn fuzz_shard(bytes: &[u8]) {
     );
 }
 
+/// Fuzz entry: `bytes` as a filled-in decision capture sheet (CSV and RON) of a fixed pack
+/// (see `DECISIONS_SCENARIO`, seed 1, the first run that fills the modules); a sheet that loads is replayed
+/// for a few runs with the room's decisions.
+pub fn fuzz_decisions(bytes: &[u8]) {
+    use crate::input::decisions::{parse_decisions, CapturePoint, Format, SheetContext};
+    use std::sync::OnceLock;
+    static FIXED: OnceLock<(
+        crate::input::Scenario,
+        crate::input::Model,
+        Vec<CapturePoint>,
+    )> = OnceLock::new();
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    let (sc, m, points) = FIXED.get_or_init(decisions_pack);
+    let cx = SheetContext {
+        points,
+        model: m,
+        scenario: sc,
+    };
+    for format in [Format::Csv, Format::Ron] {
+        let Some(rows) = bounded("decisions", parse_decisions("d", text, format, &cx)) else {
+            continue;
+        };
+        let decisions = rows
+            .iter()
+            .map(crate::input::decisions::room_decision)
+            .collect();
+        let plan =
+            crate::engine::room::RoomPlan::new(decisions, m.teams.len(), sc.credentials.len())
+                .expect("a loaded sheet is a valid plan");
+        let _ =
+            crate::output::tabletop::debrief::room_runs(sc, m, 1, 2, FUZZ_MAX_EVENTS, Some(&plan));
+    }
+}
+
+/// The pack `fuzz_decisions` reads sheets against: the first of runs 0..50 that fills the
+/// modules.
+fn decisions_pack() -> (
+    crate::input::Scenario,
+    crate::input::Model,
+    Vec<crate::input::decisions::CapturePoint>,
+) {
+    use crate::output::tabletop::{capture, decision_points, modules, play};
+    let sc = load_scenario(DECISIONS_SCENARIO).expect("shipped scenario loads");
+    let m = load_model(DECISIONS_MODEL).expect("shipped model loads");
+    for run in 0..50 {
+        let played = play(&sc, &m, 1, run, FUZZ_MAX_EVENTS).expect("shipped pair simulates");
+        let decisions = decision_points(&played.trace, &m);
+        if let Ok(mods) = modules(&decisions, &played.trace) {
+            let points = capture::points(&sc, &played.trace, &decisions, &mods);
+            return (sc, m, points);
+        }
+    }
+    panic!("no run of the fuzzed pack fills the modules")
+}
+
+/// The pair behind `fuzz_decisions`' pack (tests/hostile/ sheets name its teams and
+/// credentials).
+pub const DECISIONS_SCENARIO: &str = "compromised-service-account";
+pub const DECISIONS_MODEL: &str = "single-incident-lead";
+
 /// The study `fuzz_baseline` evaluates recorded baselines against.
 const BASELINE_STUDY: &str = r#"Study(name: "b", models: ["split-iam-security", "single-incident-lead"],
     scenarios: ["replayed-token"], runs: 4, seed: 1, gates: [

@@ -116,7 +116,7 @@ fn the_pick_settles_on_the_nearest_run_that_fills_the_modules() {
     assert_eq!(tried.first().copied(), pick_run(&batch.runs, Pick::P90));
     let fills = |run: u64| {
         let played = play(&sc, &m, 3, run, 1_000_000).unwrap();
-        modules(&decision_points(&played.trace, &m)).is_ok()
+        modules(&decision_points(&played.trace, &m), &played.trace).is_ok()
     };
     let chosen = tried
         .iter()

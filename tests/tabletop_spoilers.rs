@@ -132,7 +132,7 @@ fn picks(sc: &Scenario, m: &Model, runs: u64) -> Vec<u64> {
         let p90 = (0.9 * attacks.len() as f64).ceil() as usize - 1;
         let fills = |r: &&&RunMetrics| {
             let played = play(sc, m, 1, r.run, 1_000_000).unwrap();
-            modules(&decision_points(&played.trace, m)).is_ok()
+            modules(&decision_points(&played.trace, m), &played.trace).is_ok()
         };
         if let Some(r) = attacks[..=p90].iter().rev().find(fills) {
             out.push(r.run);
@@ -215,7 +215,7 @@ fn hidden_whats(played: &Played) -> Vec<String> {
 /// has one; every inject names its recipients, and alerts and reports their credential.
 fn check_injects(sc: &Scenario, m: &Model, played: &Played, pair: &str) {
     let points = decision_points(&played.trace, m);
-    let mods = modules(&points).unwrap();
+    let mods = modules(&points, &played.trace).unwrap();
     for (i, module) in mods.iter().enumerate() {
         let injects = module_injects(sc, m, played, module);
         if i == 0 {
@@ -315,7 +315,7 @@ fn a_hand_computed_run_shows_the_players_what_reached_them_and_when() {
     let (sc, m) = (scenario(HAND_SCENARIO), model(HAND_MODEL));
     let played = play(&sc, &m, 1, 0, 1_000_000).unwrap();
     let points = decision_points(&played.trace, &m);
-    let mods = modules(&points).unwrap();
+    let mods = modules(&points, &played.trace).unwrap();
     let key = "credential key (api_key) of service account svc, cloud_iam plane";
     // Stage `use` completes at 600 s (10m): its signal is seen by ops (telemetry 1.0 on
     // cloud_iam, from its visibility), and the law-enforcement report arrives 5m later, at

@@ -5,6 +5,7 @@
 pub mod compare;
 pub mod library;
 pub mod lint;
+pub mod replay;
 pub mod run;
 pub mod study;
 pub mod tabletop;

@@ -7,20 +7,26 @@ use anyhow::{Context as _, Result};
 use raci_sim::engine::batch::{run_batch, BatchOptions, DEFAULT_SEED};
 use raci_sim::engine::budget::{Estimate, MAX_RUNS};
 use raci_sim::engine::DEFAULT_MAX_EVENTS;
-use raci_sim::input::library::{load_model, load_scenario, model_source, parse_model};
+use raci_sim::input::library::{
+    load_model, model_source, parse_model, parse_scenario, scenario_source,
+};
 use raci_sim::input::{Model, Scenario};
 use raci_sim::output::tabletop::{
-    build_pack, candidates, decision_points, modules, play, Missing, Pick, Played,
+    candidates, decision_points, modules, pack_files, play, Exercise, Missing, Pick, Played,
 };
 
 use super::terminal::outln;
 use super::{within_budget, OutArgs, Usage};
 
 #[derive(clap::Args, Clone)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct TabletopArgs {
-    scenario: String,
-    #[arg(long)]
-    model: String,
+    #[command(subcommand)]
+    command: Option<TabletopCommand>,
+    #[arg(required = true)]
+    scenario: Option<String>,
+    #[arg(long, required = true)]
+    model: Option<String>,
     #[arg(long, default_value_t = DEFAULT_SEED)]
     seed: u64,
     /// Which run: median, p90 or worst time to containment of the seeded batch, or run:I.
@@ -39,7 +45,17 @@ pub struct TabletopArgs {
     max_events: u64,
 }
 
+#[derive(clap::Subcommand, Clone)]
+pub enum TabletopCommand {
+    /// Replay a pack's run with the room's decisions (its filled-in capture sheet), then many
+    /// runs against the model as written and the best shipped model; writes a debrief page.
+    Replay(super::replay::ReplayArgs),
+}
+
 pub fn run(a: TabletopArgs) -> Result<ExitCode> {
+    if let Some(TabletopCommand::Replay(r)) = a.command {
+        return super::replay::run(r);
+    }
     if let Pick::Run(i) = a.pick {
         if i >= MAX_RUNS {
             return Err(Usage(format!(
@@ -49,8 +65,9 @@ pub fn run(a: TabletopArgs) -> Result<ExitCode> {
             .into());
         }
     }
-    let sc = load_scenario(&a.scenario)?;
-    let src = model_source(&a.model)?;
+    let ssrc = scenario_source(a.scenario.as_deref().unwrap_or_default())?;
+    let sc = parse_scenario(&ssrc.label, &ssrc.text)?;
+    let src = model_source(a.model.as_deref().unwrap_or_default())?;
     let m = parse_model(&src.label, &src.text)?;
     let dir = a
         .out
@@ -61,27 +78,35 @@ pub fn run(a: TabletopArgs) -> Result<ExitCode> {
         Some(vm) => Some(play(&sc, vm, a.seed, run, a.max_events)?),
         None => None,
     };
-    let files = build_pack(
-        &sc,
-        &m,
-        (&src.label, &src.text),
-        &played,
-        a.pick,
-        a.seed,
-        vs_model.as_ref().zip(vs_played.as_ref()),
-    )
-    .map_err(|missing| {
+    let decisions = decision_points(&played.trace, &m);
+    let modules = modules(&decisions, &played.trace).map_err(|missing| {
         Usage(format!(
             "run {run} cannot make a tabletop pack: {}",
             missing.why()
         ))
     })?;
+    // Built here rather than by `build_pack`: the replay inputs need the scenario's text and
+    // the batch size.
+    let files = pack_files(&Exercise {
+        scenario: &sc,
+        model: &m,
+        model_text: (&src.label, &src.text),
+        scenario_text: &ssrc.text,
+        played: &played,
+        pick: a.pick,
+        seed: a.seed,
+        runs: a.runs,
+        decisions,
+        modules,
+        vs: vs_model.as_ref().zip(vs_played.as_ref()),
+    });
     raci_sim::output::write_folder(&dir, &files, a.out.force)
         .with_context(|| format!("cannot write the pack to {}", dir.display()))?;
     outln!(
         "tabletop pack for run {run} ({}): {}",
         a.pick.name(),
-        dir.join(raci_sim::output::tabletop::layout::INDEX).display()
+        dir.join(raci_sim::output::tabletop::layout::INDEX)
+            .display()
     );
     outln!("  facilitator: facilitator/handbook.html; players: participants/ (and nothing else)");
     Ok(ExitCode::SUCCESS)
@@ -97,7 +122,7 @@ fn choose_run(a: &TabletopArgs, sc: &Scenario, m: &Model) -> Result<(u64, Played
     let mut first_missing: Option<(u64, Missing)> = None;
     for &run in &tried {
         let played = play(sc, m, a.seed, run, a.max_events)?;
-        match modules(&decision_points(&played.trace, m)) {
+        match modules(&decision_points(&played.trace, m), &played.trace) {
             Ok(_) => return Ok((run, played)),
             Err(missing) => {
                 first_missing.get_or_insert((run, missing));

@@ -8,6 +8,7 @@
 pub(crate) mod attack;
 pub mod calendar;
 pub(crate) mod check;
+pub mod decisions;
 pub mod file;
 pub mod library;
 mod model;

@@ -11,8 +11,10 @@
 
 mod aar;
 mod blocks;
+pub mod capture;
 mod cite;
 mod concerns;
+pub mod debrief;
 mod decisions;
 mod docx;
 mod feedback;
@@ -191,7 +193,7 @@ pub fn build_pack(
     vs: Option<(&Model, &Played)>,
 ) -> Result<Vec<(String, Vec<u8>)>, Missing> {
     let decisions = decision_points(&played.trace, model);
-    let modules = modules(&decisions)?;
+    let modules = modules(&decisions, &played.trace)?;
     let ex = Exercise {
         scenario,
         model,
@@ -214,6 +216,7 @@ pub fn pack_files(ex: &Exercise) -> Vec<(String, Vec<u8>)> {
     for part in [handbook::files, hotwash::files, aar::files, feedback::files] {
         files.extend(part(ex));
     }
+    files.extend(capture::files(ex));
     files.push(index::file(ex, &files));
     files
 }

@@ -12,7 +12,10 @@
 //!    outcome); no decision point of its own (the room discusses who scopes, who is paged,
 //!    who is told).
 //! 3. **The containment decision**: that containment decision (approve and which credentials,
-//!    or hold).
+//!    or hold), presented at the moment the declaration's first scope finished and containment
+//!    could first be decided (`engine::room::needed_times`: the capture sheet's `needed_at`
+//!    and a replay use the same moment), which for a model that approves after validation and
+//!    business confirmation is before its approval task became ready.
 //! 4. **Verification and closure**: from the containment decision up to the first close
 //!    decision after it, ending on it. Left out when the run never reached a close.
 //!
@@ -21,6 +24,8 @@
 
 use super::DecisionPoint;
 use crate::domain::Activity;
+use crate::engine::room::needed_times;
+use crate::engine::TraceEvent;
 
 /// Which key moment a module is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,8 +81,9 @@ impl Missing {
     }
 }
 
-/// The modules of a run (see the module documentation for the rule).
-pub fn modules(points: &[DecisionPoint]) -> Result<Vec<Module>, Missing> {
+/// The modules of a run with decision points `points` and trace `trace` (see the module
+/// documentation for the rule).
+pub fn modules(points: &[DecisionPoint], trace: &[TraceEvent]) -> Result<Vec<Module>, Missing> {
     let first = |activity: Activity, after: u64| {
         points
             .iter()
@@ -91,7 +97,16 @@ pub fn modules(points: &[DecisionPoint]) -> Result<Vec<Module>, Missing> {
         .and_then(|p| p.decided)
         .ok_or(Missing::Declaration)?;
     let contain = first(Activity::ApproveContainment, declared).ok_or(Missing::Containment)?;
-    let (t1, t2) = (points[triage].needed, points[contain].needed);
+    let t1 = points[triage].needed;
+    let approve = points[contain].needed;
+    // When containment could first be decided: the last approval path begun by then.
+    let t2 = needed_times(trace)
+        .into_iter()
+        .filter(|&(a, _, t)| a == Activity::ApproveContainment && t >= declared && t <= approve)
+        .map(|(_, _, t)| t)
+        .max()
+        .unwrap_or(approve)
+        .max(t1 + 1);
     let mut out = vec![
         Module {
             kind: ModuleKind::FirstSignal,
@@ -112,7 +127,7 @@ pub fn modules(points: &[DecisionPoint]) -> Result<Vec<Module>, Missing> {
             decision: Some(contain),
         },
     ];
-    if let Some(close) = first(Activity::Close, t2) {
+    if let Some(close) = first(Activity::Close, approve) {
         out.push(Module {
             kind: ModuleKind::VerificationAndClosure,
             from: t2 + 1,
@@ -153,7 +168,7 @@ mod tests {
             ),
             point(Activity::Close, 2000, Some("incident closed")),
         ];
-        let m = modules(&points).unwrap();
+        let m = modules(&points, &[]).unwrap();
         let cut: Vec<(ModuleKind, u64, u64, Option<usize>)> = m
             .iter()
             .map(|m| (m.kind, m.from, m.to, m.decision))
@@ -171,15 +186,15 @@ mod tests {
 
     #[test]
     fn runs_that_miss_a_key_moment_are_refused_with_the_moment() {
-        assert_eq!(modules(&[]), Err(Missing::Triage));
+        assert_eq!(modules(&[], &[]), Err(Missing::Triage));
         let dismissed = [point(Activity::Triage, 100, Some("alert dismissed"))];
-        assert_eq!(modules(&dismissed), Err(Missing::Declaration));
+        assert_eq!(modules(&dismissed, &[]), Err(Missing::Declaration));
         let declared = [point(Activity::Triage, 100, Some("incident declared"))];
-        assert_eq!(modules(&declared), Err(Missing::Containment));
+        assert_eq!(modules(&declared, &[]), Err(Missing::Containment));
         let no_close = [
             point(Activity::Triage, 100, Some("incident declared")),
             point(Activity::ApproveContainment, 900, None),
         ];
-        assert_eq!(modules(&no_close).unwrap().len(), 3);
+        assert_eq!(modules(&no_close, &[]).unwrap().len(), 3);
     }
 }
