@@ -136,9 +136,10 @@ fn every_handout_is_written_and_linked_from_the_guide() {
             pack_file(&files, "facilitator/handbook.html"),
         );
         for p in &paths {
-            let p = format!("../participants/{p}");
-            assert!(guide_md.contains(&format!("]({p})")), "{p} not linked");
-            assert!(guide_html.contains(&format!("href=\"{p}\"")), "{p}");
+            let md = format!("../{p}");
+            assert!(guide_md.contains(&format!("]({md})")), "{md} not linked");
+            let html = md.replace(".md", ".html");
+            assert!(guide_html.contains(&format!("href=\"{html}\"")), "{html}");
         }
     }
 }

@@ -6,7 +6,7 @@ use raci_sim::domain::WaitCause;
 use raci_sim::engine::batch::{run_batch, BatchOptions};
 use raci_sim::engine::TraceEvent;
 use raci_sim::input::library::{load_model, load_scenario, MODELS};
-use raci_sim::output::tabletop::{build_pack, injects, pick_run, play, team_view, Pick};
+use raci_sim::output::tabletop::{build_pack, injects, pick_run, play, Pick};
 
 use crate::common::pack_file;
 
@@ -15,54 +15,6 @@ const SEED: u64 = 20261123;
 fn text_of(name: &str) -> (&'static str, &'static str) {
     let m = MODELS.iter().find(|m| m.name == name).unwrap();
     (m.path, m.text)
-}
-
-#[test]
-fn no_handout_contains_an_event_its_team_could_not_have_seen() {
-    for (scenario, model) in [
-        ("compromised-service-account", "single-incident-lead"),
-        ("user-to-workload-compromise", "anti-siloed-human-nhi"),
-        ("break-glass-misuse", "hub-and-spoke"),
-    ] {
-        let sc = load_scenario(scenario).unwrap();
-        let m = load_model(model).unwrap();
-        let played = play(&sc, &m, SEED, 3, 1_000_000).unwrap();
-        let files = build_pack(&sc, &m, text_of(model), &played, Pick::Run(3), SEED, None)
-            .expect("the run fills the modules");
-        let paths = raci_sim::output::tabletop::model_handout_paths(&m);
-        for (t, team) in m.teams.iter().enumerate() {
-            let seen = team_view(&played, t);
-            assert!(seen.iter().all(|e| e.team == Some(t)));
-            let handout = pack_file(&files, &paths[t]);
-            let rows: Vec<&str> = handout
-                .lines()
-                .filter(|l| l.starts_with("| T+") && !l.starts_with("| T+ |"))
-                .collect();
-            // One row per inject, every event the team saw on one of them.
-            let shown = injects(seen.iter().copied());
-            assert_eq!(rows.len(), shown.len(), "{scenario} {model} {}", team.id);
-            let listed: u32 = shown.iter().map(|i| i.repeats + 1).sum();
-            assert_eq!(
-                listed as usize,
-                seen.len(),
-                "{scenario} {model} {}",
-                team.id
-            );
-            assert!(shown.iter().all(|i| seen.iter().any(|e| e.time == i.last)));
-            // No row mentions an attacker step, a signal the team did not handle, or another
-            // team's work.
-            for row in rows {
-                assert!(!row.contains("attacker stage"), "{}: {row}", team.id);
-                let time = row.split('|').nth(1).unwrap().trim();
-                assert!(
-                    seen.iter()
-                        .any(|e| raci_sim::domain::duration::format_offset(e.time) == time),
-                    "{}: {row}",
-                    team.id
-                );
-            }
-        }
-    }
 }
 
 #[test]
@@ -334,7 +286,7 @@ fn decision_points_account_for_every_second_between_needed_and_decided() {
 
 /// The I of RACI: every notification the run counted reaches the informed team's handout.
 #[test]
-fn informed_teams_see_each_notification_in_their_handout() {
+fn informed_teams_are_told_in_the_truth_never_in_their_handout() {
     let sc = load_scenario("compromised-service-account").unwrap();
     let m = load_model("split-iam-security").unwrap();
     let mut seen = 0;
@@ -370,10 +322,16 @@ fn informed_teams_see_each_notification_in_their_handout() {
             None,
         )
         .expect("the run fills the modules");
+        // Being told that a task was finished is an outcome: the players' handouts never
+        // show it (what a team saw is checked in tabletop_spoilers.rs), the handbook's
+        // simulated truth does.
         for e in &notes {
             let path = &raci_sim::output::tabletop::model_handout_paths(&m)[e.team.unwrap()];
-            let text = pack_file(&files, path);
-            assert!(text.contains("informed that"), "{path}");
+            assert!(!pack_file(&files, path).contains("informed that"), "{path}");
+        }
+        if !notes.is_empty() {
+            let truth = pack_file(&files, "facilitator/handbook.md");
+            assert!(truth.contains("informed that"), "run {run}");
         }
         seen += notes.len();
     }

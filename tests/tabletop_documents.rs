@@ -101,7 +101,7 @@ fn markdown_outline(md: &str) -> Outline {
 }
 
 /// The zip's entries as (name, bytes); panics when it is not a valid zip.
-fn entries(docx: &[u8]) -> Vec<(String, Vec<u8>)> {
+pub fn entries(docx: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("a valid zip");
     (0..zip.len())
         .map(|i| {

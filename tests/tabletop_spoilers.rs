@@ -141,6 +141,32 @@ fn picks(sc: &Scenario, m: &Model, runs: u64) -> Vec<u64> {
     out
 }
 
+/// What a reader of a participant file sees: an HTML page without its style sheet (whose
+/// escapes such as `\2d` are not text), a DOCX's `word/document.xml` text runs, other files
+/// as they are.
+fn visible_text(path: &str, bytes: &[u8]) -> String {
+    if path.ends_with(".docx") {
+        let entries = crate::tabletop_documents::entries(bytes);
+        let (_, xml) = entries
+            .iter()
+            .find(|(n, _)| n == "word/document.xml")
+            .expect("a document part");
+        let xml = std::str::from_utf8(xml).unwrap();
+        let doc = roxmltree::Document::parse(xml).unwrap();
+        let runs: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("t"))
+            .filter_map(|n| n.text())
+            .collect();
+        return runs.join(" ");
+    }
+    let text = String::from_utf8(bytes.to_vec()).expect("a text file");
+    match (text.find("<style>"), text.find("</style>")) {
+        (Some(a), Some(b)) if b > a => format!("{}{}", &text[..a], &text[b..]),
+        _ => text,
+    }
+}
+
 /// Checks one pack's participant files and injects; returns whether the run filled modules.
 fn check_pack(sc: &Scenario, m: &Model, run: u64) -> bool {
     let played = play(sc, m, 1, run, 1_000_000).unwrap();
@@ -152,13 +178,12 @@ fn check_pack(sc: &Scenario, m: &Model, run: u64) -> bool {
     let mut participant = 0;
     for (path, bytes) in files.iter().filter(|(p, _)| p.starts_with("participants/")) {
         participant += 1;
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            continue; // a binary document (DOCX) is made from the same blocks as its Markdown
-        };
+        let text = visible_text(path, bytes);
         // The scenario's own summary is background, not an outcome of this run.
         let text = text
             .replace(&escape::markdown(&sc.summary), "")
-            .replace(&escape::html(&sc.summary), "");
+            .replace(&escape::html(&sc.summary), "")
+            .replace(&sc.summary, "");
         let found = spoilers(&text);
         assert!(found.is_empty(), "{pair}: {path} shows {found:?}");
         for what in &hidden {
