@@ -150,11 +150,14 @@ fn a_file_or_a_link_at_out_is_refused_untouched_and_an_empty_folder_is_used() {
     assert!(o.status.success(), "{}", stderr(&o));
     let marker = std::fs::read_to_string(empty.join(".raci-sim-output")).unwrap();
     assert!(marker.starts_with(&format!("raci-sim {}\n", env!("CARGO_PKG_VERSION"))));
-    // Written by raci-sim, so the next run replaces it.
-    std::fs::write(empty.join("index.html"), "stale").unwrap();
+    // Written by raci-sim and unchanged since, so the next run replaces it; once a file in it
+    // was edited, it is refused (see a_folder_raci_sim_wrote_is_not_replaced_once_...).
     let o = compare_into(&empty, &[]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_ne!(std::fs::read(empty.join("index.html")).unwrap(), b"stale");
+    std::fs::write(empty.join("index.html"), "edited").unwrap();
+    let o = compare_into(&empty, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(std::fs::read(empty.join("index.html")).unwrap(), b"edited");
     std::fs::remove_dir_all(&t).unwrap();
 }
 
@@ -373,4 +376,52 @@ fn a_killed_writes_unmarked_temporary_folder_is_removed_and_nothing_else() {
     assert!(!empty.exists() && !partial.exists());
     assert_eq!(tree(&users), before);
     std::fs::remove_dir_all(&t).unwrap();
+}
+
+/// A pack whose capture sheet the note taker filled in, and into which `tabletop replay`
+/// wrote its debrief, is not replaced by writing the pack again: exit 2, every byte left,
+/// the changed files named; an untouched pack is replaced as before, and `--force` replaces.
+#[test]
+fn a_folder_raci_sim_wrote_is_not_replaced_once_a_file_in_it_changed() {
+    let dir = scratch("edited-pack");
+    let pack = |extra: &[&str]| {
+        let mut args = vec![
+            "tabletop",
+            "compromised-service-account",
+            "--model",
+            "single-incident-lead",
+            "--out",
+            "pack",
+        ];
+        args.extend_from_slice(extra);
+        raci_sim().args(&args).current_dir(&dir).output().unwrap()
+    };
+    assert_eq!(pack(&[]).status.code(), Some(0));
+    // Untouched: written again.
+    assert_eq!(pack(&[]).status.code(), Some(0));
+    let sheet = dir.join("pack/facilitator/decision-capture.csv");
+    let filled = std::fs::read_to_string(&sheet).unwrap().replacen(
+        ",,,,,\r\n",
+        ",soc,T+30:00,declare,,\r\n",
+        1,
+    );
+    std::fs::write(&sheet, &filled).unwrap();
+    std::fs::create_dir(dir.join("pack/notes")).unwrap();
+    std::fs::write(dir.join("pack/notes/room.txt"), "what the room said").unwrap();
+    let before = tree(&dir.join("pack"));
+    let out = pack(&[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("was written by raci-sim but has changed since: facilitator/decision-capture.csv, notes/room.txt (edited or added); it is left untouched"),
+        "{err}"
+    );
+    assert_eq!(
+        tree(&dir.join("pack")),
+        before,
+        "a refused write changed the pack"
+    );
+    assert_eq!(pack(&["--force"]).status.code(), Some(0));
+    assert!(!dir.join("pack/notes").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -2,8 +2,10 @@
 //! touching what raci-sim did not write.
 //!
 //! - Every folder raci-sim writes carries a marker file ([`MARKER`]) naming the tool and
-//!   version. An existing folder is replaced only when it is empty or carries the marker (or
-//!   the user passed `--force`); anything else is refused before any work is done
+//!   version. An existing folder is replaced only when it is empty or carries the marker and
+//!   every file in it is as raci-sim wrote it (the marker lists each file's SHA-256; a file
+//!   edited or added since, such as a filled-in capture sheet, is never lost), or the user
+//!   passed `--force`; anything else is refused before any work is done
 //!   ([`check_target`]) and again just before the swap.
 //! - A folder is built in a sibling temporary folder with an unpredictable name (`tempfile`,
 //!   created with `mkdir`, so it never follows a symlink), every file is fsynced, and the new
@@ -58,10 +60,29 @@ pub enum Refusal {
     FolderInTheWay(PathBuf),
     #[error("{}: {what}\n  help: give another path", .path.display())]
     BadPath { path: PathBuf, what: &'static str },
+    #[error(
+        "{} was written by raci-sim but has changed since: {}; it is left untouched\n  help: \
+         copy what you want to keep elsewhere (a filled-in capture sheet, a debrief), give \
+         another --out path, or pass --force to replace the folder and everything in it",
+        .dir.display(),
+        changed_list(.files)
+    )]
+    Changed { dir: PathBuf, files: Vec<String> },
 }
 
-/// Checks that raci-sim may write the folder `dir`: absent, empty, or carrying the marker
-/// (any folder with `force`). Nothing is changed.
+/// "a, b and 3 more (edited or added)".
+fn changed_list(files: &[String]) -> String {
+    let shown: Vec<&str> = files.iter().take(5).map(String::as_str).collect();
+    let more = files.len().saturating_sub(shown.len());
+    let mut s = shown.join(", ");
+    if more > 0 {
+        s.push_str(&format!(" and {more} more"));
+    }
+    s + " (edited or added)"
+}
+
+/// Checks that raci-sim may write the folder `dir`: absent, empty, or carrying the marker with
+/// every file as raci-sim wrote it (any folder with `force`). Nothing is changed.
 pub fn check_target(dir: &Path, force: bool) -> Result<(), Refusal> {
     let dir = &normal(dir);
     split(dir)?;
@@ -75,10 +96,20 @@ pub fn check_target(dir: &Path, force: bool) -> Result<(), Refusal> {
     if !meta.is_dir() {
         return Err(Refusal::NotAFolder(dir.to_path_buf()));
     }
-    if force || is_ours(dir) || is_empty(dir) {
+    if force || is_empty(dir) {
+        return Ok(());
+    }
+    if !is_ours(dir) {
+        return Err(Refusal::NotOurs(dir.to_path_buf()));
+    }
+    let changed = super::manifest::changed_since_written(dir);
+    if changed.is_empty() {
         Ok(())
     } else {
-        Err(Refusal::NotOurs(dir.to_path_buf()))
+        Err(Refusal::Changed {
+            dir: dir.to_path_buf(),
+            files: changed,
+        })
     }
 }
 
@@ -124,7 +155,8 @@ pub fn write_folder(
         .prefix(&prefix)
         .tempdir_in(&parent)?;
     // The marker first, so that even a half-built folder is known to be ours.
-    write_synced(&tmp.path().join(MARKER), marker_text().as_bytes())?;
+    let marker = marker_text() + &super::manifest::listing(files);
+    write_synced(&tmp.path().join(MARKER), marker.as_bytes())?;
     for (file, bytes) in files {
         let path = inside(tmp.path(), file)?;
         if let Some(p) = path.parent() {
@@ -252,11 +284,15 @@ fn remove_unfinished_start(dir: &Path) {
         return;
     };
     let first: Vec<fs::DirEntry> = entries.flatten().take(2).collect();
+    // A marker cut short: its start is the start of ours (the file listing follows).
     let partial_marker = |e: &fs::DirEntry| {
+        let ours = marker_text();
         e.file_name() == OsStr::new(MARKER)
             && e.file_type().is_ok_and(|t| t.is_file())
-            && e.metadata()
-                .is_ok_and(|m| m.len() <= marker_text().len() as u64)
+            && fs::read(e.path()).is_ok_and(|b| {
+                let n = b.len().min(ours.len());
+                b[..n] == ours.as_bytes()[..n]
+            })
     };
     match first.as_slice() {
         [] => {}

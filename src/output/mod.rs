@@ -12,6 +12,7 @@ pub mod fold;
 pub mod folder;
 pub mod gate;
 pub mod json_doc;
+mod manifest;
 pub mod provenance;
 pub mod report;
 pub mod runs;
