@@ -286,6 +286,7 @@ fn pack_and_sheet(dir: &Path, pick: &str, team: &str, d1_offset: i64) -> (String
         pick,
         "--out",
         pack.to_str().unwrap(),
+        "--force",
     ]);
     assert_eq!(code, Some(0), "{err}");
     let blank = std::fs::read_to_string(pack.join("facilitator/decision-capture.csv")).unwrap();
@@ -467,4 +468,28 @@ fn replay_writes_the_same_debrief_twice_and_refuses_bad_sheets() {
     );
     assert!(Path::new(&pack).join("replay/pack.ron").is_file());
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A sheet with no decision filled in is refused: the room would be the model as written.
+#[test]
+fn a_blank_sheet_is_refused() {
+    let dir = temp("blank");
+    let (pack, _) = pack_and_sheet(&dir, "p90", "soc", 10);
+    let blank = format!("{pack}/facilitator/decision-capture.csv");
+    let out = dir.join("debrief");
+    let (code, err) = raci_sim(&[
+        "tabletop",
+        "replay",
+        &pack,
+        "--decisions",
+        &blank,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("no decision is filled in (every row's `choice` is blank)"),
+        "{err}"
+    );
+    assert!(!out.exists());
 }

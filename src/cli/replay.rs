@@ -71,6 +71,13 @@ pub fn run(a: ReplayArgs) -> Result<ExitCode> {
         scenario: &sc,
     };
     let rows = load_decisions(&a.decisions, &cx)?;
+    if rows.is_empty() {
+        return Err(Usage(format!(
+            "{}: no decision is filled in (every row's `choice` is blank), so the room would be the model as written\n  help: fill in what the room decided for at least one point: `team`, `decided_at` (T+hh:mm) and `choice`",
+            a.decisions.display()
+        ))
+        .into());
+    }
     let plan = RoomPlan::new(
         rows.iter().map(decisions::room_decision).collect(),
         m.teams.len(),

@@ -24,8 +24,8 @@ pub fn listing(files: &[(String, Vec<u8>)]) -> String {
 }
 
 /// The files of `dir` that are not as raci-sim wrote them: edited or added since, as
-/// `/`-separated paths (folders listed by their first file), sorted; empty for a folder whose
-/// marker has no listing.
+/// `/`-separated paths (a folder raci-sim wrote inside it as one `name/` entry), sorted;
+/// empty for a folder whose marker has no listing.
 pub fn changed_since_written(dir: &Path) -> Vec<String> {
     let Ok(marker) = fs::read_to_string(dir.join(MARKER)) else {
         return Vec::new();
@@ -65,6 +65,10 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, Option<Vec<u8>>)>) {
         }
         let path = format!("{prefix}{name}");
         match e.file_type() {
+            // A folder raci-sim wrote inside this one (a debrief in a pack) is one entry.
+            Ok(t) if t.is_dir() && e.path().join(MARKER).exists() => {
+                out.push((format!("{path}/"), None));
+            }
             Ok(t) if t.is_dir() => walk(&e.path(), &format!("{path}/"), out),
             Ok(t) if t.is_file() => out.push((path, fs::read(e.path()).ok())),
             _ => out.push((path, None)),
@@ -92,15 +96,18 @@ mod tests {
         fs::write(dir.path().join(MARKER), marker).unwrap();
         assert!(changed_since_written(dir.path()).is_empty());
         fs::write(dir.path().join("sub/b.csv"), b"beta, filled in").unwrap();
+        fs::create_dir(dir.path().join("notes")).unwrap();
+        fs::write(dir.path().join("notes/x.md"), b"new").unwrap();
         fs::create_dir(dir.path().join("debrief")).unwrap();
-        fs::write(dir.path().join("debrief/x.md"), b"new").unwrap();
+        fs::write(dir.path().join("debrief").join(MARKER), b"raci-sim").unwrap();
+        fs::write(dir.path().join("debrief/d.md"), b"debrief").unwrap();
         assert_eq!(
             changed_since_written(dir.path()),
-            ["debrief/x.md", "sub/b.csv"]
+            ["debrief/", "notes/x.md", "sub/b.csv"]
         );
         // A removed file loses nothing: not listed.
         fs::remove_file(dir.path().join("a.md")).unwrap();
-        assert_eq!(changed_since_written(dir.path()).len(), 2);
+        assert_eq!(changed_since_written(dir.path()).len(), 3);
         // An old marker without a listing is taken at its word.
         fs::write(dir.path().join(MARKER), "raci-sim 0.16\n").unwrap();
         assert!(changed_since_written(dir.path()).is_empty());
