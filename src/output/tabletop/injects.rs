@@ -19,8 +19,12 @@ const DAYS: [&str; 7] = [
 ];
 
 /// The wall clock at `t` seconds into a run that started `start_in_week` seconds into the week.
+///
+/// The start is taken to its minute, so the clock and the exercise clock (`T+hh:mm`, whole
+/// minutes of `t`) always move together: T+20:56 after a Wednesday 08:50 start is Thursday
+/// 05:46, whatever the seconds.
 pub(super) fn wall_clock(start_in_week: u64, t: u64) -> String {
-    let w = (start_in_week + t) % (7 * DAY);
+    let w = (start_in_week - start_in_week % MINUTE + t) % (7 * DAY);
     format!(
         "{} {:02}:{:02} UTC",
         DAYS[(w / DAY) as usize],
@@ -133,6 +137,9 @@ mod tests {
     #[test]
     fn wall_clock_names_the_day() {
         assert_eq!(wall_clock(4 * DAY + 18 * HOUR, 0), "Friday 18:00 UTC");
+        // 08:50:40 + 20:56:30 is 05:47:10, but T+20:56 reads with the start's minute: 05:46.
+        let start = 2 * DAY + 8 * HOUR + 50 * MINUTE + 40;
+        assert_eq!(wall_clock(start, 20 * HOUR + 56 * MINUTE + 30), "Thursday 05:46 UTC");
         assert_eq!(
             wall_clock(6 * DAY + 23 * HOUR, 2 * HOUR),
             "Monday 01:00 UTC"
