@@ -12,7 +12,7 @@
 //! still inside residual validity", never as missed.
 
 use super::concerns::{situations, Priority, Situation};
-use super::truth::{decided, measures, module_at, time_taken, which_run};
+use super::truth::{decided, measures, module_of, moment_text, time_taken, which_run};
 use super::{document, Block, Exercise};
 use crate::analysis::lint::{lint, Level};
 use crate::domain::duration::{format_human, format_offset};
@@ -184,10 +184,11 @@ fn analysis(ex: &Exercise, raised: &[Situation]) -> Vec<Block> {
     let mut blocks = vec![Block::Heading("Analysis by module".into())];
     for (i, module) in ex.modules.iter().enumerate() {
         let mut strengths = Vec::new();
-        for d in ex
+        for (j, d) in ex
             .decisions
             .iter()
-            .filter(|d| module_at(&ex.modules, d.needed) == i)
+            .enumerate()
+            .filter(|(j, d)| module_of(&ex.modules, *j, d.needed) == i)
         {
             let ownership: u64 = WaitCause::ALL
                 .iter()
@@ -198,7 +199,7 @@ fn analysis(ex: &Exercise, raised: &[Situation]) -> Vec<Block> {
                 strengths.push(format!(
                     "The {} decision needed at {} was made without waiting for an owner or a shift ({}; {}).",
                     d.activity.name(),
-                    format_offset(d.needed),
+                    moment_text(&ex.modules, &ex.decisions, j),
                     decided(d),
                     time_taken(d)
                 ));
@@ -217,6 +218,9 @@ fn analysis(ex: &Exercise, raised: &[Situation]) -> Vec<Block> {
             .filter(|s| s.module == i)
             .map(|s| format!("{}: {}", s.kind.label(), s.gap()))
             .collect();
+        if i == 0 {
+            improve.extend(slow_detection(ex));
+        }
         if improve.is_empty() {
             improve.push("None observed in the run: add what the room found.".into());
         }
@@ -231,6 +235,21 @@ fn analysis(ex: &Exercise, raised: &[Situation]) -> Vec<Block> {
         blocks.push(Block::Bullets(improve));
     }
     blocks
+}
+
+/// Detection as an area for improvement when the run's dwell (first compromise to the first
+/// moment a team learned of the attack) was over an hour (the rule in docs/tabletop.md).
+fn slow_detection(ex: &Exercise) -> Option<String> {
+    let m = &ex.played.metrics;
+    let (seen, dwell) = (m.time_to_detect?, m.dwell?);
+    (dwell > 3600).then(|| {
+        format!(
+            "detection took {}: the defenders first learned of the attack {} after the attacker first held a credential ({}).",
+            crate::domain::duration::format_offset(seen),
+            crate::domain::duration::format_human(dwell as f64),
+            super::concerns::cite(ex.model, crate::domain::Activity::Detect)
+        )
+    })
 }
 
 /// The credentials the attacker held, as they stood at the first close.

@@ -171,8 +171,9 @@ pub(super) fn situations(ex: &Exercise) -> Vec<Situation> {
     for e in &ex.played.trace {
         s.on_event(e);
     }
-    for d in &ex.decisions {
-        s.on_decision(d);
+    for (i, d) in ex.decisions.iter().enumerate() {
+        let at = super::truth::room_moment(&ex.modules, &ex.decisions, i);
+        s.on_decision(d, at);
     }
     s.on_credentials();
     let mut list = s.list;
@@ -380,7 +381,7 @@ impl Situations<'_, '_> {
     }
 
     /// A committee slow to sign, or a decision never made.
-    fn on_decision(&mut self, d: &super::DecisionPoint) {
+    fn on_decision(&mut self, d: &super::DecisionPoint, at: u64) {
         let model = self.ex.model;
         let a = d.activity.name();
         let row = model.row(d.activity, CredentialKind::Session);
@@ -391,7 +392,7 @@ impl Situations<'_, '_> {
                 let last = team_name(model, d.last_signer);
                 self.add(New {
                     kind: Kind::Committee,
-                    time: d.needed,
+                    time: at,
                     wait: split,
                     question: format!("the {a} decision waited {{wait}} for the last of its accountable teams ({accountable}) to sign (the last: {last}, at {}). Does it need every one of them?", format_offset(t)),
                     probes: format!("{} (a committee of {})", cite(model, d.activity), row.a.len()),
@@ -403,7 +404,7 @@ impl Situations<'_, '_> {
             Some(_) => {}
             None => self.add(New {
                 kind: Kind::NeverDecided,
-                time: d.needed,
+                time: at,
                 wait: 0,
                 question: format!("the {a} decision was needed and never made by the end of the run. Who is accountable for it?"),
                 probes: cite(model, d.activity),

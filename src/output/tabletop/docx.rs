@@ -37,8 +37,10 @@ const MARGIN: i32 = 1020;
 const MARGIN_BOTTOM: i32 = 1247;
 /// The text width: what the table columns share.
 const TEXT_WIDTH: usize = (PAGE.0 as i32 - 2 * MARGIN) as usize;
-/// The bulleted list's numbering id.
-const BULLETS: usize = 1;
+/// The bulleted list's numbering id (abstract and concrete): docx-rs already writes a default
+/// decimal numbering with id 1, so ours takes 2 (a duplicate id made Word and LibreOffice
+/// number every bullet as one continuous decimal list).
+const BULLETS: usize = 2;
 
 /// The document being written: paragraphs are numbered in order (see the module doc), and a
 /// page break waits for the next paragraph.
@@ -404,12 +406,79 @@ mod tests {
         assert!(ps.iter().any(|p| p.0 == "soc (handouts/soc.html)"));
         assert!(ps.iter().any(|p| p.0.contains("see timeline.svg")));
         // Bullets are numbered paragraphs of the bullet list.
-        assert_eq!(xml.matches("<w:numId w:val=\"1\" />").count(), 3);
+        assert_eq!(xml.matches("<w:numId w:val=\"2\" />").count(), 3);
         // The header row repeats, no row splits.
         assert_eq!(xml.matches("<w:tblHeader />").count(), 1);
         assert_eq!(xml.matches("<w:cantSplit />").count(), 3);
         let header = xml.find("<w:tblHeader />").unwrap();
         assert!(xml[header..].find("T+").unwrap() < xml[header..].find("T+00:10").unwrap());
+    }
+
+    /// numbering.xml: (abstractNum ids, (num id, its abstractNum id) pairs, the numFmt of
+    /// each abstractNum).
+    type Pairs = Vec<(String, String)>;
+
+    fn numbering(docx: &[u8]) -> (Vec<String>, Pairs, Pairs) {
+        let text = parts(docx)
+            .into_iter()
+            .find(|p| p.0 == "word/numbering.xml")
+            .unwrap()
+            .2;
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let val = |n: roxmltree::Node, tag: &str| {
+            n.descendants()
+                .find(|d| d.tag_name().name() == tag)
+                .and_then(|d| d.attributes().find(|a| a.name() == "val"))
+                .map(|a| a.value().to_string())
+                .unwrap_or_default()
+        };
+        let attr = |n: roxmltree::Node, name: &str| {
+            n.attributes()
+                .find(|a| a.name() == name)
+                .map(|a| a.value().to_string())
+                .unwrap_or_default()
+        };
+        let named = |tag: &'static str| {
+            doc.descendants()
+                .filter(move |n| n.tag_name().name() == tag)
+                .collect::<Vec<_>>()
+        };
+        let abstracts = named("abstractNum");
+        let ids = abstracts
+            .iter()
+            .map(|n| attr(*n, "abstractNumId"))
+            .collect();
+        let formats = abstracts
+            .iter()
+            .map(|n| (attr(*n, "abstractNumId"), val(*n, "numFmt")))
+            .collect();
+        let nums = named("num")
+            .iter()
+            .map(|n| (attr(*n, "numId"), val(*n, "abstractNumId")))
+            .collect();
+        (ids, nums, formats)
+    }
+
+    #[test]
+    fn numbering_ids_are_unique_and_bullets_point_to_a_bullet_format() {
+        let docx = to_docx("Situation Manual", &sample());
+        let (ids, nums, formats) = numbering(&docx);
+        let unique = |v: Vec<&String>| {
+            let n = v.len();
+            let set: std::collections::BTreeSet<_> = v.into_iter().collect();
+            set.len() == n
+        };
+        assert!(unique(ids.iter().collect()), "abstractNum ids {ids:?}");
+        assert!(
+            unique(nums.iter().map(|n| &n.0).collect()),
+            "num ids {nums:?}"
+        );
+        let xml = document_xml(&docx);
+        let used = format!("<w:numId w:val=\"{BULLETS}\" />");
+        assert_eq!(xml.matches(&used).count(), 3);
+        let abs = &nums.iter().find(|n| n.0 == BULLETS.to_string()).unwrap().1;
+        let fmt = &formats.iter().find(|f| &f.0 == abs).unwrap().1;
+        assert_eq!(fmt, "bullet");
     }
 
     #[test]

@@ -157,12 +157,7 @@ fn front(ex: &Exercise) -> Vec<Block> {
         Block::Heading("Roles".into()),
         Block::table(["role", "does"], roles),
         Block::Heading("Ground rules (as in the Situation Manual)".into()),
-        Block::Bullets(vec![
-            "No fault: the exercise tests the ownership model, not the people.".into(),
-            "Answer from what your team would know at that moment; the facilitator holds the rest.".into(),
-            "Decide as you would on the day: who acts, who decides, who is told.".into(),
-            "Say when you would wait, and for whom.".into(),
-        ]),
+        Block::Bullets(super::situation::ground_rules()),
         Block::Heading("Agenda".into()),
         Block::table(["from", "to", "minutes", "item"], rows),
     ]
@@ -226,11 +221,10 @@ fn module(ex: &Exercise, i: usize, m: &Module, raised: &[Situation]) -> Vec<Bloc
     );
     let mut blocks = vec![
         Block::Heading(format!(
-            "Module {}: {} ({} to {})",
+            "Module {}: {} ({})",
             i + 1,
             m.kind.title(),
-            format_offset(m.from),
-            format_offset(m.to.saturating_sub(1).max(m.from))
+            super::truth::span(m)
         )),
         Block::Para("Key issues:".into()),
         Block::Bullets(issues),
@@ -252,11 +246,13 @@ fn module(ex: &Exercise, i: usize, m: &Module, raised: &[Situation]) -> Vec<Bloc
             .collect(),
     ));
     blocks.push(Block::Para(format!(
-        "Simulated truth, facilitator only (reveal at the hot wash): what the model did from {} to {}.",
-        format_offset(m.from),
-        format_offset(m.to.saturating_sub(1).max(m.from))
+        "Simulated truth, facilitator only (reveal at the hot wash): what the model did {}.",
+        match super::truth::span(m) {
+            s if s.starts_with("at ") => s,
+            s => format!("from {s}"),
+        }
     )));
-    if let Some(t) = decision_table(ex.model, &ex.decisions, m.from, Some(m.to)) {
+    if let Some(t) = decision_table(ex, i) {
         blocks.push(t);
     }
     blocks.push(inject_table(ex, m.from, Some(m.to)));
@@ -368,12 +364,14 @@ fn row_questions(ex: &Exercise, m: &Module, rows: &[(String, Row)]) -> Vec<Strin
         };
         out.push(format!(
             "Decision: at {} the room decides {what} ({options}). Who decides, on what evidence, and who must be told? (probes: {})",
-            format_offset(ex.decisions[d].needed),
+            format_offset(super::truth::room_moment(&ex.modules, &ex.decisions, d)),
             cite(ex.model, a)
         ));
     }
-    out.extend(first_signal(ex, m, rows));
-    out.extend(unseen_steps(ex, m));
+    if m.kind == ModuleKind::FirstSignal {
+        out.extend(first_signal(ex, rows));
+        out.extend(unseen_steps(ex, m));
+    }
     out.extend(declared(ex, m));
     let decided = m
         .decision
@@ -391,9 +389,9 @@ fn row_questions(ex: &Exercise, m: &Module, rows: &[(String, Row)]) -> Vec<Strin
     out
 }
 
-/// How the first signal or report reached the defenders, when the module shows it.
-fn first_signal(ex: &Exercise, m: &Module, rows: &[(String, Row)]) -> Option<String> {
-    let e = window(ex.played, m.from, Some(m.to)).find(|e| {
+/// How the run's first signal or report reached the defenders (asked in module 1 only).
+fn first_signal(ex: &Exercise, rows: &[(String, Row)]) -> Option<String> {
+    let e = window(ex.played, 0, None).find(|e| {
         e.what == "started" && matches!(e.activity, Some(Activity::Detect | Activity::Intake))
     })?;
     let a = e.activity?;

@@ -3,9 +3,8 @@
 //! when) and the run's key times, with `--vs` the other model's beside them.
 
 use super::concerns::situations;
-use super::truth::{decided, key_times, time_taken, window};
+use super::truth::{decided, key_times, module_of, moment_text, span, time_taken, window};
 use super::{document, team_name, Block, Exercise};
-use crate::domain::duration::format_offset;
 
 /// The hot wash guide as `facilitator/hot-wash.{md,html}`.
 pub(super) fn files(ex: &Exercise) -> Vec<(String, Vec<u8>)> {
@@ -61,11 +60,12 @@ fn truth_by_module(ex: &Exercise) -> Vec<Block> {
         let mut said: Vec<String> = ex
             .decisions
             .iter()
-            .filter(|d| d.needed >= m.from && d.needed < m.to)
-            .map(|d| {
+            .enumerate()
+            .filter(|(j, d)| module_of(&ex.modules, *j, d.needed) == i)
+            .map(|(j, d)| {
                 format!(
                     "{}: the {} decision was needed; {} worked it; decided {} after {}.",
-                    format_offset(d.needed),
+                    moment_text(&ex.modules, &ex.decisions, j),
                     d.activity.name(),
                     team_name(ex.model, d.worked_by).replace("attacker", "nobody"),
                     decided(d),
@@ -86,11 +86,10 @@ fn truth_by_module(ex: &Exercise) -> Vec<Block> {
             "{shown} event(s) of the run fall in this module: the handbook's simulated truth lists them."
         ));
         blocks.push(Block::Para(format!(
-            "Module {}: {} ({} to {})",
+            "Module {}: {} ({})",
             i + 1,
             m.kind.title(),
-            format_offset(m.from),
-            format_offset(m.to.saturating_sub(1).max(m.from))
+            span(m)
         )));
         blocks.push(Block::Bullets(said));
     }

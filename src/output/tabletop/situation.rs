@@ -94,8 +94,8 @@ fn manual(ex: &Exercise, shown: &[Vec<PlayerInject>]) -> Vec<Block> {
     blocks
 }
 
-/// CTEP's ground rules for a discussion-based exercise.
-fn ground_rules() -> Vec<String> {
+/// CTEP's ground rules for a discussion-based exercise (the handbook lists the same).
+pub(super) fn ground_rules() -> Vec<String> {
     [
         "This is a no-fault, open, low-stress environment: the exercise tests the plan and the ownership model, not the people.",
         "Respond as your organisation would today, with the people, tools and authority you have now, not as the plan says you should.",

@@ -18,6 +18,52 @@ pub(super) fn module_at(modules: &[Module], t: u64) -> usize {
         .unwrap_or(modules.len().saturating_sub(1))
 }
 
+/// The module a decision point belongs to: the module ending on it (its `decision`), else
+/// the module whose window holds its readiness.
+pub(super) fn module_of(modules: &[Module], index: usize, needed: u64) -> usize {
+    modules
+        .iter()
+        .position(|m| m.decision == Some(index))
+        .unwrap_or_else(|| module_at(modules, needed))
+}
+
+/// When the room decides point `index`: the moment its module presents it (the containment
+/// module's `from`, when containment could first be decided: the capture sheet's
+/// `needed_at`), else when the model's task became ready.
+pub(super) fn room_moment(modules: &[Module], points: &[DecisionPoint], index: usize) -> u64 {
+    let needed = points[index].needed;
+    modules
+        .iter()
+        .find(|m| m.decision == Some(index) && m.kind == super::ModuleKind::Containment)
+        .map_or(needed, |m| m.from)
+}
+
+/// "T+hh:mm", and when the model's task became ready later, that too.
+pub(super) fn moment_text(modules: &[Module], points: &[DecisionPoint], index: usize) -> String {
+    let at = room_moment(modules, points, index);
+    let needed = points[index].needed;
+    if at == needed {
+        format_offset(at)
+    } else {
+        format!(
+            "{} (the model's {} task became ready at {}, after the steps it requires first)",
+            format_offset(at),
+            points[index].activity.name(),
+            format_offset(needed)
+        )
+    }
+}
+
+/// A module's window in words: "at T+hh:mm" for a moment, else "T+a to T+b".
+pub(super) fn span(m: &Module) -> String {
+    let last = m.to.saturating_sub(1).max(m.from);
+    if last == m.from {
+        format!("at {}", format_offset(m.from))
+    } else {
+        format!("{} to {}", format_offset(m.from), format_offset(last))
+    }
+}
+
 /// The events of `[from, to)`, `to` `None` for the end of the run.
 pub(super) fn window(
     played: &Played,
@@ -106,18 +152,13 @@ pub(super) fn inject_table(ex: &Exercise, from: u64, to: Option<u64>) -> Block {
     Block::table(["T+", "clock", "who", "what the model did"], rows)
 }
 
-/// The decision points needed in `[from, to)`: who worked each, its R, A, C and I, and where
-/// its time went.
-pub(super) fn decision_table(
-    model: &Model,
-    points: &[DecisionPoint],
-    from: u64,
-    to: Option<u64>,
-) -> Option<Block> {
-    let rows: Vec<Vec<String>> = points
-        .iter()
-        .filter(|d| d.needed >= from && to.is_none_or(|to| d.needed < to))
-        .map(|d| decision_row(model, d))
+/// The decision points of module `module` (`module_of`): who worked each, its R, A, C and I,
+/// and where its time went.
+pub(super) fn decision_table(ex: &Exercise, module: usize) -> Option<Block> {
+    let points = &ex.decisions;
+    let rows: Vec<Vec<String>> = (0..points.len())
+        .filter(|&i| module_of(&ex.modules, i, points[i].needed) == module)
+        .map(|i| decision_row(ex.model, &points[i], moment_text(&ex.modules, points, i)))
         .collect();
     (!rows.is_empty()).then(|| {
         Block::table(
@@ -137,10 +178,10 @@ pub(super) fn decision_table(
     })
 }
 
-fn decision_row(model: &Model, d: &DecisionPoint) -> Vec<String> {
+fn decision_row(model: &Model, d: &DecisionPoint, at: String) -> Vec<String> {
     let row = model.row(d.activity, CredentialKind::Session);
     vec![
-        format_offset(d.needed),
+        at,
         d.activity.name().into(),
         d.worked_by
             .map_or("nobody".to_string(), |t| model.teams[t].id.clone()),
