@@ -4,8 +4,10 @@
 //! a module comes from an event before the module's decision point. Plus a hand-computed case
 //! of what the players see (`player` module rule).
 
+use raci_sim::domain::InventoryStatus;
 use raci_sim::engine::batch::{run_batch, BatchOptions};
 use raci_sim::engine::metrics::RunMetrics;
+use raci_sim::input::decisions::SheetDecision;
 use raci_sim::input::library::{
     load_model, load_scenario, INCIDENT_MODELS, INCIDENT_SCENARIOS, MODELS, SCENARIOS,
 };
@@ -13,7 +15,8 @@ use raci_sim::input::{Model, Scenario};
 use raci_sim::output::escape;
 use raci_sim::output::tabletop::player::{credential_text, module_injects, Form};
 use raci_sim::output::tabletop::{
-    build_pack, decision_points, model_handout_paths, modules, play, Pick, Played,
+    build_pack, candidates, capture, decision_points, model_handout_paths, modules, play,
+    ModuleKind, Pick, Played,
 };
 
 use crate::common::{model, pack_file, scenario};
@@ -179,11 +182,22 @@ fn check_pack(sc: &Scenario, m: &Model, run: u64) -> bool {
     for (path, bytes) in files.iter().filter(|(p, _)| p.starts_with("participants/")) {
         participant += 1;
         let text = visible_text(path, bytes);
-        // The scenario's own summary is background, not an outcome of this run.
-        let text = text
-            .replace(&escape::markdown(&sc.summary), "")
-            .replace(&escape::html(&sc.summary), "")
-            .replace(&sc.summary, "");
+        // The scenario's summary says what the attacker does (or that a run is benign), and
+        // its sources are the facilitator's.
+        for summary in [
+            sc.summary.clone(),
+            escape::markdown(&sc.summary),
+            escape::html(&sc.summary),
+        ] {
+            assert!(
+                !text.contains(&summary),
+                "{pair}: {path} shows the scenario summary"
+            );
+        }
+        assert!(
+            !text.contains("docs/sources"),
+            "{pair}: {path} shows a source path"
+        );
         let found = spoilers(&text);
         assert!(found.is_empty(), "{pair}: {path} shows {found:?}");
         for what in &hidden {
@@ -237,10 +251,12 @@ fn hidden_whats(played: &Played) -> Vec<String> {
 }
 
 /// Every module's injects come from events before its end and lie in its window; module 1
-/// has one; every inject names its recipients, and alerts and reports their credential.
+/// has one; every inject names its recipients and a credential (its id, kind, identity and
+/// plane), whatever its form.
 fn check_injects(sc: &Scenario, m: &Model, played: &Played, pair: &str) {
     let points = decision_points(&played.trace, m);
     let mods = modules(&points, &played.trace).unwrap();
+    check_sheet_credentials(sc, m, played, pair);
     for (i, module) in mods.iter().enumerate() {
         let injects = module_injects(sc, m, played, module);
         if i == 0 {
@@ -250,14 +266,74 @@ fn check_injects(sc: &Scenario, m: &Model, played: &Played, pair: &str) {
             assert!(p.source < module.to, "{pair}: {p:?} after {module:?}");
             assert!(p.source <= p.time && p.time >= module.from && p.time < module.to);
             assert!(!p.to.is_empty(), "{pair}: {p:?} reaches nobody");
-            if matches!(p.form, Form::Alert | Form::Call | Form::Email) && p.text.contains("plane")
-            {
-                let named =
-                    (0..sc.credentials.len()).any(|k| p.text.contains(&credential_text(sc, k)));
-                assert!(named, "{pair}: {p:?} names no credential fully");
-            }
+            // Every form names a credential: id, kind, identity and plane.
+            let named = (0..sc.credentials.len()).any(|k| p.text.contains(&credential_text(sc, k)));
+            assert!(named, "{pair}: {p:?} names no credential fully");
         }
     }
+}
+
+/// The capture sheet's `credentials` are exactly what the players' inventory report lists:
+/// never a credential the attacker created or the inventory does not know.
+fn check_sheet_credentials(sc: &Scenario, m: &Model, played: &Played, pair: &str) {
+    let points = decision_points(&played.trace, m);
+    let mods = modules(&points, &played.trace).unwrap();
+    let sheet = capture::points(sc, &played.trace, &points, &mods);
+    let contain = mods
+        .iter()
+        .find(|md| md.kind == ModuleKind::Containment)
+        .unwrap();
+    let report = module_injects(sc, m, played, contain)
+        .into_iter()
+        .find(|p| p.form == Form::InventoryReport);
+    let shown: Vec<String> = (0..sc.credentials.len())
+        .filter(|&k| {
+            report.as_ref().is_some_and(|r| {
+                r.text
+                    .contains(&format!("{} [listed", credential_text(sc, k)))
+            })
+        })
+        .map(|k| sc.credentials[k].id.clone())
+        .collect();
+    for p in sheet
+        .iter()
+        .filter(|p| p.decision == SheetDecision::Containment)
+    {
+        assert_eq!(p.credentials, shown, "{pair}: the sheet offers others");
+        for id in &p.credentials {
+            let c = sc.credentials.iter().find(|c| &c.id == id).unwrap();
+            assert!(
+                !c.created && c.inventory != InventoryStatus::Unknown,
+                "{pair}: {id}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_capture_sheet_offers_what_the_inventory_report_shows_under_an_alert_storm() {
+    // The review's case: alert-storm-cover under anti-approval-committee at --pick worst
+    // offered credentials the players' inventory report never showed.
+    let sc = load_scenario("alert-storm-cover").unwrap();
+    let m = load_model("anti-approval-committee").unwrap();
+    let opts = BatchOptions {
+        first: 0,
+        runs: 100,
+        seed: 1,
+        keep_runs: true,
+        max_events: 1_000_000,
+    };
+    let batch = run_batch(&sc, &m, opts, |_| {}).unwrap();
+    let mut checked = 0;
+    for run in candidates(&batch.runs, Pick::Worst).into_iter().take(5) {
+        let played = play(&sc, &m, 1, run, 1_000_000).unwrap();
+        let points = decision_points(&played.trace, &m);
+        if modules(&points, &played.trace).is_ok() {
+            check_sheet_credentials(&sc, &m, &played, &format!("worst run {run}"));
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no worst-ranked run fills the modules");
 }
 
 #[test]
@@ -391,7 +467,18 @@ fn a_hand_computed_run_shows_the_players_what_reached_them_and_when() {
     let ops = pack_file(&files, "participants/handouts/ops.md");
     assert!(ops.contains("- approve\\_containment: R; A\n"), "{ops}");
     assert!(ops.contains("generic alert") && ops.contains("law enforcement"));
+    // The capture sheet offers what the inventory report showed: key and db, never ghost.
+    let sheet = pack_file(&files, "facilitator/decision-capture.csv");
+    assert!(sheet.contains(",approve|hold,key db,"), "{sheet}");
     let sitman = pack_file(&files, "participants/situation-manual.md");
+    // The background: the inventory's credentials, never the summary.
+    assert!(
+        sitman.contains(
+            "| svc | service account | db | secret | secrets\\_manager | believed unused |"
+        ),
+        "{sitman}"
+    );
+    assert!(!sitman.contains("a stolen key used once") && !sitman.contains("ghost"));
     assert!(
         sitman.contains("| T+00:10 | Saturday 10:10 UTC | alert | ops |"),
         "{sitman}"

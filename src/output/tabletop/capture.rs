@@ -9,9 +9,10 @@
 
 use std::fmt::Write as _;
 
+use super::player::inventory_listing;
 use super::{layout, DecisionPoint, Exercise, Module, Pick};
 use crate::domain::duration::format_offset;
-use crate::domain::{Activity, InventoryStatus};
+use crate::domain::Activity;
 use crate::engine::room::needed_times;
 use crate::engine::TraceEvent;
 use crate::input::decisions::{CapturePoint, SheetDecision, PACK_VERSION};
@@ -65,7 +66,7 @@ pub fn points(
             continue;
         };
         let credentials = if decision == SheetDecision::Containment {
-            listed_credentials(scenario)
+            listed_credentials(scenario, trace, module.from)
         } else {
             Vec::new()
         };
@@ -81,15 +82,15 @@ pub fn points(
     out
 }
 
-/// The credential ids the inventory lists (known or believed unused; not the ones it does not
-/// list, nor credentials the attacker may create).
-fn listed_credentials(scenario: &Scenario) -> Vec<String> {
-    scenario
-        .credentials
-        .iter()
-        .filter(|c| !c.created && c.inventory != InventoryStatus::Unknown)
-        .map(|c| c.id.clone())
-        .collect()
+/// The credential ids the players' inventory report at `at` lists (`player::inventory_listing`):
+/// the alerted credential and those linked to it that the inventory knows, never a credential
+/// it does not list nor one the attacker creates.
+fn listed_credentials(scenario: &Scenario, trace: &[TraceEvent], at: u64) -> Vec<String> {
+    inventory_listing(scenario, trace, at).map_or(Vec::new(), |(_, ks)| {
+        ks.into_iter()
+            .map(|k| scenario.credentials[k].id.clone())
+            .collect()
+    })
 }
 
 /// The sheet (CSV and RON) and the replay inputs.

@@ -164,11 +164,7 @@ fn handout(ex: &Exercise, team: usize, shown: &[Vec<PlayerInject>]) -> Vec<Block
             i + 1,
             m.kind.title()
         )));
-        let rows: Vec<Vec<String>> = injects
-            .iter()
-            .filter(|p| p.to.contains(&team))
-            .map(|p| inject_row(ex, p))
-            .collect();
+        let rows = inject_rows(ex, injects.iter().filter(|p| p.to.contains(&team)));
         blocks.push(if rows.is_empty() {
             Block::Para("Nothing reaches your team in this module.".into())
         } else {
@@ -178,15 +174,44 @@ fn handout(ex: &Exercise, team: usize, shown: &[Vec<PlayerInject>]) -> Vec<Block
     blocks
 }
 
-/// One inject as a table row: T+, day and time, form, recipients, text.
-pub(super) fn inject_row(ex: &Exercise, p: &PlayerInject) -> Vec<String> {
-    vec![
-        format_offset(p.time),
-        wall_clock(ex.played.metrics.start_in_week, p.time),
-        p.form.name().into(),
-        names(ex.model, &p.to),
-        p.text.clone(),
-    ]
+/// Injects as table rows (T+, day and time, form, recipients, text), with repeats folded: a
+/// run of consecutive injects with the same form, recipients and text is one row, the first,
+/// its text followed by "(and N more times, the last at T+hh:mm)".
+pub(super) fn inject_rows<'a>(
+    ex: &Exercise,
+    injects: impl IntoIterator<Item = &'a PlayerInject>,
+) -> Vec<Vec<String>> {
+    let mut runs: Vec<(&PlayerInject, u32, u64)> = Vec::new();
+    for p in injects {
+        match runs.last_mut() {
+            Some((first, n, last))
+                if first.form == p.form && first.to == p.to && first.text == p.text =>
+            {
+                *n += 1;
+                *last = p.time;
+            }
+            _ => runs.push((p, 0, p.time)),
+        }
+    }
+    runs.into_iter()
+        .map(|(p, n, last)| {
+            let mut text = p.text.clone();
+            if n > 0 {
+                let times = if n == 1 { "time" } else { "times" };
+                text.push_str(&format!(
+                    " (and {n} more {times}, the last at {})",
+                    format_offset(last)
+                ));
+            }
+            vec![
+                format_offset(p.time),
+                wall_clock(ex.played.metrics.start_in_week, p.time),
+                p.form.name().into(),
+                names(ex.model, &p.to),
+                text,
+            ]
+        })
+        .collect()
 }
 
 /// Every row of the plan where `team` is R, A, C or I, as "activity: A (with x, y)".

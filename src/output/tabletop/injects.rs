@@ -139,7 +139,10 @@ mod tests {
         assert_eq!(wall_clock(4 * DAY + 18 * HOUR, 0), "Friday 18:00 UTC");
         // 08:50:40 + 20:56:30 is 05:47:10, but T+20:56 reads with the start's minute: 05:46.
         let start = 2 * DAY + 8 * HOUR + 50 * MINUTE + 40;
-        assert_eq!(wall_clock(start, 20 * HOUR + 56 * MINUTE + 30), "Thursday 05:46 UTC");
+        assert_eq!(
+            wall_clock(start, 20 * HOUR + 56 * MINUTE + 30),
+            "Thursday 05:46 UTC"
+        );
         assert_eq!(
             wall_clock(6 * DAY + 23 * HOUR, 2 * HOUR),
             "Monday 01:00 UTC"

@@ -111,6 +111,7 @@ pub fn player_view(scenario: &Scenario, model: &Model, played: &Played) -> Vec<P
         activity_of: BTreeMap::new(),
         claimed: BTreeSet::new(),
         reached: BTreeSet::new(),
+        alerted: Vec::new(),
         out: Vec::new(),
     };
     for e in trace {
@@ -163,17 +164,31 @@ pub fn module_injects(
     out
 }
 
-/// The inventory's view at `at` of the credential the incident was declared on and those
-/// linked to it, for the R and A of the containment decision.
-fn inventory_report(
+/// Whether the inventory lists credential `k` (in use or believed unused): never one it does
+/// not know, nor one the attacker creates. What players are ever shown of the inventory.
+pub fn inventory_lists(scenario: &Scenario, k: usize) -> bool {
+    let c = &scenario.credentials[k];
+    !c.created && c.inventory != InventoryStatus::Unknown
+}
+
+/// The inventory's listing as players see it: the credential text and its status.
+pub fn inventory_entry(scenario: &Scenario, k: usize) -> String {
+    let status = match scenario.credentials[k].inventory {
+        InventoryStatus::BelievedUnused => "listed, believed unused",
+        _ => "listed, in use",
+    };
+    format!("{} [{status}]", credential_text(scenario, k))
+}
+
+/// What the inventory report at `at` is about: the credential triage worked on last by then
+/// (the alerted one), and the credentials linked to it that the inventory lists, in index
+/// order. The capture sheet's `credentials` column is exactly this list.
+pub fn inventory_listing(
     scenario: &Scenario,
-    model: &Model,
-    played: &Played,
+    trace: &[TraceEvent],
     at: u64,
-) -> Option<PlayerInject> {
-    // The credential triage worked on last before the containment decision.
-    let alerted = played
-        .trace
+) -> Option<(usize, Vec<usize>)> {
+    let alerted = trace
         .iter()
         .filter(|e| e.time <= at && e.activity == Some(Activity::Triage) && e.what == "started")
         .filter_map(|e| e.task.and_then(|t| t.credential))
@@ -182,20 +197,20 @@ fn inventory_report(
     ks.extend(scenario.links[alerted].iter().copied());
     ks.sort_unstable();
     ks.dedup();
-    let listed: Vec<String> = ks
-        .into_iter()
-        .filter(|&k| {
-            let c = &scenario.credentials[k];
-            !c.created && c.inventory != InventoryStatus::Unknown
-        })
-        .map(|k| {
-            let status = match scenario.credentials[k].inventory {
-                InventoryStatus::BelievedUnused => "listed, believed unused",
-                _ => "listed, in use",
-            };
-            format!("{} [{status}]", credential_text(scenario, k))
-        })
-        .collect();
+    ks.retain(|&k| inventory_lists(scenario, k));
+    Some((alerted, ks))
+}
+
+/// The inventory's view at `at` of the credential the incident was declared on and those
+/// linked to it, for the R and A of the containment decision.
+fn inventory_report(
+    scenario: &Scenario,
+    model: &Model,
+    played: &Played,
+    at: u64,
+) -> Option<PlayerInject> {
+    let (alerted, ks) = inventory_listing(scenario, &played.trace, at)?;
+    let listed: Vec<String> = ks.iter().map(|&k| inventory_entry(scenario, k)).collect();
     let row = model.row(
         Activity::ApproveContainment,
         scenario.credentials[alerted].kind,
@@ -204,7 +219,10 @@ fn inventory_report(
     to.sort_unstable();
     to.dedup();
     let text = if listed.is_empty() {
-        "The inventory lists nothing linked to the alerted credential.".to_string()
+        format!(
+            "The inventory lists nothing linked to the alerted {}.",
+            credential_text(scenario, alerted)
+        )
     } else {
         format!(
             "The inventory lists these credentials linked to the alerted one (same identity, parent or child): {}.",
@@ -230,6 +248,8 @@ struct View<'a> {
     claimed: BTreeSet<u32>,
     /// Teams that have received an inject.
     reached: BTreeSet<usize>,
+    /// The credentials alerts and reports named, and when, in trace order.
+    alerted: Vec<(u64, usize)>,
     out: Vec<PlayerInject>,
 }
 
@@ -268,14 +288,35 @@ impl<'a> View<'a> {
         Some(e)
     }
 
-    /// The page an off-shift team's on-call received for the task `e` started, if any.
-    fn page(&mut self, e: &TraceEvent, what: &str) {
+    /// The credential an inject at `t` is about: the task's own, or else the one the latest
+    /// alert or report by then named (the first one, before any).
+    fn about(&self, task: Option<usize>, t: u64) -> Option<usize> {
+        task.or_else(|| {
+            let by_then = self.alerted.iter().rev().find(|&&(at, _)| at <= t);
+            by_then.or(self.alerted.first()).map(|&(_, k)| k)
+        })
+    }
+
+    /// " PREP CREDENTIAL" for an inject about `k`, or nothing.
+    fn on(&self, prep: &str, k: Option<usize>) -> String {
+        k.map_or(String::new(), |k| {
+            format!(" {prep} {}", credential_text(self.scenario, k))
+        })
+    }
+
+    /// The page an off-shift team's on-call received for the task `e` started, if any, about
+    /// credential `k`.
+    fn page(&mut self, e: &TraceEvent, what: &str, k: Option<usize>) {
         let paging = e.waits[WaitCause::Paging.index()];
         let Some(team) = e.team.filter(|_| paging > 0) else {
             return;
         };
         let at = e.time - paging;
-        let text = format!("{}'s on-call is paged: {what}.", self.model.teams[team].id);
+        let text = format!(
+            "{}'s on-call is paged: {what}{}.",
+            self.model.teams[team].id,
+            self.on("on", k)
+        );
         self.push(at, Form::Page, vec![team], text);
     }
 
@@ -311,11 +352,9 @@ impl<'a> View<'a> {
             credential_text(sc, cred)
         );
         self.push(e.time, Form::Alert, to, text);
+        self.alerted.push((e.time, cred));
         if let Some(d) = detect {
-            self.page(
-                d,
-                &format!("{} alert on {}", signal.kind, sc.credentials[cred].id),
-            );
+            self.page(d, &format!("{} alert", signal.kind), Some(cred));
         }
     }
 
@@ -355,14 +394,18 @@ impl<'a> View<'a> {
             credential_text(sc, cred)
         );
         self.push(e.time, Form::of_report(source), to, text);
+        self.alerted.push((e.time, cred));
         if let Some(d) = intake {
-            self.page(d, &format!("a {who} report on {}", sc.credentials[cred].id));
+            self.page(d, &format!("a {who} report"), Some(cred));
         }
     }
 
     fn severity(&mut self, t: u64, severity: &str) {
         let to: Vec<usize> = self.reached.iter().copied().collect();
-        let text = format!("Severity update: the incident is now rated {severity}.");
+        let text = format!(
+            "Severity update: the incident{} is now rated {severity}.",
+            self.on("on", self.about(None, t))
+        );
         self.push(t, Form::Alert, to, text);
     }
 
@@ -379,15 +422,14 @@ impl<'a> View<'a> {
         }) else {
             return;
         };
-        let on = task.credential.map_or(String::new(), |k| {
-            format!(" on {}", credential_text(self.scenario, k))
-        });
+        let k = self.about(task.credential, e.time - e.wait);
         let text = format!(
-            "Consult request: your input is asked for {}{on}.",
-            phrase(parent)
+            "Consult request: your input is asked for {}{}.",
+            phrase(parent),
+            self.on("on", k)
         );
         self.push(e.time - e.wait, Form::Ticket, vec![team], text);
-        self.page(e, &format!("consult request for {}", phrase(parent)));
+        self.page(e, &format!("consult request for {}", phrase(parent)), k);
     }
 
     /// A request for the work that informs the containment decision (validating the
@@ -399,19 +441,17 @@ impl<'a> View<'a> {
         if !matches!(a, Activity::ValidateEntitlement | Activity::ConfirmBusiness) {
             return;
         }
-        let on = e
-            .task
-            .and_then(|t| t.credential)
-            .map_or(String::new(), |k| {
-                format!(" for {}", credential_text(self.scenario, k))
-            });
+        let k = self.about(e.task.and_then(|t| t.credential), e.time - e.wait);
         let ask = match a {
             Activity::ValidateEntitlement => "validate that the access involved is entitled",
             _ => "confirm with the business what the credentials involved are used for",
         };
-        let text = format!("Request: {ask}{on}, before containment is decided.");
+        let text = format!(
+            "Request: {ask}{}, before containment is decided.",
+            self.on("for", k)
+        );
         self.push(e.time - e.wait, Form::Ticket, vec![team], text);
-        self.page(e, &format!("request for {}", phrase(a)));
+        self.page(e, &format!("request for {}", phrase(a)), k);
     }
 }
 
@@ -425,7 +465,9 @@ fn phrase(a: Activity) -> &'static str {
             "confirming with the business what the credentials involved are used for"
         }
         Activity::ApproveContainment => "the containment decision",
-        Activity::Verify => "verification (that nothing the attacker could use is left)",
+        Activity::Verify => {
+            "verification (that no credential anyone who should not have access could use is left)"
+        }
         Activity::Close => "the decision to end the incident",
         _ => "the incident",
     }

@@ -6,11 +6,11 @@
 //! decision point (`tests/tabletop_spoilers.rs` checks every file under `participants/`).
 
 use super::blocks::Block;
-use super::handouts::{handout_files, inject_row, words};
+use super::handouts::{handout_files, inject_rows, words};
 use super::injects::wall_clock;
-use super::player::{module_injects, PlayerInject};
+use super::player::{inventory_lists, module_injects, PlayerInject};
 use super::{document, layout, Exercise, ModuleKind};
-use crate::domain::DAY;
+use crate::domain::{InventoryStatus, DAY};
 use crate::input::{Coverage, Model};
 
 /// Where the Situation Manual is, in the pack (a stem: `.md`, `.html`, ...).
@@ -37,28 +37,8 @@ pub(super) fn files(ex: &Exercise) -> Vec<(String, Vec<u8>)> {
 
 /// The Situation Manual's blocks.
 fn manual(ex: &Exercise, shown: &[Vec<PlayerInject>]) -> Vec<Block> {
-    let (sc, model) = (ex.scenario, ex.model);
-    let mut blocks = vec![
-        Block::Heading("Background".into()),
-        Block::Para(sc.summary.clone()),
-    ];
-    if !sc.sources.is_empty() {
-        // The references only: a source's note ("session revoked, related token missed")
-        // can tell the room how the story ends.
-        blocks.push(Block::Para(
-            "The scenario is built from public sources (the facilitator has the details):".into(),
-        ));
-        let refs = sc
-            .sources
-            .iter()
-            .map(|s| reference(s).to_string())
-            .collect();
-        blocks.push(Block::Bullets(refs));
-    }
-    blocks.push(Block::Para(format!(
-        "The exercise clock starts at T+00:00, {}. Every inject below gives the exercise clock and the day and time it happens.",
-        wall_clock(ex.played.metrics.start_in_week, 0)
-    )));
+    let model = ex.model;
+    let mut blocks = background(ex);
     blocks.push(Block::Heading("Ground rules".into()));
     blocks.push(Block::Bullets(ground_rules()));
     blocks.push(Block::Heading("Participants".into()));
@@ -86,11 +66,64 @@ fn manual(ex: &Exercise, shown: &[Vec<PlayerInject>]) -> Vec<Block> {
         } else {
             Block::table(
                 ["T+", "day and time", "form", "to", "what the players see"],
-                injects.iter().map(|p| inject_row(ex, p)).collect(),
+                inject_rows(ex, injects),
             )
         });
         blocks.push(Block::Para(format!("For the room: {}", question(m.kind))));
     }
+    blocks
+}
+
+/// The background, neutral and player-safe: the organisation's identities and the credentials
+/// the inventory lists for them (never one it does not know nor one an attacker creates), and
+/// when the exercise clock starts. Never the scenario's summary or its sources (the
+/// facilitator's handbook has them): they say what happens and whether it is an attack.
+fn background(ex: &Exercise) -> Vec<Block> {
+    let sc = ex.scenario;
+    let rows: Vec<Vec<String>> = (0..sc.credentials.len())
+        .filter(|&k| inventory_lists(sc, k))
+        .map(|k| {
+            let c = &sc.credentials[k];
+            let id = &sc.identities[c.identity];
+            let status = match c.inventory {
+                InventoryStatus::BelievedUnused => "believed unused",
+                _ => "in use",
+            };
+            vec![
+                id.id.clone(),
+                id.kind.name().replace('_', " "),
+                c.id.clone(),
+                c.kind.name().into(),
+                c.plane.name().into(),
+                status.into(),
+            ]
+        })
+        .collect();
+    let mut blocks = vec![Block::Heading("Background".into())];
+    blocks.push(if rows.is_empty() {
+        Block::Para("The organisation's inventory lists no credentials in scope.".into())
+    } else {
+        Block::Para(
+            "The exercise is about the organisation's non-human identities and their credentials. In scope, as the organisation's inventory lists them:".into(),
+        )
+    });
+    if !rows.is_empty() {
+        blocks.push(Block::table(
+            [
+                "identity",
+                "identity kind",
+                "credential",
+                "kind",
+                "plane",
+                "inventory",
+            ],
+            rows,
+        ));
+    }
+    blocks.push(Block::Para(format!(
+        "The exercise clock starts at T+00:00, {}. Every inject below gives the exercise clock and the day and time it happens.",
+        wall_clock(ex.played.metrics.start_in_week, 0)
+    )));
     blocks
 }
 
@@ -157,7 +190,7 @@ fn premise(kind: ModuleKind) -> &'static str {
             "Containment has to be decided now: whether to act, on which credentials, and who has the authority to say so. The inventory's view of the credentials involved is in front of you."
         }
         ModuleKind::VerificationAndClosure => {
-            "The room's containment decision is being carried out. Before the incident can end, someone has to check that nothing the attacker could use is left, and someone has to decide that it is over."
+            "The room's containment decision is being carried out. Before the incident can end, someone has to check that nothing anyone who should not have access could use is left, and someone has to decide that it is over."
         }
     }
 }
@@ -175,12 +208,7 @@ fn question(kind: ModuleKind) -> &'static str {
             "Do you contain now or hold, which credentials do you revoke, and who signs it off?"
         }
         ModuleKind::VerificationAndClosure => {
-            "How do you check that every credential the attacker could use no longer works, and who decides the incident can end?"
+            "How do you check that every credential anyone who should not have access could use no longer works, and who decides the incident can end?"
         }
     }
-}
-
-/// A source's reference without its note: the text before the first ": ".
-fn reference(source: &str) -> &str {
-    source.split(": ").next().unwrap_or(source)
 }
