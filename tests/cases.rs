@@ -416,12 +416,13 @@ fn a_committee_delay_is_one_question_naming_the_last_signer() {
         .lines()
         .filter(|l| l.starts_with("- ") && l.contains("(probes: "))
         .collect();
-    // Needed at 4200 s = T+01:10; 9900 s = 2.75 h; decided at 14460 s = T+04:01.
+    // Decided by the room from 2400 s = T+00:40 (scope done); the model's approval task ready
+    // at 4200 s = T+01:10; 9900 s = 2.75 h; decided at 14460 s = T+04:01.
     let committee: Vec<&&str> = questions
         .iter()
         .filter(|q| q.starts_with("- Committee: "))
         .collect();
-    assert_eq!(committee, [&"- Committee: At T+01:10 the approve\\_containment decision waited 2.8h for the last of its accountable teams (x, y) to sign (the last: y, at T+04:01). Does it need every one of them? (probes: raci.approve\\_containment: R = ops; A = x, y (a committee of 2))"], "{questions:#?}");
+    assert_eq!(committee, [&"- Committee: At T+00:40 the approve\\_containment decision (its task ready at T+01:10) waited 2.8h for the last of its accountable teams (x, y) to sign (the last: y, at T+04:01). Does it need every one of them? (probes: raci.approve\\_containment: R = ops; A = x, y (a committee of 2))"], "{questions:#?}");
     assert!(!guide.contains("sign\\_off waited"), "{guide}");
 }
 

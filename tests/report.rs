@@ -349,10 +349,18 @@ fn a_report_folder_is_replaced_only_when_the_new_one_is_whole() {
             "summary.md"
         ]
     );
-    // raci-sim wrote it, so a second write replaces it whole, and leaves nothing else behind.
-    std::fs::write(dir.join("added-later"), "old").unwrap();
+    // raci-sim wrote it and nothing changed, so a second write replaces it whole; a file
+    // added since makes it refuse (docs/safety.md), and with the file gone it replaces again.
     write_report(&dir, &report, false).unwrap();
-    assert!(!dir.join("added-later").exists());
+    std::fs::write(dir.join("added-later"), "old").unwrap();
+    let refused = write_report(&dir, &report, false).unwrap_err().to_string();
+    assert!(
+        refused.contains("has changed since: added-later"),
+        "{refused}"
+    );
+    assert!(dir.join("added-later").exists());
+    std::fs::remove_file(dir.join("added-later")).unwrap();
+    write_report(&dir, &report, false).unwrap();
     let name = dir.file_name().unwrap().to_string_lossy().to_string();
     let leftovers: Vec<_> = std::fs::read_dir(dir.parent().unwrap())
         .unwrap()

@@ -394,7 +394,7 @@ impl Situations<'_, '_> {
                     kind: Kind::Committee,
                     time: at,
                     wait: split,
-                    question: format!("the {a} decision waited {{wait}} for the last of its accountable teams ({accountable}) to sign (the last: {last}, at {}). Does it need every one of them?", format_offset(t)),
+                    question: format!("the {a} decision{} waited {{wait}} for the last of its accountable teams ({accountable}) to sign (the last: {last}, at {}). Does it need every one of them?", ready_note(d.needed, at), format_offset(t)),
                     probes: format!("{} (a committee of {})", cite(model, d.activity), row.a.len()),
                     gap: format!("{a} waited {{wait}} for the last of {accountable} to sign (split_accountability)"),
                     recommendation: format!("Make one team accountable for {a}, or let the committee delegate with a deadline."),
@@ -503,5 +503,15 @@ impl Situations<'_, '_> {
                     .and_then(|s| s.activity)
                     .is_some_and(|pa| model.row(pa, CredentialKind::Session).a.len() > 1)
             })
+    }
+}
+
+/// ", its task ready at T+01:10," when the model's decision task became ready later than the
+/// moment the room decides (containment after validation and confirmation); else nothing.
+fn ready_note(needed: u64, at: u64) -> String {
+    if needed == at {
+        String::new()
+    } else {
+        format!(" (its task ready at {})", format_offset(needed))
     }
 }
