@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::domain::duration::{Dist, DistFile};
 use crate::domain::{Activity, DAY};
-use crate::input::ronpath::RonMap;
+use crate::input::ronpath::{LineCol, RonMap};
 
 use super::file::*;
 use super::*;
@@ -35,44 +35,96 @@ impl<'a> Names<'a> {
     }
 }
 
-/// Collects diagnostics for one file: the first [`MAX_DIAGNOSTICS`] in full, the rest counted
+/// Located diagnostics of one file: the first [`MAX_DIAGNOSTICS`] in full, the rest counted
 /// only (they are not located or explained, so a file of a million problems costs little).
-pub(crate) struct Checker<'a> {
+/// Every loader collects its problems here.
+pub(crate) struct Collected {
     label: String,
-    map: RonMap<'a>,
     found: Vec<Diagnostic>,
     hidden: usize,
 }
 
-impl<'a> Checker<'a> {
-    pub(crate) fn new(label: &str, text: &'a str) -> Self {
-        Checker {
+impl Collected {
+    pub(crate) fn new(label: &str) -> Self {
+        Collected {
             label: clip_to(label, read::MAX_LABEL),
-            map: RonMap::new(text),
             found: Vec::new(),
             hidden: 0,
         }
     }
 
     /// Whether further problems are only counted.
-    fn full(&self) -> bool {
+    pub(crate) fn full(&self) -> bool {
         self.found.len() >= MAX_DIAGNOSTICS
     }
 
-    pub(crate) fn error(&mut self, field: &str, message: impl Into<String>, help: Option<String>) {
+    /// Counts one problem that is not shown.
+    pub(crate) fn hide(&mut self) {
+        self.hidden += 1;
+    }
+
+    pub(crate) fn any(&self) -> bool {
+        !self.found.is_empty()
+    }
+
+    /// One problem at `at` in `field` (counted only once the collection is full).
+    pub(crate) fn push(&mut self, at: LineCol, field: String, message: &str, help: Option<String>) {
         if self.full() {
             self.hidden += 1;
             return;
         }
-        let at = self.map.locate(field);
         self.found.push(Diagnostic {
             file: self.label.clone(),
             line: at.line,
             col: at.col,
-            field: field.to_string(),
-            message: clip_to(&message.into(), read::MAX_MESSAGE),
+            field,
+            message: clip_to(message, read::MAX_MESSAGE),
             help: help.map(|h| clip_to(&h, read::MAX_MESSAGE)),
         });
+    }
+
+    /// `value` when nothing was found; else the problems, the last saying how many more.
+    pub(crate) fn finish<T>(mut self, value: T) -> Result<T, LoadError> {
+        if self.found.is_empty() {
+            return Ok(value);
+        }
+        // A file with hundreds of problems is usually the wrong file: show the first few.
+        if self.hidden > 0 {
+            let more = self.hidden;
+            if let Some(last) = self.found.last_mut() {
+                last.help = Some(format!("{more} more problems not shown; fix these first"));
+            }
+        }
+        Err(LoadError::Invalid(self.found))
+    }
+}
+
+/// Checks one RON file, its problems located by field path.
+pub(crate) struct Checker<'a> {
+    map: RonMap<'a>,
+    found: Collected,
+}
+
+impl<'a> Checker<'a> {
+    pub(crate) fn new(label: &str, text: &'a str) -> Self {
+        Checker {
+            map: RonMap::new(text),
+            found: Collected::new(label),
+        }
+    }
+
+    fn full(&self) -> bool {
+        self.found.full()
+    }
+
+    pub(crate) fn error(&mut self, field: &str, message: impl Into<String>, help: Option<String>) {
+        if self.full() {
+            self.found.hide();
+            return;
+        }
+        let at = self.map.locate(field);
+        self.found
+            .push(at, field.to_string(), &message.into(), help);
     }
 
     /// Line and column of `field` (its nearest recorded ancestor when it is absent).
@@ -92,7 +144,7 @@ impl<'a> Checker<'a> {
             return Some(i);
         }
         if self.full() {
-            self.hidden += 1;
+            self.found.hide();
             return None;
         }
         let help = match closest(id, ids.list.iter().copied()) {
@@ -205,18 +257,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    pub(crate) fn finish<T>(mut self, value: T) -> Result<T, LoadError> {
-        if self.found.is_empty() {
-            return Ok(value);
-        }
-        // A file with hundreds of problems is usually the wrong file: show the first few.
-        if self.hidden > 0 {
-            let more = self.hidden;
-            if let Some(last) = self.found.last_mut() {
-                last.help = Some(format!("{more} more problems not shown; fix these first"));
-            }
-        }
-        Err(LoadError::Invalid(self.found))
+    pub(crate) fn finish<T>(self, value: T) -> Result<T, LoadError> {
+        self.found.finish(value)
     }
 
     /// The problems so far, as an error (for checks that stop early).

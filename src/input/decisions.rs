@@ -22,10 +22,11 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::domain::duration::format_offset;
+use crate::input::check::Collected;
 use crate::input::ronpath::{LineCol, RonMap};
 use crate::input::{
-    clip, clip_to, closest, known_list, parse_ron, read, read_text_limited, Diagnostic, LoadError,
-    Model, Scenario, MAX_INPUT_BYTES,
+    clip, clip_to, closest, known_list, parse_ron, read, read_text_limited, LoadError, Model,
+    Scenario, MAX_INPUT_BYTES,
 };
 
 /// Which decision a point of the sheet is.
@@ -500,54 +501,30 @@ pub fn parse_offset(s: &str) -> Result<u64, String> {
     Ok(h * 3600 + m * 60)
 }
 
-/// Collects located diagnostics, the first 20 in full.
-struct Found {
-    label: String,
-    found: Vec<Diagnostic>,
-    hidden: usize,
-}
-
-const MAX_DIAGNOSTICS: usize = 20;
+/// The sheet's diagnostics: located by cell (CSV) or field (RON), the line and column at
+/// least 1 and the field name clipped.
+struct Found(Collected);
 
 impl Found {
     fn new(label: &str) -> Self {
-        Found {
-            label: clip_to(label, read::MAX_LABEL),
-            found: Vec::new(),
-            hidden: 0,
-        }
+        Found(Collected::new(label))
     }
 
     fn any(&self) -> bool {
-        !self.found.is_empty()
+        self.0.any()
     }
 
     fn error(&mut self, at: LineCol, field: &str, message: String, help: Option<String>) {
-        if self.found.len() >= MAX_DIAGNOSTICS {
-            self.hidden += 1;
-            return;
-        }
-        self.found.push(Diagnostic {
-            file: self.label.clone(),
+        let at = LineCol {
             line: at.line.max(1),
             col: at.col.max(1),
-            field: clip_to(field, read::MAX_QUOTED),
-            message: clip_to(&message, read::MAX_MESSAGE),
-            help: help.map(|h| clip_to(&h, read::MAX_MESSAGE)),
-        });
+        };
+        self.0
+            .push(at, clip_to(field, read::MAX_QUOTED), &message, help);
     }
 
-    fn finish<T>(mut self, value: T) -> Result<T, LoadError> {
-        if self.found.is_empty() {
-            return Ok(value);
-        }
-        if self.hidden > 0 {
-            let more = self.hidden;
-            if let Some(last) = self.found.last_mut() {
-                last.help = Some(format!("{more} more problems not shown; fix these first"));
-            }
-        }
-        Err(LoadError::Invalid(self.found))
+    fn finish<T>(self, value: T) -> Result<T, LoadError> {
+        self.0.finish(value)
     }
 }
 
