@@ -211,13 +211,19 @@ pub fn metric_diff(
 ) -> MetricDiff {
     let a = values(def, reference, horizon);
     let b = values(def, model, horizon);
-    let difference = paired_diff(&a, &b);
-    let baseline_mean = mean(&a);
+    diff_of_values(def, &a, &b, practical)
+}
+
+/// Compares per-run values of `def` (`b`, the model) with the reference's (`a`), paired run by
+/// run: the difference, its interval, the threshold and the verdict.
+pub fn diff_of_values(def: &MetricDef, a: &[f64], b: &[f64], practical: &Practical) -> MetricDiff {
+    let difference = paired_diff(a, b);
+    let baseline_mean = mean(a);
     let threshold = practical.threshold(def.kind, baseline_mean);
     MetricDiff {
         metric: def.key,
         baseline_mean,
-        model_mean: mean(&b),
+        model_mean: mean(b),
         difference,
         threshold,
         verdict: verdict(&difference, threshold, def.lower_is_better),

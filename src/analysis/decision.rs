@@ -14,7 +14,7 @@
 
 use serde::Serialize;
 
-use crate::analysis::compare::{metric_diff, ModelResult, ScenarioResult, METRICS};
+use crate::analysis::compare::{metric_diff, MetricDiff, ModelResult, ScenarioResult, METRICS};
 use crate::analysis::stats::{t_975, PairedDiff};
 use crate::analysis::verdict::{resolvable, runs_needed, verdict, Practical, Verdict};
 use crate::domain::{CredentialKind, WaitCause};
@@ -108,17 +108,26 @@ impl Decision {
 /// Model `a` minus model `b` on metric `k`, pooled over scenarios.
 pub fn pooled(scenarios: &[ScenarioResult], a: usize, b: usize, k: usize, p: &Practical) -> Pooled {
     let def = &METRICS[k];
-    let mut tally = Tally::default();
-    let (mut sum_a, mut sum_b, mut sum_d, mut var, mut n, mut s_count) =
-        (0.0, 0.0, 0.0, 0.0, 0usize, 0usize);
-    for s in scenarios {
-        let d = metric_diff(
+    let per_scenario = scenarios.iter().map(|s| {
+        metric_diff(
             def,
             &s.models[b].runs,
             &s.models[a].runs,
             s.scenario.horizon,
             p,
-        );
+        )
+    });
+    pool(k, per_scenario, p)
+}
+
+/// Per-scenario differences on metric `k` (model minus reference) pooled into one: every
+/// scenario with runs of the metric's kind weighs the same (see the module documentation).
+pub fn pool(k: usize, per_scenario: impl IntoIterator<Item = MetricDiff>, p: &Practical) -> Pooled {
+    let def = &METRICS[k];
+    let mut tally = Tally::default();
+    let (mut sum_a, mut sum_b, mut sum_d, mut var, mut n, mut s_count) =
+        (0.0, 0.0, 0.0, 0.0, 0usize, 0usize);
+    for d in per_scenario {
         tally.add(d.verdict);
         if d.difference.n == 0 {
             continue;

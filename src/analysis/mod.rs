@@ -7,6 +7,7 @@ pub mod compare;
 pub mod consequence;
 pub mod decision;
 pub mod gate;
+pub mod improve;
 pub mod lint;
 pub mod plan;
 pub mod shard;

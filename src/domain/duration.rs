@@ -116,7 +116,7 @@ impl<'de> Deserialize<'de> for ClockTime {
 }
 
 /// A distribution as written in a file.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub enum DistFile {
     /// Always this long.

@@ -176,7 +176,7 @@ pub enum StartFile {
 
 // ---------------------------------------------------------------- ownership model
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename = "Model", deny_unknown_fields)]
 pub struct ModelFile {
     pub name: String,
@@ -194,7 +194,7 @@ pub struct ModelFile {
     pub holidays: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename = "Team", deny_unknown_fields)]
 pub struct TeamFile {
     pub id: String,
@@ -218,7 +218,7 @@ pub struct TeamFile {
     pub telemetry: Option<BTreeMap<Plane, f64>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(rename = "Coverage", deny_unknown_fields)]
 pub enum CoverageFile {
     #[default]
@@ -251,7 +251,7 @@ fn weekdays() -> Vec<Weekday> {
     ]
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename = "OnCall", deny_unknown_fields)]
 pub struct OnCallFile {
     pub page_latency: Duration,
@@ -263,14 +263,14 @@ fn high() -> Severity {
     Severity::High
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename = "Background", deny_unknown_fields)]
 pub struct BackgroundFile {
     pub alerts_per_hour: f64,
     pub effort: DistFile,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename = "Raci", deny_unknown_fields)]
 pub struct RaciFile {
     pub detect: Vec<DetectRowFile>,
@@ -292,7 +292,7 @@ pub struct RaciFile {
     pub intake: Vec<IntakeRowFile>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename = "IntakeRow", deny_unknown_fields)]
 pub struct IntakeRowFile {
     /// Sources this row covers; empty means all.
@@ -304,7 +304,7 @@ pub struct IntakeRowFile {
     pub i: Vec<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(rename = "Row", deny_unknown_fields)]
 pub struct RowFile {
     #[serde(default)]
@@ -317,7 +317,7 @@ pub struct RowFile {
     pub i: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename = "DetectRow", deny_unknown_fields)]
 pub struct DetectRowFile {
     /// Signal kinds this row covers; empty means all.
@@ -329,7 +329,7 @@ pub struct DetectRowFile {
     pub i: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename = "Policy", deny_unknown_fields)]
 pub struct PolicyFile {
     #[serde(default)]
@@ -357,7 +357,7 @@ pub struct PolicyFile {
 }
 
 /// Policy `rotate_all`: when to rotate every known and believed-unused credential in scope.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename = "RotateAll", deny_unknown_fields)]
 pub struct RotateAllFile {
     /// Sweep once containment is approved at or above this severity (none: never by severity).
@@ -412,14 +412,14 @@ fn default_verify() -> f64 {
     0.8
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename = "Escalation", deny_unknown_fields)]
 pub struct EscalationFile {
     pub after: Duration,
     pub to: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename = "Emergency", deny_unknown_fields)]
 pub struct EmergencyFile {
     pub team: String,
@@ -429,7 +429,7 @@ pub struct EmergencyFile {
 
 /// Effort (work time once started) per activity; a missing entry takes the default of
 /// docs/file-formats.md.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(rename = "Effort", deny_unknown_fields)]
 pub struct EffortFile {
     pub detect: Option<DistFile>,

@@ -13,6 +13,7 @@ pub mod folder;
 pub mod gate;
 pub mod json_doc;
 mod manifest;
+pub mod model_ron;
 pub mod provenance;
 pub mod report;
 pub mod runs;
