@@ -53,3 +53,4 @@ mod verdicts;
 
 #[global_allocator]
 static ALLOCATOR: alloc::Counting = alloc::Counting;
+mod improve_search;

@@ -13,11 +13,17 @@
 //!   report's rule); the recommended change.
 //! - `sensitivity`: the recommended change under moved calibration assumptions (tornado).
 //! - `evaluate`: runs reduced to `Outcome`s; differences pooled over scenarios.
+//! - `candidates`, `changes`: a candidate built from edits (file, RON text, validated model),
+//!   and its change in RACI terms with its cost, read off the two files.
+//! - `search`: the whole pass, operators to sensitivity.
 
+pub mod candidates;
+pub mod changes;
 pub mod edits;
 pub mod evaluate;
 pub mod front;
 pub mod race;
+pub mod search;
 pub mod sensitivity;
 
 use serde::Serialize;
