@@ -54,3 +54,4 @@ mod verdicts;
 #[global_allocator]
 static ALLOCATOR: alloc::Counting = alloc::Counting;
 mod improve_search;
+mod improve_cli;

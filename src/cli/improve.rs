@@ -10,7 +10,9 @@ use raci_sim::analysis::compare::{assemble, simulate_all};
 use raci_sim::analysis::improve::race::Settings;
 use raci_sim::analysis::improve::search::improve;
 use raci_sim::analysis::improve::{CostWeights, Improvement};
+use raci_sim::analysis::improve::evaluate::Outcome;
 use raci_sim::engine::batch::DEFAULT_SEED;
+use raci_sim::engine::budget::{Estimate, Shape};
 use raci_sim::input::file::ModelFile;
 use raci_sim::input::library::{model_source, parse_model, parse_scenario, scenario_source};
 use raci_sim::input::library::SCENARIOS;
@@ -18,7 +20,7 @@ use raci_sim::input::{parse_ron, Model, Scenario};
 use raci_sim::output::{write_report, InputFile, Report};
 
 use super::terminal::{out, outln};
-use super::ReportArgs;
+use super::{within_budget, ReportArgs};
 
 #[derive(clap::Args)]
 pub struct ImproveArgs {
@@ -133,6 +135,13 @@ pub fn run(a: ImproveArgs) -> Result<ExitCode> {
         max_events: a.report.max_events,
         weights: a.cost_weights,
     };
+    within_budget(estimate(&model, &scenarios, &settings), &format!(
+        "improving {} with up to {} candidates on {} scenarios ({} runs in the finals)",
+        model.name,
+        settings.budget,
+        scenarios.len(),
+        settings.final_runs
+    ))?;
     let started = std::time::Instant::now();
     let imp = improve(
         &scenarios,
@@ -169,6 +178,18 @@ pub fn run(a: ImproveArgs) -> Result<ExitCode> {
     out("");
     outln!("\nreport: {}", dir.join("index.html").display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Memory: every candidate's outcomes at the final run count (a bound: most stop early), and
+/// the report's comparison of the original and the finalists.
+fn estimate(model: &Model, scenarios: &[Scenario], s: &Settings) -> Estimate {
+    let outcomes = (s.budget as u64 + 1)
+        .saturating_mul(scenarios.len() as u64)
+        .saturating_mul(s.final_runs)
+        .saturating_mul(std::mem::size_of::<Outcome>() as u64);
+    let teams = vec![model.teams.len() + 1; s.finalists + 1];
+    Estimate::comparison(s.final_runs, &teams, Shape::largest(scenarios), scenarios.len(), 1)
+        .plus(Estimate { bytes: outcomes })
 }
 
 /// The comparison of the original and the front models at the final run count: the report the
