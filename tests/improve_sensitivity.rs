@@ -5,7 +5,7 @@
 use raci_sim::analysis::improve::evaluate::simulate;
 use raci_sim::analysis::improve::sensitivity::{
     background_cap, factors, label, move_model, move_scenario, moved_accuracy, sensitivity,
-    Assumption, RANGES,
+    Assumption, Runs, World, RANGES,
 };
 use raci_sim::analysis::verdict::{Practical, Verdict};
 use raci_sim::domain::duration::Dist;
@@ -197,6 +197,26 @@ fn sensitivity_is_deterministic_and_sorted_by_swing() {
     };
     let first = run();
     assert_eq!(first, run());
+    // Starting from calibrated runs simulated elsewhere gives the same tornado, and simulates
+    // only the ends: 5 assumptions x 2 ends x 2 models x 2 scenarios x 16 runs at most.
+    let w = World {
+        scenarios: &scenarios,
+        models: [&original, &recommended],
+        seed: 11,
+        runs: 16,
+        practical: &p,
+        max_events: DEFAULT_MAX_EVENTS,
+    };
+    let base: Runs = [&original, &recommended].map(|m| {
+        scenarios
+            .iter()
+            .map(|sc| simulate(sc, m, 0, 16, 11, DEFAULT_MAX_EVENTS).expect("runs"))
+            .collect()
+    });
+    let (from, simulated) = w.tornado_from(&base).expect("runs");
+    assert_eq!(serde_json::to_string(&from).unwrap(), first);
+    assert!(simulated <= 5 * 2 * 2 * 2 * 16, "{simulated}");
+    assert_eq!(w.tornado().expect("runs").1, simulated + 2 * 2 * 16);
     let s = sensitivity(
         &scenarios,
         &original,

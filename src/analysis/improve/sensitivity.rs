@@ -132,20 +132,29 @@ pub struct World<'a> {
 }
 
 /// Runs of both models on every scenario: `[original, recommended][scenario]`.
-type Runs = [Vec<Vec<Outcome>>; 2];
+pub type Runs = [Vec<Vec<Outcome>>; 2];
 
 impl World<'_> {
     /// The tornado and the runs it simulated (all scenarios, both models, every end).
     pub fn tornado(&self) -> Result<(Sensitivity, u64), SimError> {
         let mut simulated = 0;
         let base_runs = self.runs_at(None, None, &mut simulated)?;
-        let base = self.pooled(&base_runs);
+        let (s, more) = self.tornado_from(&base_runs)?;
+        Ok((s, simulated + more))
+    }
+
+    /// The tornado from runs already simulated at the calibrated values (`[original,
+    /// recommended][scenario]`, runs `0 .. self.runs` at `self.seed`, e.g. the finalists'), and
+    /// the runs it simulated for the ends.
+    pub fn tornado_from(&self, base_runs: &Runs) -> Result<(Sensitivity, u64), SimError> {
+        let mut simulated = 0;
+        let base = self.pooled(base_runs);
         let mut bars = Vec::with_capacity(RANGES.len());
         for r in &RANGES {
             let (low_f, high_f) = factors(r, &self.models);
             let mut end = |f: f64| -> Result<Pooled, SimError> {
                 let runs =
-                    self.runs_at(Some((r.assumption, f)), Some(&base_runs), &mut simulated)?;
+                    self.runs_at(Some((r.assumption, f)), Some(base_runs), &mut simulated)?;
                 Ok(self.pooled(&runs))
             };
             let (low, high) = (end(low_f)?, end(high_f)?);
