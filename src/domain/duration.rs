@@ -240,6 +240,33 @@ impl Dist {
             Dist::Triangular { min, mode, max } => (min + mode + max) / 3.0,
         }
     }
+
+    /// The same distribution with every duration multiplied by `factor` (> 0): the same kind,
+    /// so it draws exactly as often as before (common random numbers hold); a fixed duration is
+    /// rounded to the nearest second.
+    pub fn scaled(&self, factor: f64) -> Dist {
+        match *self {
+            Dist::Fixed(s) => {
+                Dist::Fixed((s as f64 * factor + 0.5).clamp(0.0, MAX_SECONDS as f64) as u64)
+            }
+            Dist::Uniform { min, max } => Dist::Uniform {
+                min: min * factor,
+                max: max * factor,
+            },
+            Dist::Exponential { mean } => Dist::Exponential {
+                mean: mean * factor,
+            },
+            Dist::LogNormal { mu, sigma } => Dist::LogNormal {
+                mu: mu + factor.ln(),
+                sigma,
+            },
+            Dist::Triangular { min, mode, max } => Dist::Triangular {
+                min: min * factor,
+                mode: mode * factor,
+                max: max * factor,
+            },
+        }
+    }
 }
 
 /// Box-Muller, one normal per two uniforms (the second is discarded so every draw consumes the
@@ -338,5 +365,53 @@ mod tests {
                 d.mean()
             );
         }
+    }
+
+    #[test]
+    fn scaled_multiplies_every_duration_and_keeps_the_kind() {
+        assert_eq!(Dist::Fixed(600).scaled(0.5), Dist::Fixed(300));
+        assert_eq!(
+            Dist::Fixed(5).scaled(0.5),
+            Dist::Fixed(3),
+            "rounded to the nearest second"
+        );
+        let ln = Dist::LogNormal {
+            mu: (600f64).ln(),
+            sigma: 0.7,
+        };
+        let Dist::LogNormal { mu, sigma } = ln.scaled(3.0) else {
+            panic!("kind kept")
+        };
+        assert!((mu.exp() - 1800.0).abs() < 1e-9, "median x3");
+        assert_eq!(sigma, 0.7, "spread kept");
+        assert!((ln.scaled(3.0).mean() - 3.0 * ln.mean()).abs() < 1e-6);
+        assert_eq!(
+            Dist::Triangular {
+                min: 60.0,
+                mode: 600.0,
+                max: 3000.0
+            }
+            .scaled(2.0),
+            Dist::Triangular {
+                min: 120.0,
+                mode: 1200.0,
+                max: 6000.0
+            }
+        );
+        assert_eq!(
+            Dist::Exponential { mean: 100.0 }.scaled(0.5),
+            Dist::Exponential { mean: 50.0 }
+        );
+        assert_eq!(
+            Dist::Uniform {
+                min: 100.0,
+                max: 500.0
+            }
+            .scaled(2.0),
+            Dist::Uniform {
+                min: 200.0,
+                max: 1000.0
+            }
+        );
     }
 }

@@ -64,6 +64,13 @@ impl Team {
     /// it has no steady state a week-long run could reach.
     pub fn overload(&self) -> Option<(f64, f64)> {
         let b = self.background?;
+        let load = b.rate * b.effort.mean();
+        let capacity = self.capacity();
+        (load >= capacity * 0.98 && load > 0.0).then_some((load, capacity))
+    }
+
+    /// Staff on shift on average over a week (on-call hours not counted).
+    pub fn capacity(&self) -> f64 {
         let share = match self.coverage {
             Coverage::AlwaysOn => 1.0,
             Coverage::BusinessHours {
@@ -73,9 +80,7 @@ impl Team {
                     / (7 * crate::domain::DAY) as f64
             }
         };
-        let load = b.rate * b.effort.mean();
-        let capacity = self.staff as f64 * share;
-        (load >= capacity * 0.98 && load > 0.0).then_some((load, capacity))
+        self.staff as f64 * share
     }
 }
 

@@ -31,10 +31,16 @@ impl Parameter {
     /// A copy of `model` with this parameter set to `value`.
     pub fn apply(&self, model: &Model, value: f64) -> Model {
         let mut m = model.clone();
+        self.set(&mut m, value);
+        m
+    }
+
+    /// Sets this parameter of `m` to `value` in place (a team parameter's team must exist).
+    pub fn set(&self, m: &mut Model, value: f64) {
         let team = |m: &Model, id: &str| m.team_index(id).expect("checked at load");
         match self {
             Parameter::TeamStaff(t) => {
-                let i = team(&m, t);
+                let i = team(m, t);
                 m.teams[i].staff = value as u32;
             }
             Parameter::EscalationTimeout => {
@@ -43,7 +49,7 @@ impl Parameter {
                 }
             }
             Parameter::PageLatency(t) => {
-                let i = team(&m, t);
+                let i = team(m, t);
                 if let crate::input::Coverage::BusinessHours {
                     on_call: Some(oc), ..
                 } = &mut m.teams[i].coverage
@@ -53,7 +59,7 @@ impl Parameter {
             }
             Parameter::Diffusion => m.policy.diffusion = value,
             Parameter::InventoryAccuracy(t, p) => {
-                let i = team(&m, t);
+                let i = team(m, t);
                 let t = &mut m.teams[i];
                 t.visibility[p.index()] = Some(value);
                 if t.telemetry_follows_visibility {
@@ -61,7 +67,6 @@ impl Parameter {
                 }
             }
         }
-        m
     }
 }
 
