@@ -158,7 +158,7 @@ impl Cost {
             + self.coverage_hours * w.coverage_hour
     }
 
-    pub fn add(self, o: Cost) -> Cost {
+    pub fn plus(self, o: Cost) -> Cost {
         Cost {
             cells: self.cells + o.cells,
             on_call_teams: self.on_call_teams + o.on_call_teams,

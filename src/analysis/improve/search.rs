@@ -9,7 +9,7 @@ use super::edits::{singles, Exposure};
 use super::evaluate::{simulate, Outcome};
 use super::front::judge;
 use super::race::{race, Settings};
-use super::sensitivity::sensitivity;
+use super::sensitivity::World;
 use super::Improvement;
 use crate::analysis::verdict::Practical;
 use crate::engine::SimError;
@@ -48,11 +48,24 @@ pub fn improve(
     );
     let sc = scenarios.len() as u64;
     let mut runs_simulated = raced.simulated + sc * s.final_runs;
-    let sensitivity = match (&judged.recommended, sensitivity_runs) {
+    let sensitivity = match (&judged.recommended, sensitivity_runs.min(s.final_runs)) {
         (Some(r), k) if k > 0 => {
-            let rec = &raced.candidates[r.candidate].model;
-            let t = sensitivity(scenarios, original_model, rec, s.seed, k, &practical, s.max_events)?;
-            runs_simulated += t.bars.len() as u64 * 4 * sc * k + 2 * sc * k;
+            let world = World {
+                scenarios,
+                models: [original_model, &raced.candidates[r.candidate].model],
+                seed: s.seed,
+                runs: k,
+                practical: &practical,
+                max_events: s.max_events,
+            };
+            // The finals' first k runs are runs 0..k at the calibrated values: no need to
+            // simulate the base again.
+            let first = |runs: &[Vec<Outcome>]| -> Vec<Vec<Outcome>> {
+                runs.iter().map(|r| r[..k as usize].to_vec()).collect()
+            };
+            let base = [first(&original_runs), first(&raced.runs[r.candidate])];
+            let (t, more) = world.tornado_from(&base)?;
+            runs_simulated += more;
             Some(t)
         }
         _ => None,
