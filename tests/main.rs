@@ -19,6 +19,7 @@ mod gates;
 mod golden;
 mod handouts;
 mod hostile_text;
+mod improve_output;
 mod incidents;
 mod invalid;
 mod library;
