@@ -320,7 +320,8 @@ fn the_recommended_change_reads_in_raci_terms_everywhere() {
         "{html}"
     );
     let lines = terminal(&imp);
-    assert!(lines.iter().any(|l| l.trim() == COMMITTEE), "{lines:#?}");
+    let rec = lines.iter().position(|l| l.starts_with("Recommended: c001")).unwrap();
+    assert_eq!(lines[rec + 1], format!("  {COMMITTEE}"), "{lines:#?}");
     assert!(
         lines
             .iter()
