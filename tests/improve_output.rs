@@ -320,7 +320,10 @@ fn the_recommended_change_reads_in_raci_terms_everywhere() {
         "{html}"
     );
     let lines = terminal(&imp);
-    let rec = lines.iter().position(|l| l.starts_with("Recommended: c001")).unwrap();
+    let rec = lines
+        .iter()
+        .position(|l| l.starts_with("Recommended: c001"))
+        .unwrap();
     assert_eq!(lines[rec + 1], format!("  {COMMITTEE}"), "{lines:#?}");
     assert!(
         lines

@@ -39,7 +39,7 @@ pub fn section_html(imp: &Improvement) -> String {
         imp.candidates.len(),
         imp.scenarios.len(),
         if imp.scenarios.len() == 1 { "" } else { "s" },
-        imp.final_runs,
+        thousands(imp.final_runs),
         imp.seed,
         html(&imp.practical.describe())
     );
@@ -75,14 +75,15 @@ fn recommendation(o: &mut String, imp: &Improvement, c: &Candidate, f: Option<&F
     let reason = imp.recommended.as_ref().map_or("", |r| r.reason.as_str());
     let _ = writeln!(
         o,
-        "<p>It costs {}: weighed {} ({}). Why this one: {}</p>",
+        "<p>It costs {}: weighed {} ({}). Why this one: {}{}</p>",
         html(&cost_parts(c)),
         trim_number(weighed(
             imp,
             imp.recommended.as_ref().map_or(0, |r| r.candidate)
         )),
         html(&weights_text(&imp.weights)),
-        html(reason)
+        html(reason),
+        if reason.ends_with('.') { "" } else { "." }
     );
     sure(o, imp);
 }
