@@ -47,6 +47,9 @@ enum Command {
     Lint(cli::lint::LintArgs),
     /// Turn one seeded run into a tabletop exercise pack for a facilitator.
     Tabletop(cli::tabletop::TabletopArgs),
+    /// Search small changes to a model (one and two edits), race them, show the front and the
+    /// recommended change with the assumption that would flip it.
+    Improve(cli::improve::ImproveArgs),
     /// List the shipped scenarios and models.
     List,
     /// Every shipped scenario against every shipped model (the default command).
@@ -70,6 +73,7 @@ fn main() -> ExitCode {
         Command::Merge(a) => cli::study::merge(a),
         Command::Lint(a) => cli::lint::run(a),
         Command::Tabletop(a) => cli::tabletop::run(a),
+        Command::Improve(a) => cli::improve::run(a),
         Command::List => cli::library::list(),
         Command::Table(a) => cli::library::table(a),
     };

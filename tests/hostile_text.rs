@@ -230,6 +230,7 @@ fn all_outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
         command_line: &cmd,
         extra: &extra,
         lint: &lint,
+        improvement: None,
     };
     write_report(&report, &r, false).unwrap();
     for f in walk(&report) {

@@ -19,6 +19,9 @@ mod gates;
 mod golden;
 mod handouts;
 mod hostile_text;
+mod improve_cli;
+mod improve_output;
+mod improve_search;
 mod improve_sensitivity;
 mod incidents;
 mod invalid;
@@ -54,5 +57,3 @@ mod verdicts;
 
 #[global_allocator]
 static ALLOCATOR: alloc::Counting = alloc::Counting;
-mod improve_search;
-mod improve_cli;

@@ -198,6 +198,7 @@ fn stage_completion_times_are_in_runs_csv_and_json() {
         command_line: &[],
         extra: &[],
         lint: &[],
+        improvement: None,
     });
     let mut r = csv::Reader::from_reader(csv.as_slice());
     let h = r.headers().unwrap().clone();

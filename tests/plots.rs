@@ -30,6 +30,7 @@ fn write(c: &Comparison, dir: &Path) {
         command_line: &cmd,
         extra: &[],
         lint: &[],
+        improvement: None,
     };
     write_report(dir, &report, false).unwrap();
 }

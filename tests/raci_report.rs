@@ -19,6 +19,7 @@ fn index_html(c: &Comparison, files: &[(String, String)]) -> String {
         command_line: &[],
         extra: &[],
         lint: &lint,
+        improvement: None,
     };
     let e = exporters()
         .into_iter()

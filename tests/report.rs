@@ -73,6 +73,7 @@ impl<E: raci_sim::output::report::Exporter> RenderForTest for E {
             command_line: &["raci-sim".into(), "compare".into()],
             extra: &[],
             lint: &[],
+            improvement: None,
         })
     }
 }
@@ -151,6 +152,7 @@ fn render(c: &Comparison, file: &str) -> String {
         command_line: &cmd,
         extra: &[],
         lint: &lint,
+        improvement: None,
     };
     let e = exporters()
         .into_iter()
@@ -259,6 +261,7 @@ fn hostile_names_come_out_escaped_in_every_format() {
             command_line: &cmd,
             extra: &[],
             lint: &[],
+            improvement: None,
         },
         false,
     )
@@ -335,6 +338,7 @@ fn a_report_folder_is_replaced_only_when_the_new_one_is_whole() {
         command_line: &cmd,
         extra: &[],
         lint: &[],
+        improvement: None,
     };
     write_report(&dir, &report, false).unwrap();
     assert_eq!(

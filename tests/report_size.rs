@@ -171,6 +171,7 @@ fn a_two_thousand_team_report_stays_under_twenty_megabytes() {
         command_line: &cmd,
         extra: &[],
         lint: &[],
+        improvement: None,
     };
     write_report(&dir, &report, false).unwrap();
     let size = folder_size(&dir);

@@ -199,6 +199,7 @@ pub fn run(a: CompareArgs) -> Result<ExitCode> {
         command_line: &command_line,
         extra: &[],
         lint: &raci_sim::analysis::consequence::lint_models(&comparison, &model_files),
+        improvement: None,
     };
     write_report(&dir, &report, a.report.out.force)
         .with_context(|| format!("cannot write the report to {}", dir.display()))?;

@@ -154,12 +154,12 @@ pub fn run(a: ImproveArgs) -> Result<ExitCode> {
     let searched = started.elapsed();
     let comparison = report_comparison(&imp, scenarios, &settings)?;
     let command_line = super::typed_command(None);
-    let extra = raci_sim::output::improve::files(&imp);
     let report = Report {
         comparison: &comparison,
         inputs: &inputs,
         command_line: &command_line,
-        extra: &extra,
+        // write_report adds the improve/ files itself.
+        extra: &[],
         lint: &[],
         improvement: Some(&imp),
     };

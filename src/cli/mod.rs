@@ -3,6 +3,7 @@
 //! memory budget and the progress bar. Everything printed goes through `terminal`.
 
 pub mod compare;
+pub mod improve;
 
 pub mod library;
 pub mod lint;

@@ -115,6 +115,7 @@ fn write_study_report(
         extra,
         // The study's sources list every model's file first, in model order.
         lint: &raci_sim::analysis::consequence::lint_models(comparison, &study.sources),
+        improvement: None,
     };
     write_report(dir, &report, force)
         .with_context(|| format!("cannot write the report to {}", dir.display()))

@@ -11,6 +11,7 @@ pub mod eventlog;
 pub mod fold;
 pub mod folder;
 pub mod gate;
+pub mod improve;
 pub mod json_doc;
 mod manifest;
 pub mod model_ron;

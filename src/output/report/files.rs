@@ -124,6 +124,9 @@ impl Exporter for SummaryMarkdown {
         let baseline = &c.models[c.baseline].name;
         let mut o = String::new();
         let _ = writeln!(o, "# Ownership model comparison\n");
+        if let Some(imp) = r.improvement {
+            o.push_str(&crate::output::improve::summary_markdown(imp));
+        }
         let _ = writeln!(
             o,
             "{} runs per model and scenario, seed {}, baseline **{}**. Every model sees the same attacks; differences are model minus baseline with 95% paired intervals. *Better* or *worse*: the interval excludes zero and the difference exceeds the practical threshold ({}); *equivalent*: the whole interval lies within it; *inconclusive*: neither. Time to containment (TTC) is until the attacker first holds no working credential, censored at the horizon: `> 30.0d` means not reached. Dwell is from first compromise until a team learns of the attack; re-entered is the share of attack runs in which the attacker came back after containment.\n",

@@ -17,9 +17,12 @@ impl Exporter for IndexHtml {
     fn render(&self, r: &Report) -> Vec<u8> {
         let c = r.comparison;
         let mut o = String::new();
-        page_head(&mut o);
+        page_head(&mut o, r.improvement.is_some());
+        if let Some(imp) = r.improvement {
+            o.push_str(&crate::output::improve::section_html(imp));
+        }
         super::decision_html::first_screen(&mut o, r, &super::provenance_html::basis_line(r));
-        contents(&mut o);
+        contents(&mut o, r.improvement.map(|i| i.original.name.as_str()));
         super::decision_html::ranking_section(&mut o, r);
         super::figures_html::tradeoff_section(&mut o, r);
         index_headlines(&mut o, r);
@@ -53,8 +56,15 @@ const SECTIONS: [(&str, &str); 10] = [
 ];
 
 /// The table of contents.
-fn contents(o: &mut String) {
+fn contents(o: &mut String, improving: Option<&str>) {
     o.push_str("<nav id=\"contents\"><h2>Contents</h2><ol>");
+    if let Some(name) = improving {
+        let _ = write!(
+            o,
+            "<li><a href=\"#improve\">Improving {}</a></li>",
+            html(name)
+        );
+    }
     for (id, title) in SECTIONS {
         let _ = write!(o, "<li><a href=\"#{id}\">{title}</a></li>");
     }
@@ -62,10 +72,15 @@ fn contents(o: &mut String) {
 }
 
 /// The page head.
-fn page_head(o: &mut String) {
+fn page_head(o: &mut String, improving: bool) {
+    let extra = if improving {
+        format!("\n{}", crate::output::improve::CSS)
+    } else {
+        String::new()
+    };
     let _ = write!(
         o,
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>Ownership model comparison</title><style>{CSS}\n{}</style></head><body>\n",
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>Ownership model comparison</title><style>{CSS}\n{}{extra}</style></head><body>\n",
         super::decision_html::CSS
     );
 }

@@ -54,6 +54,9 @@ pub struct Report<'a> {
     /// Each model's lint findings against the comparison's scenarios (one per model, in model
     /// order; empty when the model files are not at hand).
     pub lint: &'a [crate::analysis::consequence::ModelLint],
+    /// What `raci-sim improve` found: its section opens index.html, its block summary.md, and
+    /// its files (`output::improve::files`) go to `improve/`. `None` for every other report.
+    pub improvement: Option<&'a crate::analysis::improve::Improvement>,
 }
 
 /// One output file of the report.
@@ -91,6 +94,9 @@ pub fn write_report(dir: &Path, report: &Report, force: bool) -> Result<(), Writ
         .collect();
     for (file, svg) in plot_files(report.comparison) {
         files.push((format!("plots/{file}"), svg.into_bytes()));
+    }
+    if let Some(imp) = report.improvement {
+        files.extend(crate::output::improve::files(imp));
     }
     files.extend(report.extra.iter().cloned());
     write_folder(dir, &files, force)

@@ -297,6 +297,11 @@ impl Svg {
         );
     }
 
+    /// A `<desc>`: the chart in words, for screen readers (after the `<title>`).
+    pub fn desc(&mut self, text: &str) {
+        let _ = writeln!(self.o, "<desc>{}</desc>", html(text));
+    }
+
     /// The finished document.
     pub fn finish(mut self) -> String {
         self.o.push_str("</svg>\n");
