@@ -65,13 +65,17 @@ fn show(imp: &Improvement) {
         "candidates {} singles {} rounds {:?} simulated {} full {} recommended {:?}",
         imp.candidates.len(),
         imp.singles,
-        imp.rounds.iter().map(|r| (r.runs, r.entrants, r.kept, r.simulated)).collect::<Vec<_>>(),
+        imp.rounds
+            .iter()
+            .map(|r| (r.runs, r.entrants, r.kept, r.simulated))
+            .collect::<Vec<_>>(),
         imp.runs_simulated,
         imp.runs_without_racing,
-        imp.recommended.as_ref().map(|r| &imp.candidates[r.candidate].id)
+        imp.recommended
+            .as_ref()
+            .map(|r| &imp.candidates[r.candidate].id)
     );
 }
-
 
 /// The front's edits, for the assertion message.
 fn front_text(imp: &Improvement) -> String {
@@ -111,7 +115,13 @@ fn committee_gets_one_accountable_team() {
     let imp = search("anti-approval-committee", &[]);
     bookkeeping(&imp);
     let fix = |e: &Edit| {
-        matches!(e, Edit::CollapseCommittee { row: RowId::ApproveContainment, .. })
+        matches!(
+            e,
+            Edit::CollapseCommittee {
+                row: RowId::ApproveContainment,
+                ..
+            }
+        )
     };
     assert!(front_has(&imp, fix), "{}", front_text(&imp));
 }

@@ -7,15 +7,15 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 
 use raci_sim::analysis::compare::{assemble, simulate_all};
+use raci_sim::analysis::improve::evaluate::Outcome;
 use raci_sim::analysis::improve::race::Settings;
 use raci_sim::analysis::improve::search::improve;
 use raci_sim::analysis::improve::{CostWeights, Improvement};
-use raci_sim::analysis::improve::evaluate::Outcome;
 use raci_sim::engine::batch::DEFAULT_SEED;
 use raci_sim::engine::budget::{Estimate, Shape};
 use raci_sim::input::file::ModelFile;
-use raci_sim::input::library::{model_source, parse_model, parse_scenario, scenario_source};
 use raci_sim::input::library::SCENARIOS;
+use raci_sim::input::library::{model_source, parse_model, parse_scenario, scenario_source};
 use raci_sim::input::{parse_ron, Model, Scenario};
 use raci_sim::output::{write_report, InputFile, Report};
 
@@ -57,9 +57,9 @@ pub struct ImproveArgs {
 fn parse_weights(text: &str) -> Result<CostWeights, String> {
     let mut w = CostWeights::default();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (key, value) = part
-            .split_once('=')
-            .ok_or_else(|| format!("`{part}` is not key=value; write e.g. cells=1,on-call=3,hours=0.01"))?;
+        let (key, value) = part.split_once('=').ok_or_else(|| {
+            format!("`{part}` is not key=value; write e.g. cells=1,on-call=3,hours=0.01")
+        })?;
         let x: f64 = value
             .trim()
             .parse()
@@ -135,13 +135,16 @@ pub fn run(a: ImproveArgs) -> Result<ExitCode> {
         max_events: a.report.max_events,
         weights: a.cost_weights,
     };
-    within_budget(estimate(&model, &scenarios, &settings), &format!(
-        "improving {} with up to {} candidates on {} scenarios ({} runs in the finals)",
-        model.name,
-        settings.budget,
-        scenarios.len(),
-        settings.final_runs
-    ))?;
+    within_budget(
+        estimate(&model, &scenarios, &settings),
+        &format!(
+            "improving {} with up to {} candidates on {} scenarios ({} runs in the finals)",
+            model.name,
+            settings.budget,
+            scenarios.len(),
+            settings.final_runs
+        ),
+    )?;
     let started = std::time::Instant::now();
     let imp = improve(
         &scenarios,
@@ -188,8 +191,14 @@ fn estimate(model: &Model, scenarios: &[Scenario], s: &Settings) -> Estimate {
         .saturating_mul(s.final_runs)
         .saturating_mul(std::mem::size_of::<Outcome>() as u64);
     let teams = vec![model.teams.len() + 1; s.finalists + 1];
-    Estimate::comparison(s.final_runs, &teams, Shape::largest(scenarios), scenarios.len(), 1)
-        .plus(Estimate { bytes: outcomes })
+    Estimate::comparison(
+        s.final_runs,
+        &teams,
+        Shape::largest(scenarios),
+        scenarios.len(),
+        1,
+    )
+    .plus(Estimate { bytes: outcomes })
 }
 
 /// The comparison of the original and the front models at the final run count: the report the
@@ -211,7 +220,15 @@ fn report_comparison(
         front.insert(0, r.candidate);
     }
     models.extend(front.iter().map(|&c| imp.candidates[c].model.clone()));
-    let raw = simulate_all(&scenarios, &models, 0, s.final_runs, s.seed, s.max_events, |_| {})?;
+    let raw = simulate_all(
+        &scenarios,
+        &models,
+        0,
+        s.final_runs,
+        s.seed,
+        s.max_events,
+        |_| {},
+    )?;
     Ok(assemble(
         scenarios,
         models,

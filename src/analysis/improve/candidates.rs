@@ -83,7 +83,12 @@ fn same_model(a: &Candidate, b: &Candidate) -> bool {
 /// Pairs of the given single candidates (`chosen`, indices into `all`), in order (i < j),
 /// when their edits are compatible and the pair is a new model; at most `max` pairs. Ids
 /// continue after `all`.
-pub fn pairs(original: &ModelFile, all: &[Candidate], chosen: &[usize], max: usize) -> Vec<Candidate> {
+pub fn pairs(
+    original: &ModelFile,
+    all: &[Candidate],
+    chosen: &[usize],
+    max: usize,
+) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
     'outer: for (x, &i) in chosen.iter().enumerate() {
         for &j in &chosen[x + 1..] {

@@ -41,7 +41,7 @@ fn on_call_text(oc: &Option<OnCallFile>) -> String {
     match oc {
         None => "no on-call".into(),
         Some(oc) => format!(
-            "paged off shift from {} severity ({} to answer)",
+            "on call from {} severity ({} to answer)",
             oc.min_severity.name(),
             format_human(oc.page_latency.0 as f64)
         ),
@@ -119,9 +119,9 @@ fn policy_changes(a: &PolicyFile, b: &PolicyFile, lines: &mut Vec<String>, cost:
         let text = |r: &Option<crate::input::file::RotateAllFile>| match r {
             None => "none".to_string(),
             Some(r) => format!(
-                "rotate every known credential in scope from {} severity{}",
+                "rotate all known credentials in scope from {} severity{}",
                 r.from_severity.map_or("no", |s| s.name()),
-                if r.on_reopen { " and on a reopen" } else { "" }
+                if r.on_reopen { ", and on reopen" } else { "" }
             ),
         };
         lines.push(format!(

@@ -68,10 +68,7 @@ fn letter_mut(row: &mut RowFile, l: Letter) -> &mut Vec<String> {
 
 /// Rows whose outcome is a decision: a team is accountable for it (A).
 fn is_decision(id: RowId) -> bool {
-    matches!(
-        id,
-        RowId::Triage | RowId::ApproveContainment | RowId::Close
-    )
+    matches!(id, RowId::Triage | RowId::ApproveContainment | RowId::Close)
 }
 
 /// What the chosen scenarios hold: the planes and kinds of their credentials.
@@ -146,7 +143,11 @@ fn own_rows(f: &ModelFile, exposure: &Exposure, out: &mut Vec<Edit>) {
         unowned.push(RowId::Detect);
     }
     for row in unowned {
-        let letter = if is_decision(row) { Letter::A } else { Letter::R };
+        let letter = if is_decision(row) {
+            Letter::A
+        } else {
+            Letter::R
+        };
         for team in team_ids(f) {
             out.push(Edit::OwnRow {
                 row,
@@ -234,7 +235,11 @@ fn on_call(f: &ModelFile, out: &mut Vec<Edit>) {
 fn visibility(f: &ModelFile, exposure: &Exposure, out: &mut Vec<Edit>) {
     let r = &f.raci;
     let mut seen = BTreeSet::new();
-    let detect = r.detect.iter().flat_map(|d| &d.r).map(|t| (RowId::Detect, t));
+    let detect = r
+        .detect
+        .iter()
+        .flat_map(|d| &d.r)
+        .map(|t| (RowId::Detect, t));
     let scope = r.scope.r.iter().map(|t| (RowId::Scope, t));
     let verify = r.verify.r.iter().map(|t| (RowId::Verify, t));
     for (row, team) in detect.chain(scope).chain(verify) {
@@ -307,18 +312,21 @@ fn revoke_to_plane_owner(f: &ModelFile, exposure: &Exposure, out: &mut Vec<Edit>
         let score = |t: &crate::input::file::TeamFile| -> f64 {
             planes.iter().filter_map(|p| t.visibility.get(p)).sum()
         };
-        let Some(owner) = f
-            .teams
-            .iter()
-            .filter(|t| score(t) > 0.0)
-            .fold(None, |best: Option<&crate::input::file::TeamFile>, t| match best {
+        let Some(owner) = f.teams.iter().filter(|t| score(t) > 0.0).fold(
+            None,
+            |best: Option<&crate::input::file::TeamFile>, t| match best {
                 Some(b) if score(b) >= score(t) => Some(b),
                 _ => Some(t),
-            })
-        else {
+            },
+        ) else {
             continue;
         };
-        let current = f.raci.revoke.get(kind).map(|r| r.r.as_slice()).unwrap_or(&[]);
+        let current = f
+            .raci
+            .revoke
+            .get(kind)
+            .map(|r| r.r.as_slice())
+            .unwrap_or(&[]);
         if current != [owner.id.clone()] {
             out.push(Edit::RevokeToPlaneOwner {
                 kind: *kind,

@@ -42,12 +42,7 @@ pub fn judge(
     w: &CostWeights,
 ) -> Judged {
     let original_means = SEARCHED.map(|k| overall(k, scenarios, original, n));
-    let mut points = vec![[
-        original_means[0],
-        original_means[1],
-        original_means[2],
-        0.0,
-    ]];
+    let mut points = vec![[original_means[0], original_means[1], original_means[2], 0.0]];
     for &c in finalists {
         let m = SEARCHED.map(|k| overall(k, scenarios, &runs[c], n));
         points.push([m[0], m[1], m[2], cands[c].cost.weighed(w)]);
@@ -74,7 +69,11 @@ pub fn judge(
 }
 
 /// The recommendation rule of the module documentation.
-fn recommend(cands: &[Candidate], finalists: &[Finalist], w: &CostWeights) -> Option<Recommendation> {
+fn recommend(
+    cands: &[Candidate],
+    finalists: &[Finalist],
+    w: &CostWeights,
+) -> Option<Recommendation> {
     let eligible: Vec<&Finalist> = finalists
         .iter()
         .filter(|f| {
@@ -91,7 +90,10 @@ fn recommend(cands: &[Candidate], finalists: &[Finalist], w: &CostWeights) -> Op
         .iter()
         .filter(|f| gain(f) >= MOST * best)
         .min_by(|a, b| {
-            let (ca, cb) = (cands[a.candidate].cost.weighed(w), cands[b.candidate].cost.weighed(w));
+            let (ca, cb) = (
+                cands[a.candidate].cost.weighed(w),
+                cands[b.candidate].cost.weighed(w),
+            );
             ca.total_cmp(&cb)
                 .then(gain(b).total_cmp(&gain(a)))
                 .then(a.candidate.cmp(&b.candidate))

@@ -122,6 +122,23 @@ pub enum Edit {
     RevokeToPlaneOwner { kind: CredentialKind, team: String },
 }
 
+impl Edit {
+    /// The operator's name as docs/improve.md lists it ("collapse_committee").
+    pub fn operator(&self) -> &'static str {
+        match self {
+            Edit::OwnRow { .. } => "own_row",
+            Edit::CollapseCommittee { .. } => "collapse_committee",
+            Edit::EmergencyContainment { .. } => "emergency_containment",
+            Edit::OnCall { .. } => "on_call",
+            Edit::Visibility { .. } => "visibility",
+            Edit::VerifyOwner { .. } => "verify_owner",
+            Edit::RotateAll { .. } => "rotate_all",
+            Edit::DropConsult { .. } => "drop_consult",
+            Edit::RevokeToPlaneOwner { .. } => "revoke_to_plane_owner",
+        }
+    }
+}
+
 /// What a candidate costs the organisation: cells changed in the model (RACI letters, policy
 /// settings, visibility grants), teams newly on call, and hours a week newly covered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]

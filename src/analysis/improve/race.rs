@@ -6,7 +6,8 @@
 //! to containment, then by cost, then by id; the first half (at least `finalists`) is kept and
 //! its run count doubled: a kept candidate simulates only its new runs. When doubling would
 //! reach the final run count, the cut goes straight to `finalists`, which then run the final
-//! run count.
+//! run count. Each operator's best single edit is kept besides (see `cut`), so the finals
+//! hold every kind of fix the model admits, judged alone.
 //!
 //! Pairs: after the singles' first round, the best singles (in the same order) are paired,
 //! as many as fit the budget, and the pairs race from their own first round.
@@ -177,6 +178,26 @@ fn order(
     idx.into_iter().map(|i| entrants[i]).collect()
 }
 
+/// The first `keep` of `ordered`, and each operator's best single-edit candidate (its first
+/// single in `ordered`) when none of the first `keep` is a single of that operator, so every
+/// kind of fix the model admits reaches the finals alone and is judged at the full run count;
+/// then the dropped ones, in order.
+fn cut(cands: &[Candidate], ordered: &[usize], keep: usize) -> (Vec<usize>, Vec<usize>) {
+    let keep = keep.min(ordered.len());
+    let single = |c: usize| (cands[c].edits.len() == 1).then(|| cands[c].edits[0].operator());
+    let mut kept: Vec<usize> = ordered[..keep].to_vec();
+    let mut seen: std::collections::BTreeSet<&str> =
+        kept.iter().filter_map(|&c| single(c)).collect();
+    let mut dropped = Vec::new();
+    for &c in &ordered[keep..] {
+        match single(c) {
+            Some(op) if seen.insert(op) => kept.push(c),
+            _ => dropped.push(c),
+        }
+    }
+    (kept, dropped)
+}
+
 /// The race over the single-edit candidates `singles` (and the pairs it forms).
 pub fn race(
     scenarios: &[Scenario],
@@ -222,7 +243,8 @@ pub fn race(
         } else {
             s.finalists.max(entrants.len().div_ceil(2))
         };
-        for &c in &ordered[keep..] {
+        let (kept, dropped) = cut(&cands, &ordered, keep);
+        for &c in &dropped {
             standings.push(Standing {
                 candidate: c,
                 runs: n,
@@ -233,10 +255,10 @@ pub fn race(
         rounds.push(Round {
             runs: n,
             entrants: entrants.len(),
-            kept: keep,
+            kept: kept.len(),
             simulated: round_simulated,
         });
-        entrants = ordered[..keep].to_vec();
+        entrants = kept;
         recorded = true;
         if next >= s.final_runs {
             break;

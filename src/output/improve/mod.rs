@@ -250,8 +250,5 @@ pub fn code_span(s: &str) -> String {
 
 /// An edit's operator name as docs/improve.md lists it ("collapse_committee").
 pub fn operator(e: &crate::analysis::improve::Edit) -> String {
-    serde_json::to_value(e)
-        .ok()
-        .and_then(|v| v.get("operator").and_then(|o| o.as_str()).map(String::from))
-        .unwrap_or_default()
+    e.operator().to_string()
 }

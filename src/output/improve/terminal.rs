@@ -23,6 +23,27 @@ fn clip(s: &str, max: usize) -> String {
     o
 }
 
+/// `text` after `indent`, wrapped at spaces into lines of at most `WIDTH` characters; the
+/// continuation lines are indented two more. A change is read whole, never cut.
+fn wrap(indent: &str, text: &str, out: &mut Vec<String>) {
+    let more = format!("{indent}  ");
+    let mut line = indent.to_string();
+    let mut fresh = true;
+    for word in text.split(' ') {
+        let len = line.chars().count() + 1 + word.chars().count();
+        if !fresh && len > WIDTH {
+            out.push(std::mem::replace(&mut line, more.clone()));
+            fresh = true;
+        }
+        if !fresh {
+            line.push(' ');
+        }
+        line.push_str(word);
+        fresh = false;
+    }
+    out.push(line);
+}
+
 /// The summary, one string per line.
 pub fn terminal(imp: &Improvement) -> Vec<String> {
     let mut out = Vec::new();
@@ -48,7 +69,7 @@ pub fn terminal(imp: &Improvement) -> Vec<String> {
                 ))
             ));
             for line in c.changes.iter().take(3) {
-                out.push(format!("  {line}"));
+                wrap("  ", line, &mut out);
             }
             if c.changes.len() > 3 {
                 out.push(format!(
@@ -130,7 +151,7 @@ fn front_lines(imp: &Improvement, out: &mut Vec<String>) {
             cell(2),
             trim_number(weighed(imp, f.candidate)),
         ));
-        out.push(format!("      {}", c.changes.join("; ")));
+        wrap("      ", &c.changes.join("; "), out);
     }
     if fr.len() > FRONT_LINES {
         out.push(format!(
