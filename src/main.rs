@@ -47,6 +47,10 @@ enum Command {
     Lint(cli::lint::LintArgs),
     /// Turn one seeded run into a tabletop exercise pack for a facilitator.
     Tabletop(cli::tabletop::TabletopArgs),
+    /// Read a RACI spreadsheet (.xlsx or .csv) into a model file, with documented defaults.
+    Import(cli::sheet::ImportArgs),
+    /// Write a model's RACI matrix as a spreadsheet (.csv or .xlsx).
+    Export(cli::sheet::ExportArgs),
     /// List the shipped scenarios and models.
     List,
     /// Every shipped scenario against every shipped model (the default command).
@@ -70,6 +74,8 @@ fn main() -> ExitCode {
         Command::Merge(a) => cli::study::merge(a),
         Command::Lint(a) => cli::lint::run(a),
         Command::Tabletop(a) => cli::tabletop::run(a),
+        Command::Import(a) => cli::sheet::import(a),
+        Command::Export(a) => cli::sheet::export(a),
         Command::List => cli::library::list(),
         Command::Table(a) => cli::library::table(a),
     };
