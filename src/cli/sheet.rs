@@ -81,7 +81,10 @@ fn write_out(path: &str, bytes: &[u8], force: bool) -> Result<()> {
 /// `raci-sim import`.
 pub fn import(a: ImportArgs) -> Result<ExitCode> {
     check_out(&a.out, a.force)?;
-    let name = a.name.clone().unwrap_or_else(|| sheet::default_name(&a.file));
+    let name = a
+        .name
+        .clone()
+        .unwrap_or_else(|| sheet::default_name(&a.file));
     if name.trim().is_empty() || name.chars().count() > 100 || name.contains(char::is_control) {
         return Err(Usage(format!(
             "--name \"{}\": a model name is 1 to 100 characters, no control characters",
@@ -121,19 +124,20 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
         Some(o) if o.to_lowercase().ends_with(".xlsx") => SheetFormat::Xlsx,
         _ => SheetFormat::Csv,
     });
-    let out_path = match (&a.out, format) {
-        (Some(o), _) => o.clone(),
-        (None, SheetFormat::Csv) => "-".into(),
-        (None, SheetFormat::Xlsx) => {
-            return Err(Usage(
+    let out_path =
+        match (&a.out, format) {
+            (Some(o), _) => o.clone(),
+            (None, SheetFormat::Csv) => "-".into(),
+            (None, SheetFormat::Xlsx) => return Err(Usage(
                 "an .xlsx workbook is binary: give --out FILE (or --out - to send it to a pipe)"
                     .into(),
             )
-            .into())
-        }
-    };
+            .into()),
+        };
     if out_path == "-" && format == SheetFormat::Xlsx && std::io::stdout().is_terminal() {
-        return Err(Usage("not writing an .xlsx workbook to a terminal: give --out FILE".into()).into());
+        return Err(
+            Usage("not writing an .xlsx workbook to a terminal: give --out FILE".into()).into(),
+        );
     }
     check_out(&out_path, a.force)?;
     let src = model_source(&a.model)?;

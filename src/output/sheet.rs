@@ -115,7 +115,12 @@ pub fn xlsx(m: &SheetMatrix, title: &str) -> Result<Vec<u8>, rust_xlsxwriter::Xl
         let width = t.chars().count().clamp(6, 40) as f64 + 2.0;
         ws.set_column_width(j as u16 + 1, width)?;
     }
-    let widest = m.rows.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(8);
+    let widest = m
+        .rows
+        .iter()
+        .map(|(n, _)| n.chars().count())
+        .max()
+        .unwrap_or(8);
     ws.set_column_width(0, widest.clamp(8, 60) as f64 + 2.0)?;
     for (i, (name, cells)) in m.rows.iter().enumerate() {
         let row = i as u32 + 1;

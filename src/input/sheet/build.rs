@@ -84,7 +84,10 @@ pub fn build(m: &Matrix, name: &str, source: &str) -> Imported {
     };
     let warnings = warnings(m, &model.raci);
     let mut header = vec![
-        format!("Imported by raci-sim import from {source} (header row at {}).", m.header),
+        format!(
+            "Imported by raci-sim import from {source} (header row at {}).",
+            m.header
+        ),
         "The RACI rows are the spreadsheet's; everything else (staff, hours, visibility, \
          policy, effort) is a default of raci-sim import marked [assumption]: see \
          docs/spreadsheets.md, \"Defaults\", and set your real values."
@@ -103,7 +106,7 @@ pub fn build(m: &Matrix, name: &str, source: &str) -> Imported {
         policy_note: "[assumption] policy: the file format's defaults (docs/file-formats.md); \
                       no escalation and no emergency containment, which a RACI matrix does not \
                       say"
-            .into(),
+        .into(),
         warnings,
     }
 }
@@ -129,7 +132,10 @@ fn team(id: &str, monitors: bool, watches: bool) -> (TeamFile, String) {
         }
     };
     let visibility: BTreeMap<Plane, f64> = if watches {
-        Plane::ALL.iter().map(|&p| (p, DEFAULT_VISIBILITY)).collect()
+        Plane::ALL
+            .iter()
+            .map(|&p| (p, DEFAULT_VISIBILITY))
+            .collect()
     } else {
         BTreeMap::new()
     };
@@ -143,9 +149,7 @@ fn team(id: &str, monitors: bool, watches: bool) -> (TeamFile, String) {
     } else {
         "no visibility (R on no row that needs it)"
     };
-    let note = format!(
-        "[assumption] staff {DEFAULT_STAFF}, {hours}, {sees}, no background load"
-    );
+    let note = format!("[assumption] staff {DEFAULT_STAFF}, {hours}, {sees}, no background load");
     let team = TeamFile {
         id: id.to_string(),
         staff: DEFAULT_STAFF,

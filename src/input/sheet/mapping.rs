@@ -89,12 +89,7 @@ pub fn parse_mapping(label: &str, text: &str) -> Result<Mapping, LoadError> {
             }
             Err(e) => c.error(
                 &field,
-                format!(
-                    "\"{}\" (for \"{}\"): {}",
-                    clip(row),
-                    clip(name),
-                    e.message
-                ),
+                format!("\"{}\" (for \"{}\"): {}", clip(row), clip(name), e.message),
                 Some(e.help),
             ),
         }
@@ -136,7 +131,8 @@ mod tests {
 
     #[test]
     fn bad_targets_are_located() {
-        let text = "Mapping(\n  activities: {\"Kill\": \"revoke sesion\"},\n  teams: {\"X\": \"\"},\n)";
+        let text =
+            "Mapping(\n  activities: {\"Kill\": \"revoke sesion\"},\n  teams: {\"X\": \"\"},\n)";
         let e = parse_mapping("m.ron", text).unwrap_err().to_string();
         assert_eq!(
             e,
@@ -144,7 +140,9 @@ mod tests {
              help: did you mean \"session\"?\n\
              m.ron:3:11: field `teams.X`: team id is empty"
         );
-        let e = parse_mapping("m.ron", "Mapping(rows: [])").unwrap_err().to_string();
+        let e = parse_mapping("m.ron", "Mapping(rows: [])")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("unknown field `rows`"), "{e}");
     }
 }

@@ -53,9 +53,11 @@ pub fn read_matrix(table: &Table, mapping: &Mapping) -> Result<Matrix, crate::in
             LineCol { line: 1, col: 1 },
             table.address(0, 0),
             "no header row: the first row with two or more cells should name the teams",
-            Some("layout: activities down the first column, teams across the header row \
+            Some(
+                "layout: activities down the first column, teams across the header row \
                   (docs/spreadsheets.md)"
-                .into()),
+                    .into(),
+            ),
         );
         return found.finish(Matrix::default());
     };
@@ -128,7 +130,10 @@ fn teams(
 ) -> Vec<u32> {
     let mut ignored = Vec::new();
     let mut by_id: HashMap<String, String> = HashMap::new();
-    for (&(_, col), cell) in table.cells.range((header_row, first_col + 1)..(header_row + 1, 0)) {
+    for (&(_, col), cell) in table
+        .cells
+        .range((header_row, first_col + 1)..(header_row + 1, 0))
+    {
         let addr = table.address(header_row, col);
         let header = match text_of(cell) {
             Ok(t) => t,
@@ -157,14 +162,19 @@ fn teams(
         } else if m.teams.len() == MAX_LIST {
             Some(format!("more than {MAX_LIST} teams"))
         } else {
-            by_id.get(&id).map(|first| {
-                format!("team \"{}\" is already the column at {first}", clip(&id))
-            })
+            by_id
+                .get(&id)
+                .map(|first| format!("team \"{}\" is already the column at {first}", clip(&id)))
         };
         if let Some(p) = problem {
             let help = "rename the column, map it to an id in the mapping file (teams: \
                         {\"Header\": \"id\"}) or leave it out (ignore_columns)";
-            found.push(cell.at, addr, &format!("found \"{}\": {p}", clip(header)), Some(help.into()));
+            found.push(
+                cell.at,
+                addr,
+                &format!("found \"{}\": {p}", clip(header)),
+                Some(help.into()),
+            );
             continue;
         }
         by_id.insert(id.clone(), addr);
@@ -195,7 +205,10 @@ impl RowContext<'_> {
             .range((r, 0)..(r + 1, 0))
             .map(|(&(_, c), cell)| (c, cell))
             .collect();
-        let name_cell = cells.iter().find(|(c, _)| *c == self.first_col).map(|x| x.1);
+        let name_cell = cells
+            .iter()
+            .find(|(c, _)| *c == self.first_col)
+            .map(|x| x.1);
         let rest: Vec<(u32, &Cell)> = cells
             .iter()
             .copied()
@@ -203,7 +216,10 @@ impl RowContext<'_> {
             .collect();
         let addr = table.address(r, self.first_col);
         let Some(name_cell) = name_cell else {
-            let (c, cell) = rest.first().copied().unwrap_or((self.first_col, cells[0].1));
+            let (c, cell) = rest
+                .first()
+                .copied()
+                .unwrap_or((self.first_col, cells[0].1));
             self.found.push(
                 cell.at,
                 table.address(r, c),
@@ -225,13 +241,21 @@ impl RowContext<'_> {
             }
         };
         if self.mapping.ignores_row(name) {
-            m.skipped.push(format!("{addr} \"{}\" (ignore_rows)", clip(name)));
+            m.skipped
+                .push(format!("{addr} \"{}\" (ignore_rows)", clip(name)));
             return;
         }
-        let key = match self.mapping.activity(name).cloned().map(Ok).unwrap_or_else(|| parse_row(name)) {
+        let key = match self
+            .mapping
+            .activity(name)
+            .cloned()
+            .map(Ok)
+            .unwrap_or_else(|| parse_row(name))
+        {
             Ok(k) => k,
             Err(e) if rest.is_empty() && !e.close => {
-                m.skipped.push(format!("{addr} \"{}\" (a heading: no letters)", clip(name)));
+                m.skipped
+                    .push(format!("{addr} \"{}\" (a heading: no letters)", clip(name)));
                 return;
             }
             Err(e) => {
@@ -329,9 +353,15 @@ impl RowContext<'_> {
                         clip(team),
                         clip(activity),
                         l.text(),
-                        if matches!(key, RowKey::Detect(_)) { "detect" } else { "intake" }
+                        if matches!(key, RowKey::Detect(_)) {
+                            "detect"
+                        } else {
+                            "intake"
+                        }
                     ),
-                    Some("nobody signs off or is consulted on noticing a signal or a report".into()),
+                    Some(
+                        "nobody signs off or is consulted on noticing a signal or a report".into(),
+                    ),
                 );
                 continue;
             }

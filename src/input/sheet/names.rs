@@ -115,7 +115,10 @@ const PHRASES: &[(&str, Base)] = &[
     ("scope", Base::Single("scope")),
     ("scoping", Base::Single("scope")),
     ("validate entitlement", Base::Single("validate_entitlement")),
-    ("validate entitlements", Base::Single("validate_entitlement")),
+    (
+        "validate entitlements",
+        Base::Single("validate_entitlement"),
+    ),
     ("confirm business", Base::Single("confirm_business")),
     ("business confirmation", Base::Single("confirm_business")),
     ("approve containment", Base::Single("approve_containment")),
@@ -196,10 +199,16 @@ fn revoke_names() -> impl Iterator<Item = &'static str> {
 
 fn with_list(base: Base, items: &[&str]) -> Result<RowKey, NameError> {
     match base {
-        Base::Detect => vocab(items, SignalKind::ALL, SignalKind::name, "signal kind")
-            .map(RowKey::Detect),
-        Base::Intake => vocab(items, ReportSource::ALL, ReportSource::name, "report source")
-            .map(RowKey::Intake),
+        Base::Detect => {
+            vocab(items, SignalKind::ALL, SignalKind::name, "signal kind").map(RowKey::Detect)
+        }
+        Base::Intake => vocab(
+            items,
+            ReportSource::ALL,
+            ReportSource::name,
+            "report source",
+        )
+        .map(RowKey::Intake),
         Base::Revoke => kinds(items).map(RowKey::Revoke),
         Base::Single(n) if items.is_empty() => Ok(RowKey::Single(n)),
         Base::RotateAll if items.is_empty() => Ok(RowKey::RotateAll),
@@ -220,7 +229,12 @@ fn no_list(name: &str) -> NameError {
 
 /// Credential kinds from their names, spaced or not, singular or plural (`API keys`).
 fn kinds(items: &[&str]) -> Result<Vec<CredentialKind>, NameError> {
-    vocab(items, CredentialKind::ALL, CredentialKind::name, "credential kind")
+    vocab(
+        items,
+        CredentialKind::ALL,
+        CredentialKind::name,
+        "credential kind",
+    )
 }
 
 /// Items of a closed vocabulary, each once, matched without case, spaces, underscores or a
@@ -365,10 +379,19 @@ mod tests {
             " approve-containment ",
             "Containment approval",
         ] {
-            assert_eq!(parse_row(n), Ok(RowKey::Single("approve_containment")), "{n}");
+            assert_eq!(
+                parse_row(n),
+                Ok(RowKey::Single("approve_containment")),
+                "{n}"
+            );
         }
         use CredentialKind::*;
-        for n in ["revoke api_key", "Revoke API keys", "revoke.api_key", "revoke (ApiKey)"] {
+        for n in [
+            "revoke api_key",
+            "Revoke API keys",
+            "revoke.api_key",
+            "revoke (ApiKey)",
+        ] {
             assert_eq!(parse_row(n), Ok(RowKey::Revoke(vec![ApiKey])), "{n}");
         }
         assert_eq!(parse_row("Revoke"), Ok(RowKey::Revoke(vec![])));
@@ -393,7 +416,10 @@ mod tests {
         let e = parse_row("revoke api_kee").unwrap_err();
         assert_eq!(e.help, "did you mean \"api_key\"?");
         assert!(parse_row("Kill sessions").is_err());
-        assert!(parse_row("triage (x)").unwrap_err().message.contains("no list"));
+        assert!(parse_row("triage (x)")
+            .unwrap_err()
+            .message
+            .contains("no list"));
     }
 
     #[test]
@@ -417,7 +443,15 @@ mod tests {
             a: true,
             ..Letters::default()
         };
-        for c in ["A/R", "R/A", "A,R", " a, r ", "AR", "ra", "Accountable/Responsible"] {
+        for c in [
+            "A/R",
+            "R/A",
+            "A,R",
+            " a, r ",
+            "AR",
+            "ra",
+            "Accountable/Responsible",
+        ] {
             assert_eq!(parse_letters(c), Some(ar), "{c}");
         }
         assert_eq!(parse_letters(" - "), Some(Letters::default()));

@@ -134,8 +134,7 @@ fn too_far(label: &str, at: LineCol, addr: &str) -> LoadError {
         &format!(
             "a cell outside the area a RACI matrix may use ({MAX_ROWS} rows, {MAX_COLUMNS} \
              columns: A1 to {})",
-            address("x", MAX_ROWS - 1, MAX_COLUMNS - 1)
-                .trim_start_matches("x!")
+            address("x", MAX_ROWS - 1, MAX_COLUMNS - 1).trim_start_matches("x!")
         ),
         Some("put the matrix near the top left of its own sheet (--sheet NAME)".into()),
     );
@@ -154,7 +153,10 @@ fn bounded_zip(label: &str, bytes: &[u8]) -> Result<(), LoadError> {
     };
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| not_xlsx(e.to_string()))?;
     if zip.len() > MAX_PARTS {
-        return Err(not_xlsx(format!("{} parts, more than {MAX_PARTS}", zip.len())));
+        return Err(not_xlsx(format!(
+            "{} parts, more than {MAX_PARTS}",
+            zip.len()
+        )));
     }
     let mut total: u64 = 0;
     for i in 0..zip.len() {
@@ -249,7 +251,10 @@ fn describe(v: &DataRef) -> Option<Value> {
         DataRef::SharedString(s) => Value::Text(s.to_string()),
         DataRef::Int(i) => Value::Other(format!("the number {i}")),
         DataRef::Float(f) => Value::Other(format!("the number {f}")),
-        DataRef::Bool(b) => Value::Other(format!("the logical value {}", b.to_string().to_uppercase())),
+        DataRef::Bool(b) => Value::Other(format!(
+            "the logical value {}",
+            b.to_string().to_uppercase()
+        )),
         DataRef::DateTime(_) | DataRef::DateTimeIso(_) => Value::Other("a date".into()),
         DataRef::DurationIso(_) => Value::Other("a duration".into()),
         DataRef::Error(e) => Value::Other(format!("the error value {e}")),
@@ -282,6 +287,10 @@ mod tests {
     #[test]
     fn not_a_workbook_is_refused() {
         let e = from_xlsx("x.xlsx", b"PK\x03\x04nonsense", None).unwrap_err();
-        assert!(e.to_string().starts_with("x.xlsx:1:1: not an .xlsx workbook"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("x.xlsx:1:1: not an .xlsx workbook"),
+            "{e}"
+        );
     }
 }
