@@ -284,3 +284,44 @@ fn an_existing_file_is_replaced_only_with_force() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// The fuzz target's checks (an import loads; export then import keeps the matrix) on the
+/// fixtures, every shipped model's exports, a mapped sheet and the hostile files; inputs the
+/// fuzzer found are added to tests/fixtures/sheet/fuzz/.
+#[test]
+fn the_fuzz_entry_holds_on_fixtures_exports_and_hostile_files() {
+    use raci_sim::fuzzing::fuzz_sheet;
+    use raci_sim::input::file::ModelFile;
+    use raci_sim::output::sheet::{csv, matrix, xlsx};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut n = 0;
+    for dir in [
+        "tests/fixtures/sheet",
+        "tests/fixtures/sheet/fuzz",
+        "tests/hostile",
+    ] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        for e in entries.flatten().filter(|e| e.path().is_file()) {
+            fuzz_sheet(&std::fs::read(e.path()).unwrap());
+            n += 1;
+        }
+    }
+    assert!(n > 10, "{n} files");
+    for s in raci_sim::input::library::all_models() {
+        let file: ModelFile = raci_sim::input::parse_ron(s.path, s.text).unwrap();
+        let m = matrix(&file);
+        fuzz_sheet(&csv(&m));
+        fuzz_sheet(&xlsx(&m, "x").unwrap());
+    }
+    let map = std::fs::read_to_string(root.join("tests/fixtures/sheet/unusual-map.ron")).unwrap();
+    let mapped = format!(
+        "{}\n%%\nActivity,Security Operations (SOC),Description,IAM\nKill sessions,r,,A/R\n",
+        map.lines()
+            .filter(|l| !l.starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    fuzz_sheet(mapped.as_bytes());
+}
