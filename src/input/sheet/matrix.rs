@@ -216,10 +216,10 @@ impl RowContext<'_> {
             .collect();
         let addr = table.address(r, self.first_col);
         let Some(name_cell) = name_cell else {
-            let (c, cell) = rest
-                .first()
-                .copied()
-                .unwrap_or((self.first_col, cells[0].1));
+            // Only ignored columns (a description) in this row: nothing to read.
+            let Some(&(c, cell)) = rest.first() else {
+                return;
+            };
             self.found.push(
                 cell.at,
                 table.address(r, c),
@@ -240,37 +240,8 @@ impl RowContext<'_> {
                 return;
             }
         };
-        if self.mapping.ignores_row(name) {
-            m.skipped
-                .push(format!("{addr} \"{}\" (ignore_rows)", clip(name)));
+        let Some(key) = self.key(name, name_cell, &addr, rest.is_empty(), m) else {
             return;
-        }
-        let key = match self
-            .mapping
-            .activity(name)
-            .cloned()
-            .map(Ok)
-            .unwrap_or_else(|| parse_row(name))
-        {
-            Ok(k) => k,
-            Err(e) if rest.is_empty() && !e.close => {
-                m.skipped
-                    .push(format!("{addr} \"{}\" (a heading: no letters)", clip(name)));
-                return;
-            }
-            Err(e) => {
-                self.found.push(
-                    name_cell.at,
-                    addr,
-                    &format!("activity: found \"{}\": {}", clip(name), e.message),
-                    Some(format!(
-                        "{}; or map it in a mapping file (--mapping): activities: {{\"{}\": \"<row>\"}}",
-                        e.help,
-                        clip(name)
-                    )),
-                );
-                return;
-            }
         };
         self.once(&key, &addr, name_cell.at);
         let cells = self.letters(r, name, &key, &rest, m);
@@ -279,6 +250,48 @@ impl RowContext<'_> {
             address: addr,
             cells,
         });
+    }
+
+    /// The row an activity name is, or `None` when it is skipped (ignored, a heading) or an
+    /// error.
+    fn key(
+        &mut self,
+        name: &str,
+        cell: &Cell,
+        addr: &str,
+        no_letters: bool,
+        m: &mut Matrix,
+    ) -> Option<RowKey> {
+        if self.mapping.ignores_row(name) {
+            m.skipped
+                .push(format!("{addr} \"{}\" (ignore_rows)", clip(name)));
+            return None;
+        }
+        let parsed = match self.mapping.activity(name) {
+            Some(k) => Ok(k.clone()),
+            None => parse_row(name),
+        };
+        match parsed {
+            Ok(k) => Some(k),
+            Err(e) if no_letters && !e.close => {
+                m.skipped
+                    .push(format!("{addr} \"{}\" (a heading: no letters)", clip(name)));
+                None
+            }
+            Err(e) => {
+                self.found.push(
+                    cell.at,
+                    addr.to_string(),
+                    &format!("activity: found \"{}\": {}", clip(name), e.message),
+                    Some(format!(
+                        "{}; or map it in a mapping file (--mapping): activities: {{\"{}\": \"<row>\"}}",
+                        e.help,
+                        clip(name)
+                    )),
+                );
+                None
+            }
+        }
     }
 
     /// A single row or a revoke kind given twice is an error (detect and intake rows repeat).
