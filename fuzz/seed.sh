@@ -2,7 +2,7 @@
 # Seeds each target's corpus from the shipped files and tests/hostile/ (run from fuzz/).
 set -e
 cd "$(dirname "$0")"
-for t in scenario model study baseline shard decisions; do mkdir -p "corpus/$t"; done
+for t in scenario model study baseline shard decisions sheet; do mkdir -p "corpus/$t"; done
 cp ../scenarios/*.ron ../tests/hostile/* corpus/scenario/
 cp ../scenarios/models/*.ron ../tests/hostile/* corpus/model/
 cp ../docs/examples/*.ron ../tests/hostile/* corpus/study/
@@ -41,3 +41,13 @@ sed -e '0,/team: ""/s//team: "soc"/' -e '0,/choice: ""/s//choice: "dismiss"/' -e
     "$tmp/pack/facilitator/decision-capture.ron" > corpus/decisions/filled.ron
 cp ../tests/hostile/* corpus/decisions/
 rm -rf "$tmp"
+# RACI spreadsheets (sheet): every shipped model exported as CSV and .xlsx, the unusual
+# workbook of the tests, a mapping file followed by CSV, and the hostile files.
+cargo build --quiet --manifest-path ../Cargo.toml
+for m in $(../target/debug/raci-sim list | awk '$1 == "model" { print $2 }'); do
+    ../target/debug/raci-sim export "$m" --out "corpus/sheet/$m.csv" --force
+    ../target/debug/raci-sim export "$m" --out "corpus/sheet/$m.xlsx" --force
+done
+cp ../tests/fixtures/sheet/unusual.xlsx corpus/sheet/
+{ grep -v '^//' ../tests/fixtures/sheet/unusual-map.ron; printf '%%%%\n'; printf 'Activity,Security Operations (SOC),Description,IAM\nDetect,R,watch,\nKill sessions,r,,A/R\nRevoke API keys,,,R\n'; } > corpus/sheet/mapped.txt
+cp ../tests/hostile/* corpus/sheet/

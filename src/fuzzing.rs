@@ -208,6 +208,45 @@ pub fn fuzz_decisions(bytes: &[u8]) {
     }
 }
 
+/// Fuzz entry: `bytes` as a RACI spreadsheet for `raci-sim import`: an .xlsx workbook (a zip,
+/// `PK`), a mapping file then CSV (`Mapping(...)`, a line `%%`, the CSV), or CSV. What imports
+/// must load as a model, and its export to CSV must import to the same rows and letters.
+pub fn fuzz_sheet(bytes: &[u8]) {
+    use crate::input::sheet::{import, parse_mapping, parse_sheet, Mapping};
+    use crate::output::sheet::{csv, matrix, model_text};
+    let (mapping, sheet, name) = if bytes.starts_with(b"PK") {
+        (Mapping::default(), bytes.to_vec(), "fuzz.xlsx")
+    } else if bytes.starts_with(b"Mapping") {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return;
+        };
+        let (m, rest) = text.split_once("\n%%\n").unwrap_or((text, ""));
+        let Some(m) = bounded("mapping", parse_mapping("map.ron", m)) else {
+            return;
+        };
+        (m, rest.as_bytes().to_vec(), "fuzz.csv")
+    } else {
+        (Mapping::default(), bytes.to_vec(), "fuzz.csv")
+    };
+    let Some(table) = bounded("sheet", parse_sheet(name, name, sheet, None)) else {
+        return;
+    };
+    let Some(imp) = bounded("import", import(&table, &mapping, "fuzz")) else {
+        return;
+    };
+    let text = model_text(&imp);
+    if let Err(e) = parse_model("imported.ron", &text) {
+        panic!("an imported model does not load: {e}\n{text}");
+    }
+    let m = matrix(&imp.model);
+    let back = parse_sheet("b.csv", "b.csv", csv(&m), None)
+        .and_then(|t| import(&t, &Mapping::default(), "fuzz"))
+        .unwrap_or_else(|e| panic!("an export does not import: {e}"));
+    let again = matrix(&back.model);
+    assert_eq!(again.rows, m.rows, "export then import changes the matrix");
+    assert_eq!(again.teams.len(), m.teams.len());
+}
+
 /// The pack `fuzz_decisions` reads sheets against: the first of runs 0..50 that fills the
 /// modules.
 fn decisions_pack() -> (

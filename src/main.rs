@@ -50,6 +50,10 @@ enum Command {
     /// Search small changes to a model (one and two edits), race them, show the front and the
     /// recommended change with the assumption that would flip it.
     Improve(cli::improve::ImproveArgs),
+    /// Read a RACI spreadsheet (.xlsx or .csv) into a model file, with documented defaults.
+    Import(cli::sheet::ImportArgs),
+    /// Write a model's RACI matrix as a spreadsheet (.csv or .xlsx).
+    Export(cli::sheet::ExportArgs),
     /// List the shipped scenarios and models.
     List,
     /// Every shipped scenario against every shipped model (the default command).
@@ -74,6 +78,8 @@ fn main() -> ExitCode {
         Command::Lint(a) => cli::lint::run(a),
         Command::Tabletop(a) => cli::tabletop::run(a),
         Command::Improve(a) => cli::improve::run(a),
+        Command::Import(a) => cli::sheet::import(a),
+        Command::Export(a) => cli::sheet::export(a),
         Command::List => cli::library::list(),
         Command::Table(a) => cli::library::table(a),
     };

@@ -45,6 +45,8 @@ mod room;
 mod row_waits;
 mod severity_cases;
 mod shards;
+mod sheet_errors;
+mod sheet_roundtrip;
 mod sources;
 mod study;
 mod tabletop;

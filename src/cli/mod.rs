@@ -9,6 +9,7 @@ pub mod library;
 pub mod lint;
 pub mod replay;
 pub mod run;
+pub mod sheet;
 pub mod study;
 pub mod tabletop;
 pub mod terminal;

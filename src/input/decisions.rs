@@ -12,7 +12,6 @@
 //! full, every message clipped (see `read`).
 
 mod check;
-mod csv;
 mod pack;
 
 pub use pack::{read_pack, PackFile, ReplayPack, PACK_VERSION};
@@ -23,6 +22,7 @@ use serde::Deserialize;
 
 use crate::domain::duration::format_offset;
 use crate::input::check::Collected;
+use crate::input::csv;
 use crate::input::ronpath::{LineCol, RonMap};
 use crate::input::{
     clip, clip_to, closest, known_list, parse_ron, read, read_text_limited, LoadError, Model,

@@ -8,6 +8,7 @@
 pub(crate) mod attack;
 pub mod calendar;
 pub(crate) mod check;
+pub(crate) mod csv;
 pub mod decisions;
 pub mod file;
 pub mod library;
@@ -16,6 +17,7 @@ pub mod read;
 pub(crate) mod response;
 pub mod ronpath;
 mod scenario;
+pub mod sheet;
 pub mod study;
 pub(crate) mod validate;
 

@@ -58,6 +58,12 @@ pub enum Refusal {
         .0.display()
     )]
     FolderInTheWay(PathBuf),
+    #[error(
+        "{} exists; raci-sim does not overwrite a file it may not have written (it could hold \
+         your edits)\n  help: give another --out path, or pass --force to replace it",
+        .0.display()
+    )]
+    Exists(PathBuf),
     #[error("{}: {what}\n  help: give another path", .path.display())]
     BadPath { path: PathBuf, what: &'static str },
     #[error(
@@ -125,6 +131,51 @@ pub fn check_file_target(path: &Path) -> Result<(), Refusal> {
     if fs::metadata(path).is_ok_and(|m| m.is_dir()) {
         return Err(Refusal::FolderInTheWay(path.to_path_buf()));
     }
+    Ok(())
+}
+
+/// Checks that raci-sim may write the new file `path`: [`check_file_target`], and nothing
+/// there yet unless `force` (`import`'s model and `export`'s sheet: a file a person may have
+/// edited since is never replaced silently).
+pub fn check_new_file_target(path: &Path, force: bool) -> Result<(), Refusal> {
+    check_file_target(path)?;
+    let path = &normal(path);
+    if !force && fs::symlink_metadata(path).is_ok() {
+        return Err(Refusal::Exists(path.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// [`write_file`] for a file that must not exist yet unless `force`: checked first, and the
+/// final rename refuses to replace a file that appeared meanwhile.
+pub fn write_new_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), WriteError> {
+    check_new_file_target(path, force)?;
+    if force {
+        return write_file(path, bytes);
+    }
+    let path = &normal(path);
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent)?;
+    let mut prefix = OsString::from(".");
+    prefix.push(path.file_name().unwrap_or(OsStr::new("out")));
+    prefix.push(".raci-sim-tmp-");
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&prefix)
+        .tempfile_in(&parent)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    set_file_permissions(tmp.path())?;
+    tmp.persist_noclobber(path).map_err(|e| {
+        if e.error.kind() == io::ErrorKind::AlreadyExists {
+            WriteError::Refused(Refusal::Exists(path.to_path_buf()))
+        } else {
+            WriteError::Io(e.error)
+        }
+    })?;
+    sync_dir(&parent);
     Ok(())
 }
 

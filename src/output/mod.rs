@@ -18,12 +18,14 @@ pub mod model_ron;
 pub mod provenance;
 pub mod report;
 pub mod runs;
+pub mod sheet;
 pub mod table;
 pub mod tabletop;
 pub mod text;
 
 pub use folder::{
-    check_file_target, check_target, write_file, write_folder, Refusal, WriteError, MARKER,
+    check_file_target, check_new_file_target, check_target, write_file, write_folder,
+    write_new_file, Refusal, WriteError, MARKER,
 };
 pub use report::{
     default_dir, exporters, plot_files, sha256_hex, slug, write_report, InputFile, Report,

@@ -335,7 +335,11 @@ mod tests {
                 let t = f.last_modified().unwrap();
                 let mut text = String::new();
                 f.read_to_string(&mut text).unwrap();
-                (f.name().to_string(), (t.datepart(), t.timepart()), text)
+                (
+                    f.name().unwrap().to_string(),
+                    (t.datepart(), t.timepart()),
+                    text,
+                )
             })
             .collect()
     }

@@ -1,6 +1,7 @@
-//! A small CSV reader for the capture sheet (RFC 4180: quoted fields, `""` for a quote, line
-//! breaks inside quotes) that remembers where each field starts, as a 1-based line and
-//! character column, so every problem can be reported at the cell it is in.
+//! A small CSV reader for the files people fill in by hand, the tabletop capture sheet and RACI
+//! matrices (RFC 4180: quoted fields, `""` for a quote, line breaks inside quotes), that
+//! remembers where each field starts, as a 1-based line and character column and as its record
+//! (the row a spreadsheet shows it in), so every problem can be reported at the cell it is in.
 //!
 //! What spreadsheets add is accepted: a UTF-8 byte order mark, CRLF line ends, `;` as the
 //! separator (when the header line has a `;` and no `,`), and rows of empty cells (skipped).
@@ -9,21 +10,48 @@ use crate::input::ronpath::LineCol;
 
 /// One field of a CSV row.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct Field {
+pub(crate) struct Field {
     pub text: String,
     /// Where the field starts (its opening quote, when quoted).
     pub at: LineCol,
     pub quoted: bool,
+    /// The 1-based record the field is in, counting empty records: the row a spreadsheet
+    /// opening the file shows it in (a line break inside quotes does not start a row).
+    pub row: usize,
+}
+
+/// How much a reader accepts before giving up, and what the file is called in that message.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    pub fields: usize,
+    pub rows: usize,
+    /// "a capture sheet": said when a limit is passed ("this is not a capture sheet").
+    pub what: &'static str,
 }
 
 /// Most fields in one row, and most rows, read before giving up (the sheet has 13 columns and
 /// at most a few rows; anything far larger is not a capture sheet).
-pub(super) const MAX_FIELDS: usize = 64;
-pub(super) const MAX_ROWS: usize = 1_000;
+pub(crate) const MAX_FIELDS: usize = 64;
+pub(crate) const MAX_ROWS: usize = 1_000;
+
+/// The capture sheet's limits.
+pub(crate) const CAPTURE_SHEET: Limits = Limits {
+    fields: MAX_FIELDS,
+    rows: MAX_ROWS,
+    what: "a capture sheet",
+};
+
+/// The rows of a capture sheet (see [`parse_limited`]).
+pub(crate) fn parse(text: &str) -> Result<Vec<Vec<Field>>, (LineCol, String)> {
+    parse_limited(text, CAPTURE_SHEET)
+}
 
 /// The rows of `text`, each a list of fields; rows of empty cells are left out. `Err` names
-/// where the text stops being CSV.
-pub(super) fn parse(text: &str) -> Result<Vec<Vec<Field>>, (LineCol, String)> {
+/// where the text stops being CSV or passes a limit.
+pub(crate) fn parse_limited(
+    text: &str,
+    limits: Limits,
+) -> Result<Vec<Vec<Field>>, (LineCol, String)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_line = text.lines().next().unwrap_or("");
     let sep = if first_line.contains(';') && !first_line.contains(',') {
@@ -36,15 +64,21 @@ pub(super) fn parse(text: &str) -> Result<Vec<Vec<Field>>, (LineCol, String)> {
         line: 1,
         col: 1,
         sep,
+        record: 1,
+        limits,
     };
     let mut rows = Vec::new();
     while r.chars.peek().is_some() {
         let row = r.row()?;
+        r.record += 1;
         if row.iter().any(|f| !f.text.trim().is_empty()) {
-            if rows.len() == MAX_ROWS {
+            if rows.len() == limits.rows {
                 return Err((
                     row[0].at,
-                    format!("more than {MAX_ROWS} rows: this is not a capture sheet"),
+                    format!(
+                        "more than {} rows: this is not {}",
+                        limits.rows, limits.what
+                    ),
                 ));
             }
             rows.push(row);
@@ -58,6 +92,9 @@ struct Reader<'a> {
     line: usize,
     col: usize,
     sep: char,
+    /// The record being read (1-based).
+    record: usize,
+    limits: Limits,
 }
 
 impl Reader<'_> {
@@ -83,11 +120,12 @@ impl Reader<'_> {
     fn row(&mut self) -> Result<Vec<Field>, (LineCol, String)> {
         let mut fields = Vec::new();
         loop {
-            if fields.len() == MAX_FIELDS {
+            if fields.len() == self.limits.fields {
                 return Err((
                     self.at(),
                     format!(
-                        "more than {MAX_FIELDS} fields in one row: this is not a capture sheet"
+                        "more than {} fields in one row: this is not {}",
+                        self.limits.fields, self.limits.what
                     ),
                 ));
             }
@@ -140,6 +178,7 @@ impl Reader<'_> {
                 text,
                 at,
                 quoted: false,
+                row: self.record,
             });
         }
         self.next();
@@ -154,6 +193,7 @@ impl Reader<'_> {
                         text,
                         at,
                         quoted: true,
+                        row: self.record,
                     })
                 }
                 Some(c) => text.push(c),
@@ -191,6 +231,13 @@ mod tests {
                 vec![s("multi\nline", 4, 1), s("q", 5, 7)],
             ]
         );
+    }
+
+    #[test]
+    fn records_count_empty_rows_and_not_quoted_line_breaks() {
+        let rows = parse("a\n\n\"x\ny\",b\nc").unwrap();
+        let at: Vec<(usize, usize)> = rows.iter().map(|r| (r[0].row, r[0].at.line)).collect();
+        assert_eq!(at, [(1, 1), (3, 3), (4, 5)]);
     }
 
     #[test]
