@@ -119,6 +119,7 @@ pub fn layers(points: &[[f64; 4]]) -> Vec<usize> {
 /// of the gap between its two neighbours, divided by the layer's range; the extremes of every
 /// objective get infinity, so the fastest, the cheapest, the fewest missed and the fewest
 /// wrongful revocations of a layer are kept before anything in its middle.
+#[allow(clippy::needless_range_loop)] // k indexes an objective of several points
 pub fn crowding(points: &[[f64; 4]], layer: &[usize]) -> Vec<f64> {
     let mut d = vec![0.0; points.len()];
     let top = layer.iter().copied().max().unwrap_or(0);

@@ -48,15 +48,16 @@ fn wrap(indent: &str, text: &str, out: &mut Vec<String>) {
 pub fn terminal(imp: &Improvement) -> Vec<String> {
     let mut out = Vec::new();
     let pairs = imp.candidates.len().saturating_sub(imp.singles);
-    out.push(format!(
-        "Improving {}: {} candidates ({} single edits, {} pairs), {} scenarios, {} runs",
+    let head = format!(
+        "Improving {}: {} candidates ({} single edits, {} pairs), {} scenarios, {} runs in the finals",
         imp.original.name,
         imp.candidates.len(),
         imp.singles,
         pairs,
         imp.scenarios.len(),
         imp.final_runs
-    ));
+    );
+    wrap("", &head, &mut out);
     match recommended(imp) {
         Some((c, f)) => {
             out.push(format!(
