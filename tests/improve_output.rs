@@ -428,7 +428,8 @@ fn the_tornado_has_a_bar_per_assumption_and_names_the_flip() {
     );
     assert!(terminal(&imp)
         .iter()
-        .any(|l| l.contains("flips if triage accuracy (at x2: inconclusive)")));
+        .any(|l| l
+            .contains("flips if this assumption is wrong: triage accuracy (at x2: inconclusive)")));
     assert!(files(&imp).iter().any(|(p, _)| p == "improve/tornado.svg"));
 }
 

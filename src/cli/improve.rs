@@ -29,20 +29,24 @@ pub struct ImproveArgs {
     /// Scenarios to judge candidates on (shipped names or paths); all shipped scenarios if none.
     #[arg(long, num_args = 1..)]
     scenarios: Vec<String>,
-    /// Most candidate models to race (single edits first, then pairs of the best singles).
+    /// Most candidate models to race: every single edit is raced; pairs of the best singles
+    /// fill the rest.
     #[arg(long, default_value_t = 240, value_parser = clap::value_parser!(u64).range(1..=5000))]
     budget: u64,
-    /// Runs per scenario of the finalists and the original (the verdicts' run count).
-    #[arg(long, default_value_t = 2000, value_parser = super::runs_arg)]
+    /// Runs per scenario of the finalists and the original (the verdicts' run count; at least
+    /// 30).
+    #[arg(long, default_value_t = 2000, value_parser = final_runs)]
     runs: u64,
-    /// Runs per scenario of the race's first round (doubled each round).
-    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u64).range(2..=100_000))]
+    /// Runs per scenario of the race's first round (doubled each round; 10 to --runs).
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u64).range(10..=100_000))]
     first_runs: u64,
-    /// Candidates that reach the full run count.
+    /// Candidates that reach the full run count, besides each operator's best single edit.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=100))]
     finalists: u64,
-    /// Runs per scenario behind each end of each sensitivity bar (0: no sensitivity).
-    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    /// Runs per scenario behind each end of each sensitivity bar (the finals' first runs are
+    /// its calibrated values; at most --runs, which gives the verdict's own numbers; 0: no
+    /// sensitivity).
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(0..=100_000_000))]
     sensitivity_runs: u64,
     /// How the parts of a cost are weighed: cells, on-call teams, coverage hours a week.
     #[arg(long, default_value = "cells=1,on-call=3,hours=0.01", value_parser = parse_weights)]
@@ -109,7 +113,24 @@ fn default_dir(model: &str, seed: u64, runs: u64) -> std::path::PathBuf {
     std::path::PathBuf::from("reports").join(format!("improve-{slug}-seed-{seed}-runs-{runs}"))
 }
 
+/// The finals' run count: verdicts need a sample, not a handful of runs.
+fn final_runs(text: &str) -> Result<u64, String> {
+    match super::runs_arg(text)? {
+        n if n < 30 => Err(format!(
+            "{n} runs cannot support a verdict; give at least 30 (the default is 2000)"
+        )),
+        n => Ok(n),
+    }
+}
+
 pub fn run(a: ImproveArgs) -> Result<ExitCode> {
+    if a.first_runs > a.runs {
+        return Err(super::Usage(format!(
+            "--first-runs {} is more than --runs {}: the first round cannot run more than the finals",
+            a.first_runs, a.runs
+        ))
+        .into());
+    }
     if let Some(dir) = &a.report.out.out {
         raci_sim::output::check_target(dir, a.report.out.force)?;
     }
@@ -129,7 +150,7 @@ pub fn run(a: ImproveArgs) -> Result<ExitCode> {
     let settings = Settings {
         seed: a.seed,
         final_runs: a.runs,
-        first_runs: a.first_runs.min(a.runs),
+        first_runs: a.first_runs,
         finalists: a.finalists as usize,
         budget: a.budget as usize,
         max_events: a.report.max_events,
@@ -152,7 +173,7 @@ pub fn run(a: ImproveArgs) -> Result<ExitCode> {
         &model,
         &settings,
         practical,
-        a.sensitivity_runs,
+        a.sensitivity_runs.min(a.runs),
     )?;
     let searched = started.elapsed();
     let comparison = report_comparison(&imp, scenarios, &settings)?;

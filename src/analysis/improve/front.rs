@@ -3,8 +3,9 @@
 //! report's rule, the Pareto front, and the recommended change.
 //!
 //! Front: the finalists no other finalist, and not the original, dominates on (restricted mean
-//! time to containment, missed revocations, wrongful revocations, weighed cost); lower is
-//! better on all four.
+//! time to containment, missed revocations, wrongful revocations, weighed cost; lower is
+//! better on all four) and that are better than the original on at least one of the three
+//! counts by the verdict rule.
 //!
 //! Recommendation, "the smallest change that fixes most of it": among front candidates better
 //! than the original on time to containment by the verdict rule and worse on neither missed
@@ -50,16 +51,25 @@ pub fn judge(
     let layer = layers(&points);
     let judged: Vec<Finalist> = finalists
         .iter()
-        .enumerate()
-        .map(|(i, &c)| Finalist {
+        .map(|&c| Finalist {
             candidate: c,
             versus_original: SEARCHED
                 .iter()
                 .map(|&k| pooled(k, scenarios, original, &runs[c], n, practical))
                 .collect(),
-            on_front: layer[i + 1] == 0,
+            on_front: false,
         })
         .collect();
+    let mut judged = judged;
+    for (i, f) in judged.iter_mut().enumerate() {
+        // On the front: nothing beats it on all four, and it is better than the original on
+        // at least one count (a change that buys nothing measurable is no option to weigh).
+        let gains = f
+            .versus_original
+            .iter()
+            .any(|p| p.verdict == Verdict::Better);
+        f.on_front = layer[i + 1] == 0 && gains;
+    }
     let recommended = recommend(cands, &judged, w);
     Judged {
         finalists: judged,

@@ -70,7 +70,7 @@ fn changes_md(imp: &Improvement) -> String {
             );
         }
         None => {
-            let _ = writeln!(o, "**No recommendation**: no candidate beat the original by the verdict rule. The front is listed anyway.\n");
+            let _ = writeln!(o, "**No recommendation**: no candidate beat the original by the verdict rule. The front, if any, is listed below; `raci-sim lint` on the model file lists ownership gaps one or two edits cannot close.\n");
         }
     }
     let fr = front(imp);

@@ -46,7 +46,7 @@ pub fn section_html(imp: &Improvement) -> String {
     match recommended(imp) {
         Some((c, f)) => recommendation(&mut o, imp, c, f),
         None => {
-            let _ = writeln!(o, "<p class=\"recommend\"><b>No recommendation:</b> no candidate beat {orig} by the verdict rule (shorter time to containment beyond the practical threshold without being worse on missed or wrongful revocations). The front below is what the search found; none of it is a clear improvement.</p>");
+            let _ = writeln!(o, "<p class=\"recommend\"><b>No recommendation:</b> no candidate beat {orig} by the verdict rule (shorter time to containment beyond the practical threshold without being worse on missed or wrongful revocations). The front below is what the search found; none of it is a clear improvement. When one or two edits cannot help, the model may have gaps they cannot close: <code>raci-sim lint</code> on the model file lists rows without an owner.</p>");
         }
     }
     front_table(&mut o, imp);
@@ -85,6 +85,13 @@ fn recommendation(o: &mut String, imp: &Improvement, c: &Candidate, f: Option<&F
         html(reason),
         if reason.ends_with('.') { "" } else { "." }
     );
+    if let Some(other) = super::fastest_other(imp) {
+        let _ = writeln!(
+            o,
+            "<p>The fastest front model is {}. The comparison further down ranks the models by time to containment alone, without their cost, so its \"prefer\" may name that one: weigh the extra gain against the extra cost.</p>",
+            html(&other)
+        );
+    }
     sure(o, imp);
 }
 
@@ -304,6 +311,13 @@ pub fn summary_markdown(imp: &Improvement) -> String {
                     LABELS[0],
                     markdown(&diff_ci(0, p)),
                     p.verdict.text()
+                );
+            }
+            if let Some(other) = super::fastest_other(imp) {
+                let _ = writeln!(
+                    o,
+                    "- fastest on the front: {} (the decision below ranks by time alone, without cost)",
+                    markdown(&other)
                 );
             }
         }

@@ -133,6 +133,25 @@ pub fn weighed(imp: &Improvement, i: usize) -> f64 {
 }
 
 /// The front, cheapest first (weighed cost, then time to containment, then id).
+/// The front model with the largest gain in time to containment when it is not the
+/// recommended one: the model the comparison below the section, which ranks by time alone,
+/// may prefer. "c034 (-12.0d, weighed cost 2)".
+pub fn fastest_other(imp: &Improvement) -> Option<String> {
+    let rec = imp.recommended.as_ref()?.candidate;
+    let ttc = |f: &Finalist| f.versus_original.first().map_or(0.0, |p| p.difference.mean);
+    let f = front(imp)
+        .into_iter()
+        .min_by(|a, b| ttc(a).total_cmp(&ttc(b)))?;
+    (f.candidate != rec).then(|| {
+        format!(
+            "{} ({}, weighed cost {})",
+            imp.candidates[f.candidate].id,
+            signed(0, ttc(f)),
+            trim_number(weighed(imp, f.candidate))
+        )
+    })
+}
+
 pub fn front(imp: &Improvement) -> Vec<&Finalist> {
     let mut f: Vec<&Finalist> = imp.finalists.iter().filter(|f| f.on_front).collect();
     f.sort_by(|a, b| {

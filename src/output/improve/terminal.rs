@@ -92,7 +92,11 @@ pub fn terminal(imp: &Improvement) -> Vec<String> {
             }
         }
         None => out
-            .push("No recommendation: no candidate beat the original by the verdict rule.".into()),
+            .extend([
+                "No recommendation: no candidate beat the original by the verdict rule.".into(),
+                "  One or two edits may not close its gaps: `raci-sim lint` on the model file lists them."
+                    .into(),
+            ]),
     }
     if let Some(s) = &imp.sensitivity {
         let fl = flips(imp);
@@ -102,10 +106,16 @@ pub fn terminal(imp: &Improvement) -> Vec<String> {
                 s.bars.len()
             ));
         } else {
-            out.push(format!(
-                "Sensitivity: the verdict flips if {}",
+            let text = format!(
+                "Sensitivity: the verdict flips if {} wrong: {}",
+                if fl.len() == 1 {
+                    "this assumption is"
+                } else {
+                    "these assumptions are"
+                },
                 fl.join("; ")
-            ));
+            );
+            wrap("", &text, &mut out);
         }
     }
     front_lines(imp, &mut out);

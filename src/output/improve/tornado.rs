@@ -67,7 +67,7 @@ pub fn tornado_svg(s: &Sensitivity, original: &str, recommended: &str) -> String
         LABEL_X,
         72.0,
         &format!(
-            "At the calibrated values: {} (95% CI {} to {}), {}",
+            "At the calibrated values, on these runs: {} (95% CI {} to {}), {}",
             signed(0, base.difference.mean),
             signed(0, base.difference.low),
             signed(0, base.difference.high),
@@ -212,7 +212,7 @@ fn row(g: &mut Svg, sc: &Scale, b: &Bar, mid: f64) {
     } else {
         g.text(WORDS_X, mid - 3.0, "holds", Style::new(NORMAL).grey());
     }
-    g.label(WORDS_X, mid + 13.0, &words, WORDS_W, Style::new(SMALL));
+    g.wrapped(WORDS_X, mid + 11.0, &words, WORDS_W, 2, Style::new(SMALL));
 }
 
 /// The horizontal scale (hours to pixels) and its ticks.
