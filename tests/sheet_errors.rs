@@ -10,6 +10,14 @@ use rust_xlsxwriter::Workbook;
 const ALLOWED: &str = "allowed: R, A, C, I, a combination such as A/R (also R/A, \"A,R\", AR), \
                        the words Responsible, Accountable, Consulted, Informed, or blank (or -)";
 
+/// The help of a cell that is not letters, under team `team`.
+fn allowed(team: &str) -> String {
+    format!(
+        "{ALLOWED}; a column that is not a team (notes, a description) is skipped with \
+         ignore_columns: [\"{team}\"] in a mapping file (--mapping)"
+    )
+}
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_raci-sim"))
 }
@@ -53,7 +61,8 @@ fn a_bad_csv_cell_is_named_by_address_line_and_column() {
         e,
         format!(
             "raci.csv:2:10: field `raci.csv!C2`: team \"iam\", activity \"triage\": found \"X\", \
-             not RACI letters\n  help: {ALLOWED}"
+             not RACI letters\n  help: {}",
+            allowed("iam")
         )
     );
     // A quoted line break moves the line, not the row: the cell is still C3.
@@ -77,7 +86,8 @@ fn a_bad_xlsx_cell_is_named_by_its_sheet_address() {
             "book.xlsx:4:3: field `Sheet1!C4`: activity: Sheet1!A4 has letters but no activity \
              name\n  help: write the activity in the first column of the row\n\
              book.xlsx:7:3: field `Sheet1!C7`: team \"IAM\", activity \"Approve containment\": \
-             found \"Maybe\", not RACI letters\n  help: {ALLOWED}"
+             found \"Maybe\", not RACI letters\n  help: {}",
+            allowed("IAM")
         )
     );
     let mut cells = vec![(0, 0, "Activity"), (0, 1, "SOC"), (0, 2, "IAM")];
@@ -87,7 +97,8 @@ fn a_bad_xlsx_cell_is_named_by_its_sheet_address() {
         e,
         format!(
             "book.xlsx:7:3: field `Sheet1!C7`: team \"IAM\", activity \"Approve containment\": \
-             found the number 3, not RACI letters\n  help: {ALLOWED}"
+             found the number 3, not RACI letters\n  help: {}",
+            allowed("IAM")
         )
     );
 }
@@ -100,6 +111,14 @@ fn an_unknown_activity_gets_the_closest_row_or_the_list() {
         "raci.csv:2:1: field `raci.csv!A2`: activity: found \"Aprove containment\": not a \
          raci-sim activity\n  help: did you mean \"approve_containment\"?; or map it in a mapping \
          file (--mapping): activities: {\"Aprove containment\": \"<row>\"}"
+    );
+    // A word of the name is a row: that row, and the mapping that says so.
+    let e = csv_error("activity,soc\nDetect suspicious sign-in,R\n");
+    assert_eq!(
+        e,
+        "raci.csv:2:1: field `raci.csv!A2`: activity: found \"Detect suspicious sign-in\": not a \
+         raci-sim activity\n  help: did you mean \"detect\"? name it in a mapping file \
+         (--mapping): activities: {\"Detect suspicious sign-in\": \"detect\"}"
     );
     let e = csv_error("activity,soc\nKill sessions,R\n");
     assert!(
@@ -204,10 +223,12 @@ fn sizes_are_bounded() {
 
 #[test]
 fn wrong_files_and_sheets_are_named() {
+    // Named on the command line: no cell position in the file.
     let e = xlsx_error(workbook(&[(0, 0, "a"), (0, 1, "b")], None), Some("Shet1"));
     assert_eq!(
         e,
-        "book.xlsx:1:1: the workbook has no sheet named \"Shet1\"\n  help: did you mean \"Sheet1\"?"
+        "book.xlsx: field `--sheet`: the workbook has no sheet named \"Shet1\"\n  help: did you \
+         mean \"Sheet1\"?"
     );
     let e = parse_sheet("old.xls", "old.xls", vec![0xD0, 0xCF, 0x11, 0xE0, 0], None)
         .unwrap_err()
@@ -324,4 +345,118 @@ fn the_fuzz_entry_holds_on_fixtures_exports_and_hostile_files() {
             .join("\n")
     );
     fuzz_sheet(mapped.as_bytes());
+}
+
+#[test]
+fn a_notes_column_is_told_how_to_skip() {
+    let e = csv_error("activity,soc,Notes\ntriage,R,SIEM\n");
+    assert_eq!(
+        e,
+        format!(
+            "raci.csv:2:10: field `raci.csv!C2`: team \"Notes\", activity \"triage\": found \
+             \"SIEM\", not RACI letters\n  help: {}",
+            allowed("Notes")
+        )
+    );
+    // And so it is skipped.
+    let m = parse_mapping("m.ron", r#"Mapping(ignore_columns: ["Notes"])"#).unwrap();
+    let t = parse_sheet(
+        "raci.csv",
+        "raci.csv",
+        b"activity,soc,Notes\ntriage,R,SIEM\n".to_vec(),
+        None,
+    )
+    .unwrap();
+    assert_eq!(import(&t, &m, "m").unwrap().model.teams.len(), 1);
+}
+
+/// A workbook whose Sheet1 has the header Activity, SOC, IAM and on row 12 `close` with the
+/// formula `f` in C12 (IAM); `result` its saved value, `None` for none at all (as
+/// openpyxl and scripts write it: no `<v>` text, so a spreadsheet would calculate it on
+/// opening, and a reader cannot).
+fn formula_book(f: &str, result: Option<&str>) -> Vec<u8> {
+    use rust_xlsxwriter::Formula;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, t) in ["Activity", "SOC", "IAM"].iter().enumerate() {
+        ws.write_string(0, c as u16, *t).unwrap();
+    }
+    ws.write_string(11, 0, "close").unwrap();
+    ws.write_string(11, 1, "A").unwrap();
+    ws.write_formula(11, 2, Formula::new(f).set_result(result.unwrap_or("")))
+        .unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    // rust_xlsxwriter saves a formula without a result as the number 0: write the cell as
+    // openpyxl does (no value) or as Excel does for a formula that gave "" (`t="str"`, empty).
+    let (from, to) = match result {
+        Some(r) if !r.is_empty() => return bytes,
+        Some(_) => ("<c r=\"C12\"><f>", "<c r=\"C12\" t=\"str\"><f>"),
+        None => ("</f><v>0</v>", "</f>"),
+    };
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut part = zin.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut text = Vec::new();
+        std::io::Read::read_to_end(&mut part, &mut text).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let s = String::from_utf8(text).unwrap();
+            let t = s.replace(from, to).replace("</f><v>0</v>", "</f><v></v>");
+            assert_ne!(s, t);
+            text = t.into_bytes();
+        }
+        w.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut w, &text).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_formula_with_no_saved_value_is_an_error_at_its_cell() {
+    let help =
+        "\n  help: open the workbook in a spreadsheet program and save it (that stores every \
+                formula's value), or paste the cells as values";
+    for f in ["=IF(1,\"R\",\"A\")", "=1+1"] {
+        let e = xlsx_error(formula_book(f, None), None);
+        assert_eq!(
+            e,
+            format!(
+                "book.xlsx:12:3: field `Sheet1!C12`: the formula {f} has no saved value (the \
+                 program that wrote the workbook did not calculate it){help}"
+            )
+        );
+    }
+    // With a saved value, the formula is read by it.
+    let t = parse_sheet(
+        "book.xlsx",
+        "book.xlsx",
+        formula_book("=IF(1,\"R\",\"A\")", Some("R")),
+        None,
+    )
+    .unwrap();
+    let close = import(&t, &Mapping::default(), "m")
+        .unwrap()
+        .model
+        .raci
+        .close;
+    assert_eq!(
+        (close.r, close.a),
+        (vec!["iam".to_string()], vec!["soc".to_string()])
+    );
+    // A formula that gave "" (Excel saves `t="str"` and an empty value) is a blank cell.
+    let t = parse_sheet(
+        "book.xlsx",
+        "book.xlsx",
+        formula_book("=IF(0,\"R\",\"\")", Some("")),
+        None,
+    )
+    .unwrap();
+    let close = import(&t, &Mapping::default(), "m")
+        .unwrap()
+        .model
+        .raci
+        .close;
+    assert!(close.r.is_empty() && close.a == ["soc"], "{close:?}");
 }

@@ -38,6 +38,7 @@ pub use validate::{validate_model, validate_scenario};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub file: String,
+    /// 1-based; 0 when the problem has no position in the file (shown as `file: ...`).
     pub line: usize,
     pub col: usize,
     /// The field path, e.g. `stages[2].needs[0]`; empty for the whole file.
@@ -48,7 +49,11 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: ", self.file, self.line, self.col)?;
+        if self.line == 0 {
+            write!(f, "{}: ", self.file)?;
+        } else {
+            write!(f, "{}:{}:{}: ", self.file, self.line, self.col)?;
+        }
         if !self.field.is_empty() {
             write!(f, "field `{}`: ", self.field)?;
         }

@@ -283,11 +283,18 @@ impl RowContext<'_> {
                     cell.at,
                     addr.to_string(),
                     &format!("activity: found \"{}\": {}", clip(name), e.message),
-                    Some(format!(
-                        "{}; or map it in a mapping file (--mapping): activities: {{\"{}\": \"<row>\"}}",
-                        e.help,
-                        clip(name)
-                    )),
+                    Some(match e.by_word {
+                        Some(row) => format!(
+                            "{} name it in a mapping file (--mapping): activities: {{\"{}\": \"{row}\"}}",
+                            e.help,
+                            clip(name)
+                        ),
+                        None => format!(
+                            "{}; or map it in a mapping file (--mapping): activities: {{\"{}\": \"<row>\"}}",
+                            e.help,
+                            clip(name)
+                        ),
+                    }),
                 );
                 None
             }
@@ -353,7 +360,11 @@ impl RowContext<'_> {
                         clip(team),
                         clip(activity)
                     ),
-                    Some(format!("allowed: {ALLOWED}")),
+                    Some(format!(
+                        "allowed: {ALLOWED}; a column that is not a team (notes, a description) \
+                         is skipped with ignore_columns: [\"{}\"] in a mapping file (--mapping)",
+                        clip(team)
+                    )),
                 );
                 continue;
             };

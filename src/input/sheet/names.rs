@@ -82,6 +82,9 @@ pub struct NameError {
     pub help: String,
     /// The name is close to a raci-sim row (a misspelling, a bad list) rather than unrelated.
     pub close: bool,
+    /// The row a word of the name names (`Detect suspicious sign-in`: `detect`), for the
+    /// mapping the help suggests.
+    pub by_word: Option<&'static str>,
 }
 
 /// Lower case, every run of characters other than letters and digits one space, trimmed:
@@ -168,15 +171,36 @@ pub fn parse_row(name: &str) -> Result<RowKey, NameError> {
     }
     let typed = w.replace(' ', "_");
     let best = closest(&typed, ROW_NAMES.iter().copied().chain(revoke_names()));
-    let help = match best {
-        Some(best) => format!("did you mean \"{best}\"?"),
-        None => format!("raci-sim rows: {}", ROW_NAMES.join(", ")),
+    let by_word = match best {
+        Some(_) => None,
+        None => w.split(' ').find_map(|word| {
+            PHRASES
+                .iter()
+                .find(|(p, _)| *p == word)
+                .map(|&(_, b)| base_name(b))
+        }),
+    };
+    let help = match (best, by_word) {
+        (Some(best), _) | (None, Some(best)) => format!("did you mean \"{best}\"?"),
+        (None, None) => format!("raci-sim rows: {}", ROW_NAMES.join(", ")),
     };
     Err(NameError {
         message: "not a raci-sim activity".into(),
         help,
         close: best.is_some(),
+        by_word,
     })
+}
+
+/// The name of a row's base as written in files.
+fn base_name(b: Base) -> &'static str {
+    match b {
+        Base::Detect => "detect",
+        Base::Intake => "intake",
+        Base::Single(n) => n,
+        Base::Revoke => "revoke",
+        Base::RotateAll => "rotate_all",
+    }
 }
 
 fn revoke_names() -> impl Iterator<Item = &'static str> {
@@ -224,6 +248,7 @@ fn no_list(name: &str) -> NameError {
                take one"
             .into(),
         close: true,
+        by_word: None,
     }
 }
 
@@ -267,6 +292,7 @@ fn vocab<T: Copy + PartialEq>(
                     message: format!("\"{}\" is not a {what}", crate::input::clip(item)),
                     help,
                     close: true,
+                    by_word: None,
                 });
             }
         }
@@ -416,6 +442,10 @@ mod tests {
         let e = parse_row("revoke api_kee").unwrap_err();
         assert_eq!(e.help, "did you mean \"api_key\"?");
         assert!(parse_row("Kill sessions").is_err());
+        let e = parse_row("Detect suspicious sign-in").unwrap_err();
+        assert_eq!((e.by_word, e.close), (Some("detect"), false));
+        let e = parse_row("Final closure review").unwrap_err();
+        assert_eq!(e.help, "did you mean \"close\"?");
         assert!(parse_row("triage (x)")
             .unwrap_err()
             .message

@@ -204,26 +204,53 @@ pub fn from_xlsx(label: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table
     };
     let mut reader = wb.worksheet_cells_reader(&name).map_err(bad)?;
     let mut cells = BTreeMap::new();
-    while let Some(cell) = reader.next_cell().map_err(bad)? {
-        let (row, col) = cell.get_position();
-        let value = match describe(cell.get_value()) {
-            Some(v) => v,
-            None => continue,
-        };
+    let mut unsaved = Collected::new(label);
+    while let Some(cell) = reader.next_cell_with_formula().map_err(bad)? {
+        let (row, col) = cell.pos;
         let at = LineCol {
             line: row as usize + 1,
             col: col as usize + 1,
+        };
+        let formula = cell.formula.as_deref().map(str::trim).unwrap_or("");
+        let value = match describe(&cell.value) {
+            Some(v) => v,
+            // A formula saved with no value (openpyxl, a script): its letter is unknown.
+            None if !formula.is_empty() && cell.value == DataRef::Empty => {
+                if row < MAX_ROWS && col < MAX_COLUMNS {
+                    no_saved_value(&mut unsaved, at, &address(&name, row, col), formula);
+                }
+                continue;
+            }
+            None => continue,
         };
         if row >= MAX_ROWS || col >= MAX_COLUMNS {
             return Err(too_far(label, at, &address(&name, row, col)));
         }
         cells.insert((row, col), Cell { value, at });
     }
-    Ok(Table {
+    unsaved.finish(Table {
         label: label.to_string(),
         sheet: name,
         cells,
     })
+}
+
+/// A formula cell with no cached value: what the spreadsheet would show is not in the file.
+fn no_saved_value(found: &mut Collected, at: LineCol, addr: &str, formula: &str) {
+    found.push(
+        at,
+        addr.to_string(),
+        &format!(
+            "the formula ={} has no saved value (the program that wrote the workbook did not \
+             calculate it)",
+            clip(formula.trim_start_matches('='))
+        ),
+        Some(
+            "open the workbook in a spreadsheet program and save it (that stores every \
+             formula's value), or paste the cells as values"
+                .into(),
+        ),
+    );
 }
 
 fn no_sheet(label: &str, wanted: &str, names: &[String]) -> LoadError {
@@ -234,11 +261,15 @@ fn no_sheet(label: &str, wanted: &str, names: &[String]) -> LoadError {
             known_list(names.iter().map(String::as_str), '"')
         ),
     };
-    whole(
-        label,
-        format!("the workbook has no sheet named \"{}\"", clip(wanted)),
+    // The sheet is named on the command line: no position in the file.
+    let mut c = Collected::new(label);
+    c.push(
+        LineCol { line: 0, col: 0 },
+        "--sheet".into(),
+        &format!("the workbook has no sheet named \"{}\"", clip(wanted)),
         Some(help),
-    )
+    );
+    c.finish(()).unwrap_err()
 }
 
 /// A cell's value, `None` when blank.
