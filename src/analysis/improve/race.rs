@@ -199,15 +199,34 @@ fn cut(cands: &[Candidate], ordered: &[usize], keep: usize) -> (Vec<usize>, Vec<
     (kept, dropped)
 }
 
-/// The race over the single-edit candidates `singles` (and the pairs it forms).
-pub fn race(
+/// Candidate `c`'s standing at `n` runs.
+fn standing(
+    scenarios: &[Scenario],
+    runs: &[Vec<Vec<Outcome>>],
+    c: usize,
+    n: u64,
+    dropped_after: Option<usize>,
+) -> Standing {
+    Standing {
+        candidate: c,
+        runs: n,
+        dropped_after,
+        means: means(scenarios, &runs[c], n as usize),
+    }
+}
+
+/// The first round: every single at `n0` runs, then the pairs of the best singles the budget
+/// allows, at `n0` runs too. Returns the candidates, their runs and the runs simulated.
+type FirstRound = (Vec<Candidate>, Vec<Vec<Vec<Outcome>>>, u64);
+
+fn first_round(
     scenarios: &[Scenario],
     original: &ModelFile,
     singles: Vec<Candidate>,
+    n0: u64,
     s: &Settings,
-) -> Result<Raced, SimError> {
+) -> Result<FirstRound, SimError> {
     let sc = scenarios.len();
-    let n0 = s.first_runs.clamp(2, s.final_runs.max(2));
     let mut cands = singles;
     let n_singles = cands.len();
     let mut runs = vec![vec![Vec::new(); sc]; cands.len()];
@@ -229,6 +248,20 @@ pub fn race(
         let models: Vec<&Model> = cands.iter().map(|c| &c.model).collect();
         simulated += extend(scenarios, &models, &mut runs, &new, n0, s)?;
     }
+    Ok((cands, runs, simulated))
+}
+
+/// The race over the single-edit candidates `singles` (and the pairs it forms).
+pub fn race(
+    scenarios: &[Scenario],
+    original: &ModelFile,
+    singles: Vec<Candidate>,
+    s: &Settings,
+) -> Result<Raced, SimError> {
+    let n0 = s.first_runs.clamp(2, s.final_runs.max(2));
+    let n_singles = singles.len();
+    let (cands, mut runs, simulated) = first_round(scenarios, original, singles, n0, s)?;
+    let mut simulated = simulated;
     let models: Vec<&Model> = cands.iter().map(|c| &c.model).collect();
     let mut rounds = Vec::new();
     let mut standings = Vec::new();
@@ -245,14 +278,12 @@ pub fn race(
             s.finalists.max(entrants.len().div_ceil(2))
         };
         let (kept, dropped) = cut(&cands, &ordered, keep);
-        for &c in &dropped {
-            standings.push(Standing {
-                candidate: c,
-                runs: n,
-                dropped_after: Some(rounds.len()),
-                means: means(scenarios, &runs[c], n as usize),
-            });
-        }
+        let round = rounds.len();
+        standings.extend(
+            dropped
+                .iter()
+                .map(|&c| standing(scenarios, &runs, c, n, Some(round))),
+        );
         rounds.push(Round {
             runs: n,
             entrants: entrants.len(),
@@ -272,37 +303,26 @@ pub fn race(
     if !recorded {
         // The last halving left no more than the finalists at `n` runs (or there were never
         // more): that round is theirs alone.
+        let k = entrants.len();
         rounds.push(Round {
             runs: n,
-            entrants: entrants.len(),
-            kept: entrants.len(),
+            entrants: k,
+            kept: k,
             simulated: round_simulated,
         });
     }
     let last = extend(scenarios, &models, &mut runs, &entrants, s.final_runs, s)?;
     simulated += last;
-    let finalists = order(
-        scenarios,
-        &cands,
-        &runs,
-        &entrants,
-        s.final_runs as usize,
-        &s.weights,
-    );
+    let n_final = s.final_runs as usize;
+    let finalists = order(scenarios, &cands, &runs, &entrants, n_final, &s.weights);
     rounds.push(Round {
         runs: s.final_runs,
         entrants: finalists.len(),
         kept: finalists.len(),
         simulated: last,
     });
-    for &c in &finalists {
-        standings.push(Standing {
-            candidate: c,
-            runs: s.final_runs,
-            dropped_after: None,
-            means: means(scenarios, &runs[c], s.final_runs as usize),
-        });
-    }
+    let last_standing = |c: usize| standing(scenarios, &runs, c, s.final_runs, None);
+    standings.extend(finalists.iter().map(|&c| last_standing(c)));
     standings.sort_by_key(|st| st.candidate);
     Ok(Raced {
         candidates: cands,

@@ -98,6 +98,19 @@ pub fn terminal(imp: &Improvement) -> Vec<String> {
                     .into(),
             ]),
     }
+    sensitivity_line(imp, &mut out);
+    front_lines(imp, &mut out);
+    out.push(format!(
+        "Race: {} runs simulated, {} without racing: {}",
+        thousands(race_runs(imp)),
+        thousands(imp.runs_without_racing),
+        saved_text(imp)
+    ));
+    out.into_iter().map(|l| clip(&l, WIDTH)).collect()
+}
+
+/// "Sensitivity: the verdict holds ..." or names the assumptions that flip it.
+fn sensitivity_line(imp: &Improvement, out: &mut Vec<String>) {
     if let Some(s) = &imp.sensitivity {
         let fl = flips(imp);
         if fl.is_empty() {
@@ -115,17 +128,9 @@ pub fn terminal(imp: &Improvement) -> Vec<String> {
                 },
                 fl.join("; ")
             );
-            wrap("", &text, &mut out);
+            wrap("", &text, out);
         }
     }
-    front_lines(imp, &mut out);
-    out.push(format!(
-        "Race: {} runs simulated, {} without racing: {}",
-        thousands(race_runs(imp)),
-        thousands(imp.runs_without_racing),
-        saved_text(imp)
-    ));
-    out.into_iter().map(|l| clip(&l, WIDTH)).collect()
 }
 
 /// "Front (3 models, cheapest first; * recommended):" and two lines a model: its numbers
