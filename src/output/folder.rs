@@ -154,20 +154,7 @@ pub fn write_new_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), Writ
         return write_file(path, bytes);
     }
     let path = &normal(path);
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent)?;
-    let mut prefix = OsString::from(".");
-    prefix.push(path.file_name().unwrap_or(OsStr::new("out")));
-    prefix.push(".raci-sim-tmp-");
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&prefix)
-        .tempfile_in(&parent)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    set_file_permissions(tmp.path())?;
+    let (parent, tmp) = temp_beside(path, bytes)?;
     tmp.persist_noclobber(path).map_err(|e| {
         if e.error.kind() == io::ErrorKind::AlreadyExists {
             WriteError::Refused(Refusal::Exists(path.to_path_buf()))
@@ -236,6 +223,18 @@ pub fn write_folder(
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     let path = &normal(path);
     check_file_target(path)?;
+    let (parent, tmp) = temp_beside(path, bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    sync_dir(&parent);
+    Ok(())
+}
+
+/// `bytes` in a fsynced temporary file beside `path` (its folder created), ready to be renamed
+/// onto it; the folder is returned for syncing after the rename.
+fn temp_beside(
+    path: &Path,
+    bytes: &[u8],
+) -> Result<(PathBuf, tempfile::NamedTempFile), WriteError> {
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -250,9 +249,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     set_file_permissions(tmp.path())?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    sync_dir(&parent);
-    Ok(())
+    Ok((parent, tmp))
 }
 
 /// `path` as its components: a trailing `/` or `/.` is dropped, so the last component is the

@@ -201,18 +201,7 @@ pub fn saved_text(imp: &Improvement) -> String {
     )
 }
 
-/// 12345 -> "12,345".
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
+pub use crate::output::report::thousands;
 
 /// The names of the bars whose verdict flips, with the end(s) and the verdict there:
 /// "triage accuracy (at x0.7: inconclusive)".

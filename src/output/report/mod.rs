@@ -20,6 +20,7 @@ use crate::output::folder::{write_folder, WriteError};
 
 use crate::analysis::compare::Comparison;
 
+pub use decision_html::thousands;
 pub use files::{ResultsJson, RunsCsv, SummaryCsv, SummaryMarkdown, RESULTS_SCHEMA_VERSION};
 pub use index_html::IndexHtml;
 
