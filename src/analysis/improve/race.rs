@@ -251,6 +251,16 @@ fn first_round(
     Ok((cands, runs, simulated))
 }
 
+/// How many of `entrants` a round keeps before the operators' best singles: half (at least
+/// the finalists), or just the finalists when the next run count is the final one.
+fn keep_count(s: &Settings, entrants: usize, next: u64) -> usize {
+    if next >= s.final_runs {
+        s.finalists
+    } else {
+        s.finalists.max(entrants.div_ceil(2))
+    }
+}
+
 /// The race over the single-edit candidates `singles` (and the pairs it forms).
 pub fn race(
     scenarios: &[Scenario],
@@ -272,12 +282,7 @@ pub fn race(
     while entrants.len() > s.finalists {
         let ordered = order(scenarios, &cands, &runs, &entrants, n as usize, &s.weights);
         let next = (n * 2).min(s.final_runs);
-        let keep = if next >= s.final_runs {
-            s.finalists
-        } else {
-            s.finalists.max(entrants.len().div_ceil(2))
-        };
-        let (kept, dropped) = cut(&cands, &ordered, keep);
+        let (kept, dropped) = cut(&cands, &ordered, keep_count(s, entrants.len(), next));
         let round = rounds.len();
         standings.extend(
             dropped
